@@ -1,0 +1,91 @@
+//! The command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use platform::jobs::JobState;
+
+#[derive(Parser, Debug)]
+#[command(name = "athlos", version, about = "Athlos: a self-hosted training platform")]
+pub struct Cli {
+    /// A TOML configuration file (default: ./athlos.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (and a job worker, unless --no-worker).
+    Serve(ServeArgs),
+    /// Run background jobs only.
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Inspect and retry background jobs.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct ServeArgs {
+    /// Do not apply migrations at start (run `athlos migrate` yourself).
+    #[arg(long)]
+    pub no_migrate: bool,
+    /// Do not run background jobs in this process (run `athlos worker` elsewhere).
+    #[arg(long)]
+    pub no_worker: bool,
+    /// Address to listen on (overrides ATHLOS_LISTEN).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Data folder (overrides ATHLOS_DATA_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCommand {
+    /// List jobs, newest first.
+    List {
+        /// Only jobs in this state: queued, running, done or dead.
+        #[arg(long)]
+        state: Option<JobState>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put dead jobs back in the queue with fresh attempts.
+    Retry {
+        /// The ids of the jobs to retry.
+        #[arg(required_unless_present = "all_dead", conflicts_with = "all_dead")]
+        ids: Vec<String>,
+        /// Retry every dead job.
+        #[arg(long)]
+        all_dead: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the effective configuration, secrets masked, and check it.
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// Queue a test mail to an address (delivered by a worker).
+    Test {
+        #[arg(long)]
+        to: String,
+    },
+}

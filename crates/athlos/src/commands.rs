@@ -1,0 +1,86 @@
+//! The administrative commands: migrate, jobs, config check, mail test.
+
+use anyhow::Context;
+use platform::config::Config;
+use platform::jobs::Job;
+
+use crate::cli::{JobsCommand, MailCommand};
+use crate::server::{connect, migrations};
+
+pub async fn migrate(config: Config) -> anyhow::Result<()> {
+    let platform = connect(config).await?;
+    platform.db.migrate(&migrations()).await?;
+    println!("The database is up to date.");
+    Ok(())
+}
+
+pub fn config_check(config: &Config) -> anyhow::Result<()> {
+    print!("{}", config.masked_toml());
+    println!("\nThe configuration is valid.");
+    Ok(())
+}
+
+pub async fn jobs(config: Config, command: JobsCommand) -> anyhow::Result<()> {
+    let platform = connect(config).await?;
+    match command {
+        JobsCommand::List { state, limit, json } => {
+            let jobs = platform.jobs.list(state, limit).await?;
+            if json {
+                for job in &jobs {
+                    println!("{}", serde_json::to_string(job)?);
+                }
+            } else {
+                print_table(&jobs);
+            }
+        }
+        JobsCommand::Retry { ids, all_dead } => {
+            if all_dead {
+                let count = platform.jobs.retry_all_dead().await?;
+                println!("{count} dead job(s) queued again.");
+            }
+            for id in ids {
+                platform.jobs.retry(&id).await.with_context(|| format!("cannot retry {id}"))?;
+                println!("{id} queued again.");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_table(jobs: &[Job]) {
+    if jobs.is_empty() {
+        println!("No jobs.");
+        return;
+    }
+    println!("{:<36}  {:<16}  {:<7}  {:>8}  {:<20}  LAST ERROR", "ID", "KIND", "STATE", "ATTEMPTS", "RUN AT");
+    for job in jobs {
+        println!(
+            "{:<36}  {:<16}  {:<7}  {:>8}  {:<20}  {}",
+            job.id,
+            job.kind,
+            job.state.as_str(),
+            format!("{}/{}", job.attempts, job.max_attempts),
+            format_time(job.run_at),
+            job.last_error.as_deref().unwrap_or("")
+        );
+    }
+}
+
+fn format_time(ms: i64) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(at).to_string()
+}
+
+pub async fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
+    let MailCommand::Test { to } = command;
+    let instance = config.public_url();
+    let platform = connect(config).await?;
+    let mut tx = platform.db.begin().await?;
+    let id = platform
+        .mailer
+        .enqueue(&platform.jobs, &mut tx, "test", &to, serde_json::json!({ "instance": instance }))
+        .await?;
+    tx.commit().await?;
+    println!("Test mail queued as job {id}; a running server or `athlos worker` delivers it.");
+    Ok(())
+}

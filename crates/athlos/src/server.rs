@@ -1,0 +1,137 @@
+//! Starting and stopping the server and the worker.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use platform::config::Config;
+use platform::mail::MailTemplates;
+use platform::Platform;
+use sqlx::migrate::Migrator;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::ServeArgs;
+
+/// Every context's migrations; a context adds its own here.
+pub fn migrations() -> Vec<&'static Migrator> {
+    vec![&platform::db::PLATFORM_MIGRATIONS]
+}
+
+/// Every context's mail templates.
+pub fn mail_templates() -> MailTemplates {
+    MailTemplates::default()
+}
+
+/// The contexts this build serves. None beyond the platform exists yet.
+fn modules() -> Vec<String> {
+    Vec::new()
+}
+
+/// Connects to every backend, preparing the data folder and the secret key.
+pub async fn connect(mut config: Config) -> anyhow::Result<Platform> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create the data folder {}", config.data_dir.display()))?;
+    let key = platform::secret::load_or_create(config.secret_key.as_deref(), &config.data_dir)
+        .with_context(|| format!("cannot keep a secret key in {}", config.data_dir.display()))?;
+    config.secret_key = Some(key);
+    Ok(Platform::connect(config, mail_templates(), modules()).await?)
+}
+
+/// A server that is listening: what tests and `serve` hold on to.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub platform: Platform,
+    shutdown: CancellationToken,
+    http: JoinHandle<std::io::Result<()>>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl RunningServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops taking requests, lets those in flight finish, releases running jobs.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+
+    async fn wait(self) -> anyhow::Result<()> {
+        let served = self.http.await.context("the HTTP server task panicked")?;
+        if let Some(worker) = self.worker {
+            worker.await.context("the worker task panicked")?;
+        }
+        self.platform.db.close().await;
+        served.context("the HTTP server failed")
+    }
+}
+
+pub async fn start(config: Config, args: &ServeArgs) -> anyhow::Result<RunningServer> {
+    let listen = config.listen;
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let platform = connect(config).await?;
+    if !args.no_migrate {
+        platform.db.migrate(&migrations()).await?;
+    }
+    let listener = TcpListener::bind(listen).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "cannot listen on {listen}: another program already uses that address. Stop it, or choose another with --listen or ATHLOS_LISTEN"
+        ),
+        _ => anyhow::anyhow!("cannot listen on {listen}: {e}"),
+    })?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let worker = (!args.no_worker).then(|| {
+        let worker = platform.worker(platform.job_handlers());
+        tokio::spawn(worker.run(shutdown.clone()))
+    });
+    let app = platform::http::app(platform.clone(), platform::http::api());
+    let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
+    Ok(RunningServer { addr, platform, shutdown, http, worker })
+}
+
+pub async fn serve_until_signal(config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    let server = start(config, &args).await?;
+    let p = &server.platform;
+    println!("Athlos is running at {}", server.url());
+    println!(
+        "  database: {}\n  files:    {}\n  mail:     {}\n  jobs:     {}",
+        platform::config::mask_url_password(&p.config.database_url()),
+        p.blobs.describe(),
+        p.mailer.describe(),
+        if args.no_worker { "not run here (--no-worker)" } else { "run here" },
+    );
+    tracing::info!(url = %server.url(), "listening");
+    stopped().await;
+    tracing::info!("shutting down");
+    server.stop().await
+}
+
+pub async fn work_until_signal(config: Config) -> anyhow::Result<()> {
+    let platform = connect(config).await?;
+    let shutdown = CancellationToken::new();
+    let worker = tokio::spawn(platform.worker(platform.job_handlers()).run(shutdown.clone()));
+    stopped().await;
+    shutdown.cancel();
+    worker.await?;
+    platform.db.close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what orchestrators send).
+async fn stopped() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,151 @@
+//! Files (tracks, photos, exports): a local folder by default, any
+//! S3-compatible store in production. Reads and writes are streams of chunks,
+//! so a large file never sits whole in memory.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::stream::{BoxStream, Stream, StreamExt};
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as Key;
+use object_store::{ObjectStore, WriteMultipart};
+
+use crate::config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("no file stored under `{0}`")]
+    NotFound(String),
+    #[error("`{0}` is not a valid file key")]
+    BadKey(String),
+    #[error("reading the upload failed: {0}")]
+    Source(#[from] std::io::Error),
+    #[error("the file store failed: {0}")]
+    Store(object_store::Error),
+}
+
+impl From<object_store::Error> for BlobError {
+    fn from(e: object_store::Error) -> Self {
+        match e {
+            object_store::Error::NotFound { path, .. } => BlobError::NotFound(path),
+            e => BlobError::Store(e),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct BlobStore {
+    inner: Arc<dyn ObjectStore>,
+    description: String,
+}
+
+impl std::fmt::Debug for BlobStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.description)
+    }
+}
+
+impl BlobStore {
+    pub fn from_config(config: &Config) -> Result<Self, BlobError> {
+        match &config.s3_endpoint {
+            Some(endpoint) => {
+                let bucket = config.s3_bucket.as_deref().unwrap_or_default();
+                let mut builder = AmazonS3Builder::new()
+                    .with_endpoint(endpoint)
+                    .with_bucket_name(bucket)
+                    .with_region(&config.s3_region)
+                    .with_virtual_hosted_style_request(!config.s3_path_style)
+                    .with_allow_http(endpoint.starts_with("http://"));
+                if let Some(key) = &config.s3_access_key_id {
+                    builder = builder.with_access_key_id(key);
+                }
+                if let Some(secret) = &config.s3_secret_access_key {
+                    builder = builder.with_secret_access_key(secret);
+                }
+                Ok(Self { inner: Arc::new(builder.build()?), description: format!("s3 {endpoint}/{bucket}") })
+            }
+            None => Self::local(&config.files_dir()),
+        }
+    }
+
+    pub fn local(dir: &std::path::Path) -> Result<Self, BlobError> {
+        std::fs::create_dir_all(dir)?;
+        let store = LocalFileSystem::new_with_prefix(dir)?;
+        Ok(Self { inner: Arc::new(store), description: format!("folder {}", dir.display()) })
+    }
+
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+
+    /// Stores a stream of chunks under `key`, uploading in parts as they fill;
+    /// returns the number of bytes stored. A failed upload leaves nothing behind.
+    pub async fn put_stream<S, E>(&self, key: &str, mut chunks: S) -> Result<u64, BlobError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin + Send,
+        E: Into<std::io::Error>,
+    {
+        let upload = self.inner.put_multipart(&parse_key(key)?).await?;
+        let mut writer = WriteMultipart::new(upload);
+        let mut size = 0u64;
+        while let Some(chunk) = chunks.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(BlobError::Source(e.into()));
+                }
+            };
+            // Bounds the parts in flight, and so the memory one upload takes.
+            writer.wait_for_capacity(4).await?;
+            size += chunk.len() as u64;
+            writer.put(chunk);
+        }
+        writer.finish().await?;
+        Ok(size)
+    }
+
+    pub async fn put_bytes(&self, key: &str, bytes: Bytes) -> Result<(), BlobError> {
+        self.inner.put(&parse_key(key)?, bytes.into()).await?;
+        Ok(())
+    }
+
+    /// The file under `key` as a stream of chunks.
+    pub async fn get_stream(&self, key: &str) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        let found = self.inner.get(&parse_key(key)?).await?;
+        Ok(found.into_stream().map(|chunk| chunk.map_err(BlobError::from)).boxed())
+    }
+
+    pub async fn size(&self, key: &str) -> Result<u64, BlobError> {
+        Ok(self.inner.head(&parse_key(key)?).await?.size)
+    }
+
+    /// Deletes the file; deleting a file that is not there is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        match self.inner.delete(&parse_key(key)?).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn parse_key(key: &str) -> Result<Key, BlobError> {
+    if key.is_empty() || key.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        return Err(BlobError::BadKey(key.to_string()));
+    }
+    Key::parse(key).map_err(|_| BlobError::BadKey(key.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_key;
+
+    #[test]
+    fn keys_cannot_escape_the_store() {
+        assert!(parse_key("workouts/1/track.gpx").is_ok());
+        for bad in ["", "../etc/passwd", "a//b", "a/./b", "/abs"] {
+            assert!(parse_key(bad).is_err(), "{bad}");
+        }
+    }
+}

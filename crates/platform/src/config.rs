@@ -1,0 +1,330 @@
+//! Layered configuration: `ATHLOS_*` environment variables win over a `.env`
+//! file, which wins over `athlos.toml`, which wins over the defaults below.
+//!
+//! Every setting is a flat key so that one name works in all three layers:
+//! `ATHLOS_S3_BUCKET=x` in the environment is `s3_bucket = "x"` in the file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// The effective configuration of one process.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Folder for the SQLite database, local files, the mail outbox and the secret key.
+    pub data_dir: PathBuf,
+    /// Address and port the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// The URL people reach this server at (links in mails). Defaults to `http://<listen>`.
+    pub public_url: Option<String>,
+    /// `sqlite://…` or `postgres://…`. Defaults to `<data_dir>/athlos.db`.
+    pub database_url: Option<String>,
+    /// How long to keep retrying an unreachable database at start.
+    pub database_connect_timeout_secs: u64,
+    pub database_max_connections: u32,
+    /// Key for signing tokens; generated into `<data_dir>/secret.key` when unset.
+    pub secret_key: Option<String>,
+
+    /// Where local files live when no S3 endpoint is set. Defaults to `<data_dir>/files`.
+    pub files_dir: Option<PathBuf>,
+    pub s3_endpoint: Option<String>,
+    pub s3_bucket: Option<String>,
+    pub s3_region: String,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    /// Path-style addressing (`endpoint/bucket/key`), which MinIO and Ceph want.
+    pub s3_path_style: bool,
+
+    /// `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465` (implicit TLS) or
+    /// `smtp://host:25?tls=none`. Unset: mails are written to the outbox folder.
+    pub smtp_url: Option<String>,
+    /// A PEM certificate to trust for the SMTP server in addition to the system's.
+    pub smtp_ca_file: Option<PathBuf>,
+    pub mail_from: String,
+    /// Defaults to `<data_dir>/outbox`.
+    pub outbox_dir: Option<PathBuf>,
+
+    /// Origins allowed to call the API from a browser, comma-separated; empty allows none.
+    #[serde(deserialize_with = "comma_separated")]
+    pub cors_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub request_timeout_secs: u64,
+    pub shutdown_grace_secs: u64,
+
+    /// How many jobs one worker runs at once.
+    pub worker_concurrency: usize,
+    pub job_max_attempts: u32,
+    /// A claimed job is someone else's to take again once this runs out; it is
+    /// also the longest one run of a job may take.
+    pub job_lease_secs: u64,
+    /// The first retry waits this long; each later one waits twice the one before.
+    pub job_retry_base_ms: u64,
+    pub job_poll_ms: u64,
+
+    /// `tracing` filter, for example `info` or `athlos=debug,info`.
+    pub log: String,
+    /// `auto` (JSON unless on a terminal), `json` or `pretty`.
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Pretty,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("athlos-data"),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            database_url: None,
+            database_connect_timeout_secs: 30,
+            database_max_connections: 10,
+            secret_key: None,
+            files_dir: None,
+            s3_endpoint: None,
+            s3_bucket: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_path_style: true,
+            smtp_url: None,
+            smtp_ca_file: None,
+            mail_from: "Athlos <athlos@localhost>".into(),
+            outbox_dir: None,
+            cors_origins: Vec::new(),
+            max_body_bytes: 64 * 1024 * 1024,
+            request_timeout_secs: 60,
+            shutdown_grace_secs: 30,
+            worker_concurrency: 4,
+            job_max_attempts: 8,
+            job_lease_secs: 300,
+            job_retry_base_ms: 10_000,
+            job_poll_ms: 1_000,
+            log: "info".into(),
+            log_format: LogFormat::Auto,
+        }
+    }
+}
+
+/// Settings whose values never appear in `config check` or in logs.
+const SECRET_KEYS: &[&str] = &["secret_key", "s3_secret_access_key"];
+
+/// A configuration that cannot be used, worded for the person who set it.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable name, which is what people set most often.
+    pub setting: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, problem: impl Into<String>) -> Self {
+        Self { setting: env_name(key), problem: problem.into() }
+    }
+}
+
+fn env_name(key: &str) -> String {
+    format!("ATHLOS_{}", key.to_ascii_uppercase())
+}
+
+impl Config {
+    /// Reads the layers from the working directory and the process environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        // `.env` only fills variables the environment does not already set,
+        // which is what gives the environment precedence over it.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(ConfigError { setting: ".env".into(), problem: e.to_string() }),
+        }
+        let file = config_file.unwrap_or(Path::new("athlos.toml"));
+        if config_file.is_some() && !file.exists() {
+            return Err(ConfigError {
+                setting: file.display().to_string(),
+                problem: "the configuration file does not exist".into(),
+            });
+        }
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Toml::file(file))
+                .merge(Env::prefixed("ATHLOS_").map(|k| k.as_str().to_ascii_lowercase().into())),
+        )
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Config = figment.extract().map_err(|e| {
+            let key = e.path.first().cloned().unwrap_or_default();
+            let problem = match &e.kind {
+                figment::error::Kind::UnknownField(field, _) => {
+                    return ConfigError { setting: env_name(field), problem: "is not a known setting".into() }
+                }
+                kind => kind.to_string(),
+            };
+            ConfigError::new(&key, problem)
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(ConfigError::new("database_url", "must start with sqlite:, postgres:// or postgresql://"));
+            }
+        }
+        if self.s3_endpoint.is_some() && self.s3_bucket.is_none() {
+            return Err(ConfigError::new("s3_bucket", "must be set when ATHLOS_S3_ENDPOINT is set"));
+        }
+        if let Some(url) = &self.smtp_url {
+            crate::mail::SmtpSettings::parse(url).map_err(|e| ConfigError::new("smtp_url", e))?;
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new("mail_from", "must be an address like `Athlos <athlos@example.org>`"));
+        }
+        if let Some(url) = &self.public_url {
+            url::Url::parse(url).map_err(|e| ConfigError::new("public_url", format!("is not a URL: {e}")))?;
+        }
+        for (key, value) in [
+            ("worker_concurrency", self.worker_concurrency as u64),
+            ("job_max_attempts", self.job_max_attempts as u64),
+            ("job_lease_secs", self.job_lease_secs),
+            ("job_poll_ms", self.job_poll_ms),
+            ("max_body_bytes", self.max_body_bytes as u64),
+            ("request_timeout_secs", self.request_timeout_secs),
+            ("database_max_connections", self.database_max_connections as u64),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be greater than 0"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("athlos.db").display())
+        })
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.files_dir.clone().unwrap_or_else(|| self.data_dir.join("files"))
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.outbox_dir.clone().unwrap_or_else(|| self.data_dir.join("outbox"))
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// The effective configuration as TOML, with secrets and passwords in URLs masked.
+    pub fn masked_toml(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("config serializes");
+        let map = value.as_object_mut().expect("config is an object");
+        for key in SECRET_KEYS {
+            if map.get(*key).is_some_and(|v| !v.is_null()) {
+                map.insert((*key).into(), "********".into());
+            }
+        }
+        for key in ["database_url", "smtp_url"] {
+            if let Some(serde_json::Value::String(url)) = map.get(key) {
+                let masked = mask_url_password(url);
+                map.insert(key.into(), masked.into());
+            }
+        }
+        let mut out = String::new();
+        for (key, value) in map.iter() {
+            let shown = match value {
+                serde_json::Value::Null => "(unset)".to_string(),
+                v => v.to_string(),
+            };
+            out.push_str(&format!("{:<32} {shown}\n", env_name(key)));
+        }
+        out
+    }
+}
+
+/// Accepts `"a,b"` (as an environment variable gives it) as well as `["a", "b"]`.
+fn comma_separated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Origins {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Origins::deserialize(d)? {
+        Origins::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        Origins::Many(v) => v,
+    })
+}
+
+/// `postgres://user:pw@host/db` → `postgres://user:********@host/db`.
+pub fn mask_url_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("********"));
+            url.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        for (k, v) in env {
+            figment = figment.merge((k, v));
+        }
+        Config::from_figment(figment)
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_backends() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.database_url().starts_with("sqlite://athlos-data/athlos.db"));
+        assert_eq!(c.files_dir(), PathBuf::from("athlos-data/files"));
+        assert!(c.smtp_url.is_none());
+    }
+
+    #[test]
+    fn a_bad_value_names_the_environment_variable() {
+        let err = load(&[("listen", "not-an-address")]).unwrap_err();
+        assert_eq!(err.setting, "ATHLOS_LISTEN");
+        let err = load(&[("database_url", "mysql://x")]).unwrap_err();
+        assert_eq!(err.setting, "ATHLOS_DATABASE_URL");
+        let err = load(&[("s3_endpoint", "http://127.0.0.1:9000")]).unwrap_err();
+        assert_eq!(err.setting, "ATHLOS_S3_BUCKET");
+        let err = load(&[("worker_concurrency", "0")]).unwrap_err();
+        assert_eq!(err.setting, "ATHLOS_WORKER_CONCURRENCY");
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let c = load(&[
+            ("secret_key", "very-secret"),
+            ("database_url", "postgres://athlos:hunter2@db/athlos"),
+            ("smtp_url", "smtp://mailer:pa55@mail.example.org:587"),
+        ])
+        .unwrap();
+        let shown = c.masked_toml();
+        assert!(!shown.contains("very-secret") && !shown.contains("hunter2") && !shown.contains("pa55"), "{shown}");
+        assert!(shown.contains("postgres://athlos:********@db/athlos"));
+    }
+}

@@ -1,0 +1,156 @@
+//! One database layer for SQLite and PostgreSQL: sqlx's `Any` driver with one
+//! text per query. Queries use `$1` placeholders, which both backends accept,
+//! and keep to types both share (TEXT ids, BIGINT epoch milliseconds, INTEGER,
+//! DOUBLE PRECISION), which CockroachDB accepts too.
+
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, Migrator};
+use sqlx::{AnyPool, ConnectOptions, Connection};
+
+use crate::config::mask_url_password;
+
+pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The few places where SQL differs between the backends ask this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Database {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error("cannot reach the database at {url} (tried for {}s): {cause}. Is it running? Check ATHLOS_DATABASE_URL", waited.as_secs())]
+    Unreachable { url: String, waited: Duration, cause: sqlx::Error },
+    #[error("cannot create the folder for the SQLite database {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("migrating the database failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Sql(#[from] sqlx::Error),
+}
+
+/// The platform's own tables (the job queue); contexts bring theirs.
+pub static PLATFORM_MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
+
+impl Database {
+    /// Connects, retrying with backoff for up to `patience` so that a server
+    /// started together with a database that is still booting does not fail.
+    pub async fn connect(url: &str, max_connections: u32, patience: Duration) -> Result<Self, DatabaseError> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") { Dialect::Sqlite } else { Dialect::Postgres };
+        if dialect == Dialect::Sqlite {
+            create_sqlite_folder(url)?;
+        }
+        let options: AnyConnectOptions = url.parse()?;
+        let options = options.disable_statement_logging();
+        wait_until_reachable(&options, url, patience).await?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        // WAL lets readers go on while one writer writes;
+                        // NORMAL is durable in WAL mode except on power loss.
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, dialect })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub async fn begin(&self) -> Result<Transaction, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Applies every context's migrations in version order, as one history.
+    pub async fn migrate(&self, migrators: &[&Migrator]) -> Result<(), DatabaseError> {
+        let mut migrations: Vec<Migration> =
+            migrators.iter().flat_map(|m| m.migrations.iter().cloned()).collect();
+        migrations.sort_by_key(|m| m.version);
+        let migrator = Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query now (readiness).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Tries single connections with a growing pause, so that the error at the
+/// end is the real one (connection refused, bad password), not a pool timeout.
+async fn wait_until_reachable(options: &AnyConnectOptions, url: &str, patience: Duration) -> Result<(), DatabaseError> {
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(250);
+    loop {
+        match options.connect().await {
+            Ok(conn) => {
+                let _ = conn.close().await;
+                return Ok(());
+            }
+            Err(cause) if started.elapsed() + wait > patience => {
+                return Err(DatabaseError::Unreachable { url: mask_url_password(url), waited: started.elapsed(), cause });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "database not reachable yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+fn create_sqlite_folder(url: &str) -> Result<(), DatabaseError> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| DatabaseError::Folder { path: parent.display().to_string(), source })?;
+    }
+    Ok(())
+}
+
+/// Milliseconds since the Unix epoch: how every timestamp is stored.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64
+}

@@ -1,0 +1,55 @@
+//! Probes for load balancers and orchestrators, and the server's self-description.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Serialize;
+
+use super::Problem;
+use crate::Platform;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` when the check passed.
+    pub status: &'static str,
+}
+
+/// The process is alive and answering. Checks nothing else.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The process can serve requests: its database answers.
+#[utoipa::path(
+    get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn readyz(State(platform): State<Platform>) -> Result<Json<Health>, Problem> {
+    if platform.db.ping().await {
+        Ok(Json(Health { status: "ok" }))
+    } else {
+        Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "database-unreachable", "The database does not answer."))
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ServerInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// The public URL of this server.
+    pub url: String,
+    /// The contexts this process serves (`--modules`).
+    pub modules: Vec<String>,
+}
+
+/// What this server is; clients read it to know whom they talk to.
+#[utoipa::path(get, path = "/api/v1/server", tag = "server", responses((status = 200, body = ServerInfo)))]
+pub async fn server_info(State(platform): State<Platform>) -> Json<ServerInfo> {
+    Json(ServerInfo {
+        name: "Athlos",
+        version: env!("CARGO_PKG_VERSION"),
+        url: platform.config.public_url(),
+        modules: platform.modules.as_ref().clone(),
+    })
+}

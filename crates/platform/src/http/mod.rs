@@ -1,0 +1,119 @@
+//! HTTP plumbing shared by every context: the layers every request passes,
+//! problem+json errors, probes, metrics and the OpenAPI document.
+
+mod documentation;
+mod health;
+pub mod metrics;
+mod problem;
+mod request_id;
+
+pub use problem::{Problem, PROBLEM_JSON};
+
+use std::future::IntoFuture;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::Platform;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Athlos", description = "The Athlos training platform API. Errors are application/problem+json (RFC 9457)."),
+    tags(
+        (name = "operations", description = "Probes for load balancers and orchestrators"),
+        (name = "server", description = "What this server is")
+    )
+)]
+struct PlatformApi;
+
+/// The platform's own routes, to which each context merges its own.
+pub fn api() -> OpenApiRouter<Platform> {
+    OpenApiRouter::with_openapi(PlatformApi::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::server_info))
+}
+
+/// Turns the assembled routes into the application with every layer.
+pub fn app(platform: Platform, api: OpenApiRouter<Platform>) -> Router {
+    let (router, mut openapi) = api.split_for_parts();
+    openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let openapi = Arc::new(openapi);
+    let config = &platform.config;
+
+    let router = router
+        .route("/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .route("/documentation", get(documentation::page))
+        .route("/metrics", get(metrics::export).with_state(platform.metrics.clone()))
+        .layer(middleware::from_fn_with_state(platform.metrics.clone(), metrics::record))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(platform.clone());
+
+    // Innermost first: the limits answer with bare statuses, which the
+    // problem layer then turns into problem+json.
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let outer = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, request_id::MakeRequestIdV7))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .option_layer(cors(&config.cors_origins))
+        .layer(CompressionLayer::new());
+    router
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn(problem::problems_for_bare_errors))
+        .layer(outer)
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+}
+
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+            .expose_headers([REQUEST_ID])
+            .max_age(Duration::from_secs(3600)),
+    )
+}
+
+/// Serves until `shutdown` fires, then lets requests in flight finish for up to `grace`.
+pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken, grace: Duration) -> std::io::Result<()> {
+    let stopping = shutdown.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move { stopping.cancelled().await });
+    let server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        result = server => result,
+        _ = async { shutdown.cancelled().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period were cut off");
+            Ok(())
+        }
+    }
+}

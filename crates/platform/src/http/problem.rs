@@ -1,0 +1,127 @@
+//! Errors as `application/problem+json` (RFC 9457). Each kind of failure has a
+//! stable `type` that clients may match on; `detail` says what to do about it.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A stable identifier of the kind of failure, for example `/problems/not-found`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For validation failures: which field is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: format!("/problems/{slug}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", detail)
+    }
+
+    pub fn invalid(field: &str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", detail).with_field(field)
+    }
+
+    /// A failure of ours: logged in full, shown to the client without internals.
+    pub fn internal(error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %error, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on the server. Try again; if it keeps happening, tell the administrator the request id.",
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).expect("a problem serializes");
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+/// Failures that leave the router or a layer without a body of ours (an
+/// unknown path, a wrong method, a body over the limit, a timeout, a JSON
+/// rejection) are turned into problems here, so every error has one shape.
+pub async fn problems_for_bare_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let mut problem = bare_problem(status, text);
+    if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+        problem = Problem::internal(&problem.detail);
+    }
+    let mut rebuilt = problem.into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rebuilt.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rebuilt
+}
+
+fn bare_problem(status: StatusCode, text: String) -> Problem {
+    let (slug, detail) = match status {
+        StatusCode::NOT_FOUND => ("not-found", "Nothing is here. Check the address.".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method-not-allowed", "This address does not accept that method; see /documentation.".to_string())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("body-too-large", "The request body is larger than this server accepts (ATHLOS_MAX_BODY_BYTES).".to_string())
+        }
+        StatusCode::REQUEST_TIMEOUT => {
+            ("timeout", "The request took longer than this server allows (ATHLOS_REQUEST_TIMEOUT_SECS).".to_string())
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", with_default(text, "Send JSON with Content-Type: application/json.")),
+        StatusCode::BAD_REQUEST => ("bad-request", with_default(text, "The request is malformed.")),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid-input", with_default(text, "The request body does not have the expected fields.")),
+        StatusCode::UNAUTHORIZED => ("unauthorized", with_default(text, "Log in first.")),
+        StatusCode::TOO_MANY_REQUESTS => ("rate-limited", with_default(text, "Too many requests; wait and try again.")),
+        StatusCode::SERVICE_UNAVAILABLE => ("unavailable", with_default(text, "The server is not ready; try again shortly.")),
+        _ => ("http-error", with_default(text, status.canonical_reason().unwrap_or("Error"))),
+    };
+    Problem::new(status, slug, detail)
+}
+
+fn with_default(text: String, default: &str) -> String {
+    if text.is_empty() { default.to_string() } else { text }
+}

@@ -1,0 +1,93 @@
+//! What every Athlos context needs and no context owns.
+
+pub mod blob;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod jobs;
+pub mod mail;
+pub mod secret;
+pub mod telemetry;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::blob::BlobStore;
+use crate::config::Config;
+use crate::db::Database;
+use crate::http::metrics::Metrics;
+use crate::jobs::{JobHandlers, JobQueue, QueueSettings, Worker};
+use crate::mail::{MailTemplates, Mailer};
+
+/// The shared pieces one process runs on, handed to every context.
+#[derive(Clone)]
+pub struct Platform {
+    pub config: Arc<Config>,
+    pub db: Database,
+    pub blobs: BlobStore,
+    pub mailer: Mailer,
+    pub jobs: JobQueue,
+    pub metrics: Metrics,
+    /// The contexts this process serves.
+    pub modules: Arc<Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DatabaseError),
+    #[error("the file store cannot be used: {0}")]
+    Blobs(#[from] blob::BlobError),
+    #[error("mail cannot be sent: {0}")]
+    Mail(#[from] mail::MailError),
+    #[error("the secret key cannot be set up: {0}")]
+    Secret(std::io::Error),
+}
+
+impl Platform {
+    /// Connects every backend the configuration names. Migrations are the
+    /// caller's choice (`serve --no-migrate`).
+    pub async fn connect(config: Config, templates: MailTemplates, modules: Vec<String>) -> Result<Self, StartError> {
+        let db = Database::connect(
+            &config.database_url(),
+            config.database_max_connections,
+            Duration::from_secs(config.database_connect_timeout_secs),
+        )
+        .await?;
+        let blobs = BlobStore::from_config(&config)?;
+        let mailer = Mailer::from_config(&config, templates)?;
+        let jobs = JobQueue::new(
+            db.clone(),
+            QueueSettings {
+                max_attempts: config.job_max_attempts,
+                lease: Duration::from_secs(config.job_lease_secs),
+                retry_base: Duration::from_millis(config.job_retry_base_ms),
+            },
+        );
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            blobs,
+            mailer,
+            jobs,
+            metrics: Metrics::default(),
+            modules: Arc::new(modules),
+        })
+    }
+
+    /// The job handlers of the platform itself (mail); contexts add theirs.
+    pub fn job_handlers(&self) -> JobHandlers {
+        let mut handlers = JobHandlers::default();
+        self.mailer.register_jobs(&mut handlers);
+        handlers
+    }
+
+    pub fn worker(&self, handlers: JobHandlers) -> Worker {
+        Worker::new(
+            self.jobs.clone(),
+            handlers,
+            self.config.worker_concurrency,
+            Duration::from_millis(self.config.job_poll_ms),
+        )
+    }
+}
