@@ -69,20 +69,16 @@ impl RunningServer {
     }
 }
 
-pub async fn start(config: Config, args: &ServeArgs) -> anyhow::Result<RunningServer> {
-    let listen = config.listen;
+pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<RunningServer> {
+    // Bind first: a port in use is reported before anything else is touched.
+    let listener = bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    config.public_url.get_or_insert_with(|| format!("http://{addr}"));
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let platform = connect(config).await?;
     if !args.no_migrate {
         platform.db.migrate(&migrations()).await?;
     }
-    let listener = TcpListener::bind(listen).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
-            "cannot listen on {listen}: another program already uses that address. Stop it, or choose another with --listen or ATHLOS_LISTEN"
-        ),
-        _ => anyhow::anyhow!("cannot listen on {listen}: {e}"),
-    })?;
-    let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
     let worker = (!args.no_worker).then(|| {
         let worker = platform.worker(platform.job_handlers());
@@ -91,6 +87,15 @@ pub async fn start(config: Config, args: &ServeArgs) -> anyhow::Result<RunningSe
     let app = platform::http::app(platform.clone(), platform::http::api());
     let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
     Ok(RunningServer { addr, platform, shutdown, http, worker })
+}
+
+async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(listen).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "cannot listen on {listen}: another program already uses that address. Stop it, or choose another with --listen or ATHLOS_LISTEN"
+        ),
+        _ => anyhow::anyhow!("cannot listen on {listen}: {e}"),
+    })
 }
 
 pub async fn serve_until_signal(config: Config, args: ServeArgs) -> anyhow::Result<()> {

@@ -1,0 +1,139 @@
+//! The HTTP edge: probes, problem+json errors, limits, request ids, CORS,
+//! compression, metrics and the OpenAPI document.
+
+mod support;
+
+use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{Backend, TestApp};
+
+async fn problem(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let content_type = response.headers()[CONTENT_TYPE].to_str().unwrap().to_string();
+    assert_eq!(content_type, "application/problem+json", "status {status}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
+    (status, body)
+}
+
+async fn probes_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.json::<Value>().await.unwrap()["status"], "ok");
+    assert_eq!(app.get("/readyz").await.status(), 200);
+
+    // With the database gone, the process is alive but not ready.
+    app.server.platform.db.close().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let (status, body) = problem(app.get("/readyz").await).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["type"], "/problems/database-unreachable");
+}
+
+async fn server_describes_itself(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let info: Value = app.get("/api/v1/server").await.json().await.unwrap();
+    assert_eq!(info["name"], "Athlos");
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(info["url"], app.server.url());
+}
+
+async fn every_error_is_a_problem(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.max_body_bytes = 1024).await;
+
+    let (status, body) = problem(app.get("/api/v1/no-such-thing").await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["type"], "/problems/not-found");
+
+    let (status, body) = problem(app.client.delete(app.url("/healthz")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["type"], "/problems/method-not-allowed");
+
+    let too_big = app.client.post(app.url("/api/v1/server")).body(vec![b'x'; 4096]).send().await.unwrap();
+    let (status, body) = problem(too_big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["type"], "/problems/body-too-large");
+    assert!(body["detail"].as_str().unwrap().contains("ATHLOS_MAX_BODY_BYTES"));
+}
+
+async fn request_ids_are_made_or_kept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let made = app.get("/healthz").await;
+    let id = made.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 7);
+
+    let kept = app.client.get(app.url("/healthz")).header("x-request-id", "from-the-gateway").send().await.unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "from-the-gateway");
+
+    // Errors carry the id too, so a person can quote it.
+    let missing = app.get("/nowhere").await;
+    assert!(missing.headers().contains_key("x-request-id"));
+}
+
+async fn cors_follows_the_configuration(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.cors_origins = vec!["https://app.example.org".into()]).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/server"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, idempotency-key")
+            .send()
+    };
+    let allowed = preflight("https://app.example.org").await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.org");
+    let refused = preflight("https://evil.example.com").await.unwrap();
+    assert!(!refused.headers().contains_key("access-control-allow-origin"));
+
+    // Without configured origins no browser origin is allowed.
+    let closed = TestApp::spawn(backend).await;
+    let response = closed.client.get(closed.url("/api/v1/server")).header("origin", "https://app.example.org").send().await.unwrap();
+    assert!(!response.headers().contains_key("access-control-allow-origin"));
+}
+
+async fn large_answers_are_compressed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app.client.get(app.url("/openapi.json")).header(ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert_eq!(response.headers()[CONTENT_ENCODING], "gzip");
+}
+
+async fn metrics_count_requests_by_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for _ in 0..3 {
+        app.get("/healthz").await;
+    }
+    app.get("/missing").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(r#"athlos_http_requests_total{method="GET",route="/healthz",status="200"} 3"#),
+        "{text}"
+    );
+    assert!(text.contains("athlos_http_request_duration_seconds_bucket"));
+}
+
+async fn the_api_is_documented(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let spec: Value = app.get("/openapi.json").await.json().await.unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"), "{}", spec["openapi"]);
+    for path in ["/healthz", "/readyz", "/api/v1/server"] {
+        assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    }
+    let page = app.get("/documentation").await;
+    assert!(page.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/openapi.json") && !html.contains("https://"), "the page must work offline");
+}
+
+on_every_database!(
+    probes_answer,
+    server_describes_itself,
+    every_error_is_a_problem,
+    request_ids_are_made_or_kept,
+    cors_follows_the_configuration,
+    large_answers_are_compressed,
+    metrics_count_requests_by_route,
+    the_api_is_documented,
+);
