@@ -100,19 +100,27 @@ async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
 
 pub async fn serve_until_signal(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let server = start(config, &args).await?;
+    announce(&server, &args);
+    tracing::info!(url = %server.url(), "listening");
+    stopped().await;
+    tracing::info!("shutting down");
+    server.stop().await
+}
+
+/// Tells the person who started the server where it is and what it runs on.
+/// Write errors are ignored: a closed stdout must not stop the server.
+fn announce(server: &RunningServer, args: &ServeArgs) {
+    use std::io::Write;
     let p = &server.platform;
-    println!("Athlos is running at {}", server.url());
-    println!(
-        "  database: {}\n  files:    {}\n  mail:     {}\n  jobs:     {}",
+    let _ = writeln!(
+        std::io::stdout(),
+        "Athlos is running at {}\n  database: {}\n  files:    {}\n  mail:     {}\n  jobs:     {}",
+        server.url(),
         platform::config::mask_url_password(&p.config.database_url()),
         p.blobs.describe(),
         p.mailer.describe(),
         if args.no_worker { "not run here (--no-worker)" } else { "run here" },
     );
-    tracing::info!(url = %server.url(), "listening");
-    stopped().await;
-    tracing::info!("shutting down");
-    server.stop().await
 }
 
 pub async fn work_until_signal(config: Config) -> anyhow::Result<()> {

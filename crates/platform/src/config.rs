@@ -140,9 +140,9 @@ fn env_name(key: &str) -> String {
 impl Config {
     /// Reads the layers from the working directory and the process environment.
     pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
-        // `.env` only fills variables the environment does not already set,
-        // which is what gives the environment precedence over it.
-        match dotenvy::dotenv() {
+        // `.env` (in the working folder only) fills just the variables the
+        // environment does not already set: that gives the environment precedence.
+        match dotenvy::from_path(".env") {
             Ok(_) => {}
             Err(e) if e.not_found() => {}
             Err(e) => return Err(ConfigError { setting: ".env".into(), problem: e.to_string() }),

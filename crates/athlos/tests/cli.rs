@@ -1,0 +1,161 @@
+//! The binary as a person meets it: `serve` on the embedded defaults,
+//! `config check`, and the clear refusals (bad setting, port in use,
+//! unreachable database).
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use support::{Backend, TestEnv};
+
+fn athlos(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_athlos"));
+    command.current_dir(dir);
+    // The test run's own settings must not leak into the child.
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("ATHLOS_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
+/// Starts `athlos serve` and returns it with the URL it printed.
+fn serve(mut command: Command) -> (Child, String) {
+    let mut child = command.arg("serve").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().expect("serve prints a line").unwrap();
+    // Keep reading, as a terminal would, so the server never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    let url = line.strip_prefix("Athlos is running at ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
+    (child, url)
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap()
+}
+
+#[tokio::test]
+async fn serve_runs_on_embedded_defaults_and_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = athlos(dir.path());
+    // Port 0 stands in for the default 8080, which another test run may hold.
+    command.env("ATHLOS_LISTEN", "127.0.0.1:0");
+    let (mut child, url) = serve(command);
+
+    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+
+    let data = dir.path().join("athlos-data");
+    for made in ["athlos.db", "files", "outbox", "secret.key"] {
+        assert!(data.join(made).exists(), "{made} was not created in the data folder");
+    }
+    let journal = {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("athlos.db").display())).await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
+        mode
+    };
+    assert_eq!(journal, "wal");
+
+    let status = terminate(&mut child);
+    assert!(status.success(), "SIGTERM ends serve cleanly: {status}");
+
+    // A second start keeps the same secret key.
+    let key = std::fs::read_to_string(data.join("secret.key")).unwrap();
+    let mut command = athlos(dir.path());
+    command.env("ATHLOS_LISTEN", "127.0.0.1:0");
+    let (mut child, _) = serve(command);
+    terminate(&mut child);
+    assert_eq!(std::fs::read_to_string(data.join("secret.key")).unwrap(), key);
+}
+
+#[test]
+fn config_check_shows_the_effective_configuration_with_secrets_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("athlos.toml"), "listen = \"127.0.0.1:9000\"\nmail_from = \"Club <club@example.org>\"\n").unwrap();
+    std::fs::write(dir.path().join(".env"), "ATHLOS_LISTEN=127.0.0.1:9100\nATHLOS_SECRET_KEY=from-dotenv-secret\n").unwrap();
+    let output = athlos(dir.path())
+        .args(["config", "check"])
+        .env("ATHLOS_DATABASE_URL", "postgres://athlos:hunter2@db.example.org/athlos")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let shown = String::from_utf8(output.stdout).unwrap();
+    // .env beats the file; the file beats the default.
+    assert!(shown.contains("127.0.0.1:9100"), "{shown}");
+    assert!(shown.contains("Club <club@example.org>"), "{shown}");
+    assert!(!shown.contains("hunter2") && !shown.contains("from-dotenv-secret"), "{shown}");
+    assert!(shown.contains("postgres://athlos:********@db.example.org/athlos"), "{shown}");
+
+    // The environment beats .env.
+    let output = athlos(dir.path()).args(["config", "check"]).env("ATHLOS_LISTEN", "127.0.0.1:9200").output().unwrap();
+    assert!(String::from_utf8(output.stdout).unwrap().contains("127.0.0.1:9200"));
+}
+
+#[test]
+fn a_bad_setting_stops_with_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (key, value, expected) in [
+        ("ATHLOS_LISTEN", "localhost", "ATHLOS_LISTEN"),
+        ("ATHLOS_WORKER_CONCURRENCY", "many", "ATHLOS_WORKER_CONCURRENCY"),
+        ("ATHLOS_SMTP_URL", "mail.example.org", "ATHLOS_SMTP_URL"),
+        ("ATHLOS_LISTN", "127.0.0.1:1", "ATHLOS_LISTN"),
+    ] {
+        let output = athlos(dir.path()).arg("serve").env(key, value).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{key}={value}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(&format!("error: configuration: {expected}:")), "{stderr}");
+    }
+    assert!(!dir.path().join("athlos-data").exists(), "nothing is created on a bad configuration");
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_reported_clearly() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = athlos(dir.path()).arg("serve").env("ATHLOS_LISTEN", &addr).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(&format!("cannot listen on {addr}: another program already uses that address")), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_retried_then_reported() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let output = athlos(dir.path())
+        .arg("migrate")
+        .env("ATHLOS_DATABASE_URL", format!("postgres://athlos:s3cret@{closed}/athlos"))
+        .env("ATHLOS_DATABASE_CONNECT_TIMEOUT_SECS", "2")
+        .env("ATHLOS_LOG_FORMAT", "json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(started.elapsed() >= Duration::from_secs(1), "it retried before giving up");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("database not reachable yet"), "retries are logged: {stderr}");
+    let last = stderr.lines().last().unwrap();
+    assert!(last.starts_with("error: cannot reach the database at postgres://athlos:********@"), "{last}");
+    assert!(last.contains("Connection refused") && last.contains("ATHLOS_DATABASE_URL"), "{last}");
+    assert!(!stderr.contains("s3cret"));
+}
+
+async fn migrate_brings_an_empty_database_up_to_date(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let run = || Command::new(env!("CARGO_BIN_EXE_athlos")).arg("migrate").envs(env.child_env()).output().unwrap();
+    for _ in 0..2 {
+        let output = run();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("up to date"));
+    }
+    // serve --no-migrate finds the tables migrate made.
+    let platform = athlos::server::connect(env.config()).await.unwrap();
+    assert!(platform.jobs.list(None, 1).await.unwrap().is_empty());
+}
+
+on_every_database!(migrate_brings_an_empty_database_up_to_date);
