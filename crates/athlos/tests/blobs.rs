@@ -85,4 +85,8 @@ macro_rules! on_every_store {
     };
 }
 
-on_every_store!(a_large_file_streams_in_and_out, a_failed_upload_leaves_nothing, missing_files_and_bad_keys_are_told_apart);
+on_every_store!(
+    a_large_file_streams_in_and_out,
+    a_failed_upload_leaves_nothing,
+    missing_files_and_bad_keys_are_told_apart
+);

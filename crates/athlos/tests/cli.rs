@@ -53,7 +53,8 @@ async fn serve_runs_on_embedded_defaults_and_stops_cleanly() {
     }
     let journal = {
         use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("athlos.db").display())).await.unwrap();
+        let mut conn =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("athlos.db").display())).await.unwrap();
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
         mode
     };
@@ -74,8 +75,13 @@ async fn serve_runs_on_embedded_defaults_and_stops_cleanly() {
 #[test]
 fn config_check_shows_the_effective_configuration_with_secrets_masked() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("athlos.toml"), "listen = \"127.0.0.1:9000\"\nmail_from = \"Club <club@example.org>\"\n").unwrap();
-    std::fs::write(dir.path().join(".env"), "ATHLOS_LISTEN=127.0.0.1:9100\nATHLOS_SECRET_KEY=from-dotenv-secret\n").unwrap();
+    std::fs::write(
+        dir.path().join("athlos.toml"),
+        "listen = \"127.0.0.1:9000\"\nmail_from = \"Club <club@example.org>\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".env"), "ATHLOS_LISTEN=127.0.0.1:9100\nATHLOS_SECRET_KEY=from-dotenv-secret\n")
+        .unwrap();
     let output = athlos(dir.path())
         .args(["config", "check"])
         .env("ATHLOS_DATABASE_URL", "postgres://athlos:hunter2@db.example.org/athlos")
@@ -120,7 +126,10 @@ async fn a_port_in_use_is_reported_clearly() {
     let output = athlos(dir.path()).arg("serve").env("ATHLOS_LISTEN", &addr).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains(&format!("cannot listen on {addr}: another program already uses that address")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}: another program already uses that address")),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -90,7 +90,13 @@ async fn cors_follows_the_configuration(backend: Backend) {
 
     // Without configured origins no browser origin is allowed.
     let closed = TestApp::spawn(backend).await;
-    let response = closed.client.get(closed.url("/api/v1/server")).header("origin", "https://app.example.org").send().await.unwrap();
+    let response = closed
+        .client
+        .get(closed.url("/api/v1/server"))
+        .header("origin", "https://app.example.org")
+        .send()
+        .await
+        .unwrap();
     assert!(!response.headers().contains_key("access-control-allow-origin"));
 }
 
@@ -107,10 +113,7 @@ async fn metrics_count_requests_by_route(backend: Backend) {
     }
     app.get("/missing").await;
     let text = app.get("/metrics").await.text().await.unwrap();
-    assert!(
-        text.contains(r#"athlos_http_requests_total{method="GET",route="/healthz",status="200"} 3"#),
-        "{text}"
-    );
+    assert!(text.contains(r#"athlos_http_requests_total{method="GET",route="/healthz",status="200"} 3"#), "{text}");
     assert!(text.contains("athlos_http_request_duration_seconds_bucket"));
 }
 

@@ -74,7 +74,11 @@ async fn a_failing_job_is_retried_with_backoff_until_it_succeeds(backend: Backen
     handlers.register("test.flaky", move |ctx| {
         seen.lock().unwrap().push(Instant::now());
         async move {
-            if ctx.attempt < 3 { Err(JobFailure::retry(format!("attempt {} fails", ctx.attempt))) } else { Ok(()) }
+            if ctx.attempt < 3 {
+                Err(JobFailure::retry(format!("attempt {} fails", ctx.attempt)))
+            } else {
+                Ok(())
+            }
         }
     });
     let id = enqueue(&platform, "test.flaky", serde_json::json!({})).await;
@@ -100,7 +104,13 @@ async fn a_job_that_keeps_failing_ends_dead_and_can_be_retried(backend: Backend)
     let flag = healthy.clone();
     handlers.register("test.broken", move |_| {
         let ok = flag.load(Ordering::SeqCst) == 1;
-        async move { if ok { Ok(()) } else { Err(JobFailure::retry("the remote end is down")) } }
+        async move {
+            if ok {
+                Ok(())
+            } else {
+                Err(JobFailure::retry("the remote end is down"))
+            }
+        }
     });
     let id = enqueue(&platform, "test.broken", serde_json::json!({})).await;
     let unknown = enqueue(&platform, "test.nobody-handles-this", serde_json::json!({})).await;
@@ -206,7 +216,8 @@ async fn a_job_survives_its_worker_being_killed(backend: Backend) {
         command.spawn().unwrap()
     };
     let mut first = worker(vec![("ATHLOS_SMTP_URL", silent_url)]);
-    let (_held, _) = tokio::time::timeout(LIMIT, silent.accept()).await.expect("the first worker starts the job").unwrap();
+    let (_held, _) =
+        tokio::time::timeout(LIMIT, silent.accept()).await.expect("the first worker starts the job").unwrap();
     let job = platform.jobs.get(&id).await.unwrap();
     assert_eq!((job.state, job.attempts), (JobState::Running, 1));
     first.kill().await.unwrap();

@@ -17,7 +17,12 @@ const LIMIT: Duration = Duration::from_secs(30);
 
 /// Queues the test mail to `to`, runs a worker until the job settles, and
 /// returns the job's final state.
-async fn send_test_mail(env: &TestEnv, adjust: impl FnOnce(&mut Config), to: &str, instance: &str) -> platform::jobs::Job {
+async fn send_test_mail(
+    env: &TestEnv,
+    adjust: impl FnOnce(&mut Config),
+    to: &str,
+    instance: &str,
+) -> platform::jobs::Job {
     let mut config = env.config();
     config.job_max_attempts = 2;
     adjust(&mut config);

@@ -211,9 +211,9 @@ impl Config {
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("athlos.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("athlos.db").display()))
     }
 
     pub fn files_dir(&self) -> PathBuf {
@@ -285,8 +285,7 @@ mod tests {
     use super::*;
 
     fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
+        let env: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         for (k, v) in env {
             figment = figment.merge((k, v));

@@ -93,8 +93,7 @@ impl Database {
 
     /// Applies every context's migrations in version order, as one history.
     pub async fn migrate(&self, migrators: &[&Migrator]) -> Result<(), DatabaseError> {
-        let mut migrations: Vec<Migration> =
-            migrators.iter().flat_map(|m| m.migrations.iter().cloned()).collect();
+        let mut migrations: Vec<Migration> = migrators.iter().flat_map(|m| m.migrations.iter().cloned()).collect();
         migrations.sort_by_key(|m| m.version);
         let migrator = Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT };
         migrator.run(&self.pool).await?;
@@ -123,7 +122,11 @@ async fn wait_until_reachable(options: &AnyConnectOptions, url: &str, patience: 
                 return Ok(());
             }
             Err(cause) if started.elapsed() + wait > patience => {
-                return Err(DatabaseError::Unreachable { url: mask_url_password(url), waited: started.elapsed(), cause });
+                return Err(DatabaseError::Unreachable {
+                    url: mask_url_password(url),
+                    waited: started.elapsed(),
+                    cause,
+                });
             }
             Err(e) => {
                 tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "database not reachable yet");
@@ -149,8 +152,5 @@ fn create_sqlite_folder(url: &str) -> Result<(), DatabaseError> {
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_millis() as i64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_millis() as i64
 }

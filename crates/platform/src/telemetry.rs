@@ -15,9 +15,6 @@ pub fn init(filter: &str, format: LogFormat) {
         LogFormat::Auto => !std::io::stderr().is_terminal(),
     };
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if json {
-        builder.json().with_current_span(true).with_span_list(false).try_init()
-    } else {
-        builder.try_init()
-    };
+    let _ =
+        if json { builder.json().with_current_span(true).with_span_list(false).try_init() } else { builder.try_init() };
 }

@@ -59,7 +59,9 @@ pub struct TestDatabase {
 impl TestDatabase {
     pub async fn new(backend: Backend, dir: &std::path::Path) -> Self {
         match backend {
-            Backend::Sqlite => Self { url: format!("sqlite://{}?mode=rwc", dir.join("test.db").display()), postgres: None },
+            Backend::Sqlite => {
+                Self { url: format!("sqlite://{}?mode=rwc", dir.join("test.db").display()), postgres: None }
+            }
             Backend::Postgres => {
                 let admin = service("TEST_POSTGRES_URL", "PostgreSQL").expect("PostgreSQL");
                 let name = format!("athlos_t_{}", uuid::Uuid::now_v7().simple());

@@ -61,11 +61,8 @@ impl Metrics {
 
 pub async fn record(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
     // The route template, not the path, so that ids do not explode the labels.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
@@ -73,16 +70,10 @@ pub async fn record(State(metrics): State<Metrics>, request: Request, next: Next
         .latency
         .get_or_create(&RouteLabels { method: method.clone(), route: route.clone() })
         .observe(started.elapsed().as_secs_f64());
-    metrics
-        .requests
-        .get_or_create(&RequestLabels { method, route, status: response.status().as_u16() })
-        .inc();
+    metrics.requests.get_or_create(&RequestLabels { method, route, status: response.status().as_u16() }).inc();
     response
 }
 
 pub async fn export(State(metrics): State<Metrics>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        metrics.render(),
-    )
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], metrics.render())
 }

@@ -72,7 +72,11 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>) -> Router {
     let timeout = Duration::from_secs(config.request_timeout_secs);
     let outer = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, request_id::MakeRequestIdV7))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .option_layer(cors(&config.cors_origins))
         .layer(CompressionLayer::new());
@@ -105,7 +109,12 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 }
 
 /// Serves until `shutdown` fires, then lets requests in flight finish for up to `grace`.
-pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken, grace: Duration) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    grace: Duration,
+) -> std::io::Result<()> {
     let stopping = shutdown.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move { stopping.cancelled().await });
     let server = std::pin::pin!(server.into_future());

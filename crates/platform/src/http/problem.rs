@@ -76,10 +76,8 @@ pub async fn problems_for_bare_errors(request: Request, next: Next) -> Response 
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if is_problem {
         return response;
     }
@@ -105,23 +103,34 @@ fn bare_problem(status: StatusCode, text: String) -> Problem {
         StatusCode::METHOD_NOT_ALLOWED => {
             ("method-not-allowed", "This address does not accept that method; see /documentation.".to_string())
         }
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ("body-too-large", "The request body is larger than this server accepts (ATHLOS_MAX_BODY_BYTES).".to_string())
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body-too-large",
+            "The request body is larger than this server accepts (ATHLOS_MAX_BODY_BYTES).".to_string(),
+        ),
         StatusCode::REQUEST_TIMEOUT => {
             ("timeout", "The request took longer than this server allows (ATHLOS_REQUEST_TIMEOUT_SECS).".to_string())
         }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", with_default(text, "Send JSON with Content-Type: application/json.")),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported-media-type", with_default(text, "Send JSON with Content-Type: application/json."))
+        }
         StatusCode::BAD_REQUEST => ("bad-request", with_default(text, "The request is malformed.")),
-        StatusCode::UNPROCESSABLE_ENTITY => ("invalid-input", with_default(text, "The request body does not have the expected fields.")),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            ("invalid-input", with_default(text, "The request body does not have the expected fields."))
+        }
         StatusCode::UNAUTHORIZED => ("unauthorized", with_default(text, "Log in first.")),
         StatusCode::TOO_MANY_REQUESTS => ("rate-limited", with_default(text, "Too many requests; wait and try again.")),
-        StatusCode::SERVICE_UNAVAILABLE => ("unavailable", with_default(text, "The server is not ready; try again shortly.")),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ("unavailable", with_default(text, "The server is not ready; try again shortly."))
+        }
         _ => ("http-error", with_default(text, status.canonical_reason().unwrap_or("Error"))),
     };
     Problem::new(status, slug, detail)
 }
 
 fn with_default(text: String, default: &str) -> String {
-    if text.is_empty() { default.to_string() } else { text }
+    if text.is_empty() {
+        default.to_string()
+    } else {
+        text
+    }
 }

@@ -191,7 +191,13 @@ impl JobQueue {
 
     /// Records a failed attempt: queued again after an exponential backoff, or
     /// dead once the attempts are used up.
-    pub(super) async fn fail(&self, job: &Job, worker: &str, error: &str, permanent: bool) -> Result<JobState, JobError> {
+    pub(super) async fn fail(
+        &self,
+        job: &Job,
+        worker: &str,
+        error: &str,
+        permanent: bool,
+    ) -> Result<JobState, JobError> {
         if permanent || job.attempts >= job.max_attempts {
             self.bury(&job.id, worker, error).await?;
             return Ok(JobState::Dead);

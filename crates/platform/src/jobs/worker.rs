@@ -84,7 +84,12 @@ impl Worker {
             self.record_failure(&job, JobFailure::permanent(message)).await;
             return;
         };
-        let ctx = JobContext { id: job.id.clone(), kind: job.kind.clone(), attempt: job.attempts, payload: job.payload.clone() };
+        let ctx = JobContext {
+            id: job.id.clone(),
+            kind: job.kind.clone(),
+            attempt: job.attempts,
+            payload: job.payload.clone(),
+        };
         // A run may not outlast its lease, or a second worker could start it too.
         let lease = self.queue.settings().lease;
         let outcome = tokio::select! {

@@ -30,7 +30,8 @@ pub struct SmtpSettings {
 
 impl SmtpSettings {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let url = url::Url::parse(raw).map_err(|e| format!("is not a URL ({e}); expected smtp://user:password@host:587"))?;
+        let url =
+            url::Url::parse(raw).map_err(|e| format!("is not a URL ({e}); expected smtp://user:password@host:587"))?;
         let implicit = match url.scheme() {
             "smtps" => true,
             "smtp" => false,
@@ -57,7 +58,8 @@ impl SmtpSettings {
         let mut params = TlsParameters::builder(self.host.clone());
         if let Some(path) = ca_file {
             let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let cert = Certificate::from_pem(&pem).map_err(|e| format!("{} is not a PEM certificate: {e}", path.display()))?;
+            let cert =
+                Certificate::from_pem(&pem).map_err(|e| format!("{} is not a PEM certificate: {e}", path.display()))?;
             params = params.add_root_certificate(cert);
         }
         let params = params.build_rustls().map_err(|e| e.to_string())?;
