@@ -33,6 +33,9 @@ pub enum Command {
     /// Mail.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Accounts and keys.
+    #[command(subcommand)]
+    Admin(AdminCommand),
 }
 
 #[derive(Args, Debug, Default, Clone)]
@@ -88,4 +91,21 @@ pub enum MailCommand {
         #[arg(long)]
         to: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an account with a confirmed address; reads the password from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// The name others see.
+        #[arg(long)]
+        name: String,
+        /// Make the account an administrator (how the first admin is made).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Make a new key sign access tokens; tokens signed by the old one stay valid.
+    RotateSigningKey,
 }

@@ -4,7 +4,7 @@ use anyhow::Context;
 use platform::config::Config;
 use platform::jobs::Job;
 
-use crate::cli::{JobsCommand, MailCommand};
+use crate::cli::{AdminCommand, JobsCommand, MailCommand};
 use crate::server::{connect, migrations};
 
 pub async fn migrate(config: Config) -> anyhow::Result<()> {
@@ -83,4 +83,37 @@ pub async fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
     tx.commit().await?;
     println!("Test mail queued as job {id}; a running server or `athlos worker` delivers it.");
     Ok(())
+}
+
+pub async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    let platform = connect(config).await?;
+    platform.db.migrate(&migrations()).await?;
+    let identity = identity::Identity::new(platform).await?;
+    match command {
+        AdminCommand::CreateUser { email, name, admin } => {
+            let password = read_password()?;
+            let role = if admin { identity::Role::Admin } else { identity::Role::User };
+            let id = identity.create_user(&email, &name, &password, role).await?;
+            println!("Created {} {email} with id {id}.", role.as_str());
+        }
+        AdminCommand::RotateSigningKey => {
+            let kid = identity.keys.rotate().await?;
+            println!("Key {kid} signs access tokens from now on; the old keys still verify.");
+        }
+    }
+    Ok(())
+}
+
+/// The new account's password: one line of standard input, prompted for on a terminal.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if std::io::stdin().is_terminal() {
+        eprint!("Password for the new account (it will show as you type): ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    anyhow::ensure!(!password.is_empty(), "no password given on standard input");
+    Ok(password)
 }

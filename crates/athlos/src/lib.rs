@@ -38,6 +38,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Jobs(command) => commands::jobs(config, command).await,
         Command::Config(_) => commands::config_check(&config),
         Command::Mail(command) => commands::mail(config, command).await,
+        Command::Admin(command) => commands::admin(config, command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,17 +16,19 @@ use crate::cli::ServeArgs;
 
 /// Every context's migrations; a context adds its own here.
 pub fn migrations() -> Vec<&'static Migrator> {
-    vec![&platform::db::PLATFORM_MIGRATIONS]
+    vec![&platform::db::PLATFORM_MIGRATIONS, &identity::MIGRATIONS]
 }
 
 /// Every context's mail templates.
 pub fn mail_templates() -> MailTemplates {
-    MailTemplates::default()
+    let mut templates = MailTemplates::default();
+    identity::add_templates(&mut templates);
+    templates
 }
 
-/// The contexts this build serves. None beyond the platform exists yet.
+/// The contexts this build serves.
 fn modules() -> Vec<String> {
-    Vec::new()
+    vec!["identity".into()]
 }
 
 /// Connects to every backend, preparing the data folder and the secret key.
@@ -43,6 +45,7 @@ pub async fn connect(mut config: Config) -> anyhow::Result<Platform> {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub platform: Platform,
+    pub identity: identity::Identity,
     shutdown: CancellationToken,
     http: JoinHandle<std::io::Result<()>>,
     worker: Option<JoinHandle<()>>,
@@ -84,9 +87,11 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
         let worker = platform.worker(platform.job_handlers());
         tokio::spawn(worker.run(shutdown.clone()))
     });
-    let app = platform::http::app(platform.clone(), platform::http::api());
+    let identity = identity::Identity::new(platform.clone()).await?;
+    let api = platform::http::api().merge(identity.routes());
+    let app = platform::http::app(platform.clone(), api);
     let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
-    Ok(RunningServer { addr, platform, shutdown, http, worker })
+    Ok(RunningServer { addr, platform, identity, shutdown, http, worker })
 }
 
 async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {

@@ -52,6 +52,8 @@ pub struct Config {
     #[serde(deserialize_with = "comma_separated")]
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
+    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
     pub request_timeout_secs: u64,
     pub shutdown_grace_secs: u64,
 
@@ -102,6 +104,7 @@ impl Default for Config {
             outbox_dir: None,
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024 * 1024,
+            trust_forwarded_for: false,
             request_timeout_secs: 60,
             shutdown_grace_secs: 30,
             worker_concurrency: 4,

@@ -154,3 +154,9 @@ fn create_sqlite_folder(url: &str) -> Result<(), DatabaseError> {
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_millis() as i64
 }
+
+/// Epoch milliseconds as UTC RFC 3339, as the API shows times.
+pub fn rfc3339(ms: i64) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(at).to_string()
+}

@@ -179,3 +179,104 @@ where
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+/// The mails in `folder` sent to `to`, decoded from quoted-printable.
+pub fn mails_to(folder: &std::path::Path, to: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
+    let mut found: Vec<(std::time::SystemTime, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, std::fs::read_to_string(e.path()).ok()?)))
+        .map(|(at, raw)| (at, decode_quoted_printable(&raw)))
+        .filter(|(_, text)| text.lines().any(|l| l.starts_with("To: ") && l.contains(to)))
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, text)| text).collect()
+}
+
+fn decode_quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token in a link `…?token=<43 characters>` of a mail.
+pub fn token_in(mail: &str) -> String {
+    let start = mail.find("token=").expect("a link with a token") + "token=".len();
+    mail[start..start + 43].to_string()
+}
+
+/// Waits for the `n`-th mail to `to` in `folder` and returns it.
+pub async fn wait_for_mail(folder: &std::path::Path, to: &str, n: usize) -> String {
+    let started = Instant::now();
+    loop {
+        let mails = mails_to(folder, to);
+        if mails.len() >= n {
+            return mails[n - 1].clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "mail {n} to {to} did not arrive");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+impl TestApp {
+    pub fn outbox(&self) -> PathBuf {
+        self.env.data_dir().join("outbox")
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(&body).send().await.expect("request")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    pub async fn delete_as(&self, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.delete(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
+    /// Registers `email` with `password` and returns its first login's tokens.
+    pub async fn signed_up(&self, email: &str, password: &str) -> serde_json::Value {
+        let registered = self
+            .post(
+                "/api/v1/auth/register",
+                serde_json::json!({ "email": email, "password": password, "display_name": "Runner" }),
+            )
+            .await;
+        assert_eq!(registered.status(), 202);
+        self.logged_in(email, password).await
+    }
+
+    pub async fn logged_in(&self, email: &str, password: &str) -> serde_json::Value {
+        let login = self.post("/api/v1/auth/login", serde_json::json!({ "email": email, "password": password })).await;
+        assert_eq!(login.status(), 200, "{}", login.text().await.unwrap());
+        login.json().await.unwrap()
+    }
+}
+
+/// Asserts a problem+json answer of `status` and `type`, returning its body.
+pub async fn expect_problem(response: reqwest::Response, status: u16, kind: &str) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "expected {kind}");
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["type"], format!("/problems/{kind}"), "{body}");
+    body
+}

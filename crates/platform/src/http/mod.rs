@@ -1,12 +1,14 @@
 //! HTTP plumbing shared by every context: the layers every request passes,
 //! problem+json errors, probes, metrics and the OpenAPI document.
 
+mod client;
 mod documentation;
 mod health;
 pub mod metrics;
 mod problem;
 mod request_id;
 
+pub use client::ClientAddress;
 pub use problem::{Problem, PROBLEM_JSON};
 
 use std::future::IntoFuture;
@@ -85,6 +87,7 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>) -> Router {
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn(problem::problems_for_bare_errors))
+        .layer(middleware::from_fn_with_state(config.trust_forwarded_for, client::attach))
         .layer(outer)
 }
 
@@ -116,6 +119,7 @@ pub async fn serve(
     grace: Duration,
 ) -> std::io::Result<()> {
     let stopping = shutdown.clone();
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move { stopping.cancelled().await });
     let server = std::pin::pin!(server.into_future());
     tokio::select! {

@@ -40,6 +40,11 @@ pub enum MailError {
     Queue(#[from] crate::jobs::JobError),
 }
 
+/// Whether `text` is one e-mail address that mail can be sent to.
+pub fn is_address(text: &str) -> bool {
+    text.parse::<lettre::Address>().is_ok()
+}
+
 /// A mail ready to go: what the queue stores and the transport sends.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Mail {

@@ -1,0 +1,75 @@
+-- Accounts and everything that proves who someone is. Times are epoch ms.
+CREATE TABLE users (
+    id                 TEXT PRIMARY KEY,
+    email              TEXT NOT NULL,          -- trimmed and lower-cased
+    email_verified_at  BIGINT,
+    display_name       TEXT NOT NULL,
+    password_hash      TEXT,                   -- argon2id PHC string
+    role               TEXT NOT NULL,          -- user | admin
+    status             TEXT NOT NULL,          -- active | suspended
+    totp_secret        TEXT,                   -- base32, once enrolment is confirmed
+    totp_pending       TEXT,                   -- base32, between enrolment and its first code
+    totp_last_step     BIGINT,                 -- a code is accepted once
+    created_at         BIGINT NOT NULL,
+    updated_at         BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_email ON users (email);
+
+-- A login on one device. Its refresh tokens form one family: reuse of a spent
+-- token revokes the session, and with it every token of the family.
+CREATE TABLE sessions (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    device          TEXT NOT NULL,
+    address         TEXT NOT NULL,
+    created_at      BIGINT NOT NULL,
+    last_used_at    BIGINT NOT NULL,
+    revoked_at      BIGINT,
+    revoked_reason  TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE refresh_tokens (
+    token_hash  TEXT PRIMARY KEY,              -- SHA-256 of the opaque token
+    session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT
+);
+CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+
+-- Single-use tokens sent by mail or handed out between login steps.
+CREATE TABLE one_time_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    purpose     TEXT NOT NULL,                 -- verify-email | reset-password | second-factor
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT
+);
+CREATE INDEX one_time_tokens_user ON one_time_tokens (user_id);
+
+CREATE TABLE recovery_codes (
+    code_hash  TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    used_at    BIGINT
+);
+CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
+
+-- Keys that sign access tokens, published as JWKS. The newest active key
+-- signs; retired keys still verify until the tokens they signed expire.
+CREATE TABLE signing_keys (
+    id           TEXT PRIMARY KEY,             -- the JWT `kid`
+    algorithm    TEXT NOT NULL,                -- EdDSA (Ed25519)
+    public_key   TEXT NOT NULL,                -- base64url, raw
+    private_key  TEXT NOT NULL,                -- PKCS#8 sealed with a key derived from ATHLOS_SECRET_KEY
+    created_at   BIGINT NOT NULL,
+    retired_at   BIGINT
+);
+
+-- Fixed-window counters, shared by every replica through the database.
+CREATE TABLE rate_limits (
+    bucket        TEXT PRIMARY KEY,
+    window_start  BIGINT NOT NULL,
+    hits          BIGINT NOT NULL
+);

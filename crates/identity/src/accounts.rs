@@ -1,0 +1,191 @@
+//! Accounts: registration, e-mail verification, password change and reset,
+//! profile, deletion. Answers never tell whether an address has an account.
+
+use serde::Deserialize;
+
+use crate::error::{IdentityError, Result};
+use crate::store::{self, NewUser, Purpose, Role, User};
+use crate::{mails, password, rate_limit, Identity};
+
+const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;
+const RESET_TTL_MS: i64 = 3600 * 1000;
+pub const MAX_NAME_LENGTH: usize = 80;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// Trimmed and lower-cased, as stored; refused if it is not an address.
+pub fn normalize_email(email: &str) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    if email.len() > 254 || !platform::mail::is_address(&email) {
+        return Err(IdentityError::invalid("email", "Enter an e-mail address like name@example.org."));
+    }
+    Ok(email)
+}
+
+pub fn check_display_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(IdentityError::invalid("display_name", "Enter the name others will see."));
+    }
+    if name.chars().count() > MAX_NAME_LENGTH {
+        return Err(IdentityError::invalid("display_name", format!("Use at most {MAX_NAME_LENGTH} characters.")));
+    }
+    Ok(name.to_string())
+}
+
+impl Identity {
+    fn link(&self, path: &str, token: &str) -> String {
+        format!("{}/{path}?token={token}", self.platform.config.public_url().trim_end_matches('/'))
+    }
+
+    /// Creates an account and mails a verification link. When the address is
+    /// taken, the owner gets a mail saying so and the caller the same answer.
+    pub async fn register(&self, form: Registration, address: &str, role: Role, verified: bool) -> Result<()> {
+        rate_limit::hit(&self.platform.db, rate_limit::REGISTER_PER_ADDRESS, address).await?;
+        let email = normalize_email(&form.email)?;
+        let name = check_display_name(&form.display_name)?;
+        password::check_new(&form.password, &email)?;
+        let hash = password::hash(&form.password).await?;
+
+        let mut tx = self.platform.db.begin().await?;
+        let new = NewUser { email: &email, display_name: &name, password_hash: &hash, role, verified };
+        match store::insert_user(&mut tx, new).await? {
+            Some(user_id) if !verified => {
+                let token = store::issue_token(&mut tx, Purpose::VerifyEmail, &user_id, VERIFY_TTL_MS).await?;
+                let context =
+                    serde_json::json!({ "name": name, "link": self.link("verify-email", &token), "token": token });
+                self.platform
+                    .mailer
+                    .enqueue(&self.platform.jobs, &mut tx, mails::VERIFY_EMAIL, &email, context)
+                    .await?;
+            }
+            Some(_) => {}
+            None => {
+                let owner = store::user_by_email(&mut tx, &email).await?.ok_or(IdentityError::NotFound)?;
+                let context = serde_json::json!({ "name": owner.display_name, "login": self.link("login", "") });
+                self.platform
+                    .mailer
+                    .enqueue(&self.platform.jobs, &mut tx, mails::ACCOUNT_EXISTS, &email, context)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an account from the command line: no mail, optionally an admin.
+    pub async fn create_user(&self, email: &str, name: &str, password: &str, role: Role) -> Result<String> {
+        let email = normalize_email(email)?;
+        let name = check_display_name(name)?;
+        password::check_new(password, &email)?;
+        let hash = password::hash(password).await?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let new = NewUser { email: &email, display_name: &name, password_hash: &hash, role, verified: true };
+        store::insert_user(&mut conn, new)
+            .await?
+            .ok_or(IdentityError::Conflict("an account with this e-mail address exists"))
+    }
+
+    pub async fn verify_email(&self, token: &str) -> Result<()> {
+        let mut tx = self.platform.db.begin().await?;
+        let user_id =
+            store::spend_token(&mut tx, Purpose::VerifyEmail, token).await?.ok_or(IdentityError::InvalidToken)?;
+        store::mark_verified(&mut tx, &user_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn resend_verification(&self, user_id: &str) -> Result<()> {
+        rate_limit::hit(&self.platform.db, rate_limit::MAIL_PER_ACCOUNT, user_id).await?;
+        let mut tx = self.platform.db.begin().await?;
+        let user = store::user_by_id(&mut tx, user_id).await?.ok_or(IdentityError::NotFound)?;
+        if user.email_verified_at.is_some() {
+            return Err(IdentityError::Conflict("this e-mail address is already confirmed"));
+        }
+        store::spend_all_tokens(&mut tx, Purpose::VerifyEmail, user_id).await?;
+        let token = store::issue_token(&mut tx, Purpose::VerifyEmail, user_id, VERIFY_TTL_MS).await?;
+        let context =
+            serde_json::json!({ "name": user.display_name, "link": self.link("verify-email", &token), "token": token });
+        self.platform.mailer.enqueue(&self.platform.jobs, &mut tx, mails::VERIFY_EMAIL, &user.email, context).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Mails a reset link if the address has an account; the caller cannot tell.
+    pub async fn request_password_reset(&self, email: &str, address: &str) -> Result<()> {
+        rate_limit::hit(&self.platform.db, rate_limit::RESET_PER_ADDRESS, address).await?;
+        let email = normalize_email(email)?;
+        rate_limit::hit(&self.platform.db, rate_limit::RESET_PER_ACCOUNT, &email).await?;
+        let mut tx = self.platform.db.begin().await?;
+        if let Some(user) = store::user_by_email(&mut tx, &email).await?.filter(|u| !u.suspended) {
+            store::spend_all_tokens(&mut tx, Purpose::ResetPassword, &user.id).await?;
+            let token = store::issue_token(&mut tx, Purpose::ResetPassword, &user.id, RESET_TTL_MS).await?;
+            let context = serde_json::json!({
+                "name": user.display_name, "link": self.link("reset-password", &token), "token": token
+            });
+            self.platform.mailer.enqueue(&self.platform.jobs, &mut tx, mails::RESET_PASSWORD, &email, context).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password from a reset link and ends every session: whoever
+    /// knew the old password is logged out.
+    pub async fn confirm_password_reset(&self, token: &str, new_password: &str) -> Result<()> {
+        let mut tx = self.platform.db.begin().await?;
+        let user_id =
+            store::peek_token(&mut tx, Purpose::ResetPassword, token).await?.ok_or(IdentityError::InvalidToken)?;
+        let user = store::user_by_id(&mut tx, &user_id).await?.ok_or(IdentityError::InvalidToken)?;
+        password::check_new(new_password, &user.email)?;
+        store::spend_token(&mut tx, Purpose::ResetPassword, token).await?.ok_or(IdentityError::InvalidToken)?;
+        store::set_password(&mut tx, &user_id, &password::hash(new_password).await?).await?;
+        // The link came by mail, so the address is proven too.
+        store::mark_verified(&mut tx, &user_id).await?;
+        store::revoke_sessions(&mut tx, &user_id, None, "password reset").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes the password, ending every other session.
+    pub async fn change_password(&self, user_id: &str, session_id: &str, current: &str, new: &str) -> Result<()> {
+        let user = self.user(user_id).await?;
+        if !password::verify(current, user.password_hash.as_deref()).await {
+            return Err(IdentityError::invalid("current_password", "The current password is wrong."));
+        }
+        password::check_new(new, &user.email)?;
+        let mut tx = self.platform.db.begin().await?;
+        store::set_password(&mut tx, user_id, &password::hash(new).await?).await?;
+        store::revoke_sessions(&mut tx, user_id, Some(session_id), "password changed").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rename(&self, user_id: &str, display_name: &str) -> Result<()> {
+        let name = check_display_name(display_name)?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::set_display_name(&mut conn, user_id, &name).await
+    }
+
+    /// Erases the account once its password confirms the wish.
+    pub async fn delete_own_account(&self, user_id: &str, password: &str) -> Result<()> {
+        let user = self.user(user_id).await?;
+        if !password::verify(password, user.password_hash.as_deref()).await {
+            return Err(IdentityError::invalid("password", "The password is wrong."));
+        }
+        let mut tx = self.platform.db.begin().await?;
+        store::delete_user(&mut tx, user_id).await?;
+        tx.commit().await?;
+        tracing::info!(user = %user_id, "account deleted by its owner");
+        Ok(())
+    }
+
+    pub async fn user(&self, user_id: &str) -> Result<User> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::user_by_id(&mut conn, user_id).await?.ok_or(IdentityError::NotFound)
+    }
+}

@@ -1,0 +1,178 @@
+//! The keys that sign access tokens (Ed25519, `EdDSA` in JWT terms), kept in
+//! the database so every replica signs and verifies with the same set, and
+//! published as a JWKS. Rotation adds a key that signs from then on; the old
+//! one keeps verifying, so nobody is logged out.
+
+use std::sync::{Arc, RwLock};
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use platform::db::{now_ms, Database};
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
+use ring::signature::{Ed25519KeyPair, KeyPair};
+use serde::{de::DeserializeOwned, Serialize};
+use sqlx::Row;
+
+use crate::error::{IdentityError, Result};
+
+struct SigningKey {
+    id: String,
+    public: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    retired: bool,
+}
+
+#[derive(Clone)]
+pub struct SigningKeys {
+    db: Database,
+    seal: Arc<LessSafeKey>,
+    keys: Arc<RwLock<Vec<Arc<SigningKey>>>>,
+}
+
+impl SigningKeys {
+    /// Loads the keys, creating the first one on a new installation.
+    pub async fn load(db: Database, secret: &str) -> Result<Self> {
+        let seal_key = ring::digest::digest(&ring::digest::SHA256, format!("athlos signing keys\0{secret}").as_bytes());
+        let seal = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, seal_key.as_ref()).expect("32-byte key"));
+        let keys = Self { db, seal: Arc::new(seal), keys: Arc::default() };
+        keys.reload().await?;
+        if keys.signing().is_none() {
+            keys.rotate().await?;
+        }
+        Ok(keys)
+    }
+
+    async fn reload(&self) -> Result<()> {
+        let rows = sqlx::query("SELECT id, public_key, private_key, retired_at FROM signing_keys ORDER BY created_at")
+            .fetch_all(self.db.pool())
+            .await?;
+        let mut loaded = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let public: String = row.try_get("public_key")?;
+            let sealed: String = row.try_get("private_key")?;
+            let retired = row.try_get::<Option<i64>, _>("retired_at")?.is_some();
+            let pkcs8 = self.open(&sealed).ok_or_else(|| {
+                IdentityError::Internal(format!(
+                    "signing key {id} cannot be opened: ATHLOS_SECRET_KEY differs from the one it was made with"
+                ))
+            })?;
+            let decoding =
+                DecodingKey::from_ed_components(&public).map_err(|e| IdentityError::Internal(e.to_string()))?;
+            loaded.push(Arc::new(SigningKey {
+                id,
+                public,
+                encoding: EncodingKey::from_ed_der(&pkcs8),
+                decoding,
+                retired,
+            }));
+        }
+        *self.keys.write().expect("keys lock") = loaded;
+        Ok(())
+    }
+
+    /// Makes a new key the one that signs; the others retire but still verify.
+    pub async fn rotate(&self) -> Result<String> {
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new())
+            .map_err(|_| IdentityError::Internal("generating a key failed".into()))?;
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("a key ring just made");
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO signing_keys (id, algorithm, public_key, private_key, created_at) VALUES ($1, 'EdDSA', $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()))
+        .bind(self.seal(pkcs8.as_ref()))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.reload().await?;
+        Ok(id)
+    }
+
+    fn signing(&self) -> Option<Arc<SigningKey>> {
+        self.keys.read().expect("keys lock").iter().rev().find(|k| !k.retired).cloned()
+    }
+
+    fn find(&self, id: &str) -> Option<Arc<SigningKey>> {
+        self.keys.read().expect("keys lock").iter().find(|k| k.id == id).cloned()
+    }
+
+    pub fn sign(&self, claims: &impl Serialize) -> Result<String> {
+        let key = self.signing().ok_or_else(|| IdentityError::Internal("no signing key".into()))?;
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(key.id.clone());
+        jsonwebtoken::encode(&header, claims, &key.encoding).map_err(|e| IdentityError::Internal(e.to_string()))
+    }
+
+    /// Verifies signature, expiry, issuer and audience. A key made by another
+    /// replica since the last look is fetched once.
+    pub async fn verify<C: DeserializeOwned>(&self, token: &str, issuer: &str, audience: &str) -> Result<C> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| IdentityError::TokenInvalid)?;
+        let kid = header.kid.ok_or(IdentityError::TokenInvalid)?;
+        let key = match self.find(&kid) {
+            Some(key) => key,
+            None => {
+                self.reload().await?;
+                self.find(&kid).ok_or(IdentityError::TokenInvalid)?
+            }
+        };
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.leeway = 5;
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        jsonwebtoken::decode::<C>(token, &key.decoding, &validation).map(|data| data.claims).map_err(|e| {
+            match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => IdentityError::TokenExpired,
+                _ => IdentityError::TokenInvalid,
+            }
+        })
+    }
+
+    /// The public keys as a JSON Web Key Set.
+    pub fn jwks(&self) -> serde_json::Value {
+        let keys: Vec<_> = self
+            .keys
+            .read()
+            .expect("keys lock")
+            .iter()
+            .map(|k| {
+                serde_json::json!({ "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": k.id, "x": k.public })
+            })
+            .collect();
+        serde_json::json!({ "keys": keys })
+    }
+
+    fn seal(&self, plain: &[u8]) -> String {
+        let nonce = crate::secrets::random_bytes::<NONCE_LEN>();
+        let mut data = plain.to_vec();
+        self.seal
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data)
+            .expect("sealing works");
+        let mut out = nonce.to_vec();
+        out.extend(data);
+        STANDARD.encode(out)
+    }
+
+    fn open(&self, sealed: &str) -> Option<Vec<u8>> {
+        let bytes = STANDARD.decode(sealed).ok()?;
+        if bytes.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, data) = bytes.split_at(NONCE_LEN);
+        let mut data = data.to_vec();
+        let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let plain = self.seal.open_in_place(nonce, Aad::empty(), &mut data).ok()?;
+        Some(plain.to_vec())
+    }
+}

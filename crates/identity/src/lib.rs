@@ -1,0 +1,66 @@
+//! Identity: accounts, e-mail verification, password reset, sessions with
+//! access and refresh tokens, TOTP second factor with recovery codes, roles.
+//! Other contexts learn who is calling through [`AuthUser`].
+
+mod accounts;
+mod admin;
+pub mod error;
+mod extract;
+pub mod keys;
+mod mails;
+mod password;
+mod rate_limit;
+mod routes;
+mod second_factor;
+mod secrets;
+mod sessions;
+mod store;
+pub mod totp;
+
+pub use accounts::Registration;
+pub use error::IdentityError;
+pub use extract::{AccessClaims, AuthUser};
+pub use mails::add_templates;
+pub use store::Role;
+
+use platform::Platform;
+use sqlx::migrate::Migrator;
+
+pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
+
+/// Access tokens live this long: short, because they are not looked up.
+pub const ACCESS_TOKEN_SECS: i64 = 15 * 60;
+/// A refresh token lives this long unless used (each use makes a new one).
+pub const REFRESH_TOKEN_MS: i64 = 30 * 24 * 3600 * 1000;
+/// The `aud` of access tokens for Athlos's own API.
+pub const API_AUDIENCE: &str = "athlos";
+
+/// The identity context's state: the platform plus the token signing keys.
+#[derive(Clone)]
+pub struct Identity {
+    pub platform: Platform,
+    pub keys: keys::SigningKeys,
+}
+
+impl Identity {
+    pub async fn new(platform: Platform) -> Result<Self, IdentityError> {
+        let secret = platform.config.secret_key.clone().unwrap_or_default();
+        let keys = keys::SigningKeys::load(platform.db.clone(), &secret).await?;
+        Ok(Self { platform, keys })
+    }
+
+    /// The `iss` of every token: this server's public URL.
+    pub fn issuer(&self) -> String {
+        self.platform.config.public_url()
+    }
+
+    pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
+        routes::all().with_state(self.clone())
+    }
+}
+
+impl axum::extract::FromRef<Identity> for Platform {
+    fn from_ref(identity: &Identity) -> Platform {
+        identity.platform.clone()
+    }
+}

@@ -1,0 +1,170 @@
+//! `/api/v1/account`: the logged-in person's own account.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::Result;
+use crate::second_factor::{RecoveryCodes, TotpEnrolment};
+use crate::store::{Role, Session, User};
+use crate::{AuthUser, Identity};
+
+#[derive(Serialize, ToSchema)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub display_name: String,
+    pub role: Role,
+    pub two_factor_enabled: bool,
+    /// Unused recovery codes left, when two-factor authentication is on.
+    pub recovery_codes_left: Option<i64>,
+    /// UTC, RFC 3339.
+    pub created_at: String,
+}
+
+impl Account {
+    pub fn from_user(user: User, recovery_codes_left: Option<i64>) -> Self {
+        Self {
+            two_factor_enabled: user.totp_secret.is_some(),
+            id: user.id,
+            email: user.email,
+            email_verified: user.email_verified_at.is_some(),
+            display_name: user.display_name,
+            role: user.role,
+            recovery_codes_left,
+            created_at: platform::db::rfc3339(user.created_at),
+        }
+    }
+}
+
+/// The account of the person logged in.
+#[utoipa::path(get, path = "/api/v1/account", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = Account), (status = 401, body = platform::http::Problem)))]
+async fn me(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Account>> {
+    let account = identity.user(&user.id).await?;
+    let left = match account.totp_secret {
+        Some(_) => Some(identity.unused_recovery_codes(&user.id).await?),
+        None => None,
+    };
+    Ok(Json(Account::from_user(account, left)))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ProfileChange {
+    display_name: String,
+}
+
+/// Changes the name others see.
+#[utoipa::path(patch, path = "/api/v1/account", tag = "account", security(("bearer" = [])), request_body = ProfileChange,
+    responses((status = 200, body = Account), (status = 422, body = platform::http::Problem)))]
+async fn update(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Json(form): Json<ProfileChange>,
+) -> Result<Json<Account>> {
+    identity.rename(&user.id, &form.display_name).await?;
+    me(State(identity), user).await
+}
+
+#[derive(Deserialize, ToSchema)]
+struct DeleteForm {
+    /// The current password, to confirm.
+    password: String,
+}
+
+/// Deletes the account for good, once the password confirms it.
+#[utoipa::path(delete, path = "/api/v1/account", tag = "account", security(("bearer" = [])), request_body = DeleteForm,
+    responses((status = 204), (status = 422, body = platform::http::Problem)))]
+async fn delete(State(identity): State<Identity>, user: AuthUser, Json(form): Json<DeleteForm>) -> Result<StatusCode> {
+    identity.delete_own_account(&user.id, &form.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the password; every other session ends.
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "account", security(("bearer" = [])),
+    request_body = PasswordChange, responses((status = 204), (status = 422, body = platform::http::Problem)))]
+async fn change_password(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Json(form): Json<PasswordChange>,
+) -> Result<StatusCode> {
+    identity.change_password(&user.id, &user.session_id, &form.current_password, &form.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The sessions (logged-in devices) of this account.
+#[utoipa::path(get, path = "/api/v1/account/sessions", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Session>)))]
+async fn sessions(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<Session>>> {
+    Ok(Json(identity.sessions(&user.id, &user.session_id).await?))
+}
+
+/// Ends one session (logs that device out).
+#[utoipa::path(delete, path = "/api/v1/account/sessions/{id}", tag = "account", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The session id")),
+    responses((status = 204), (status = 404, body = platform::http::Problem)))]
+async fn revoke_session(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    identity.revoke_session(&user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts two-factor enrolment: show the URI as a QR code, then confirm a code.
+#[utoipa::path(post, path = "/api/v1/account/totp", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = TotpEnrolment), (status = 409, body = platform::http::Problem)))]
+async fn start_totp(State(identity): State<Identity>, user: AuthUser) -> Result<Json<TotpEnrolment>> {
+    Ok(Json(identity.start_totp(&user.id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct CodeForm {
+    /// A current code from the authenticator app (or, to turn it off, a recovery code).
+    code: String,
+}
+
+/// Confirms enrolment with a first code; answers the recovery codes, shown once.
+#[utoipa::path(post, path = "/api/v1/account/totp/confirm", tag = "account", security(("bearer" = [])),
+    request_body = CodeForm, responses((status = 200, body = RecoveryCodes), (status = 422, body = platform::http::Problem)))]
+async fn confirm_totp(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Json(form): Json<CodeForm>,
+) -> Result<Json<RecoveryCodes>> {
+    Ok(Json(identity.confirm_totp(&user.id, &form.code).await?))
+}
+
+/// Turns two-factor authentication off; takes a current code.
+#[utoipa::path(delete, path = "/api/v1/account/totp", tag = "account", security(("bearer" = [])),
+    request_body = CodeForm, responses((status = 204), (status = 401, body = platform::http::Problem)))]
+async fn disable_totp(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Json(form): Json<CodeForm>,
+) -> Result<StatusCode> {
+    identity.disable_totp(&user.id, &form.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn routes() -> OpenApiRouter<Identity> {
+    OpenApiRouter::new()
+        .routes(routes!(me, update, delete))
+        .routes(routes!(change_password))
+        .routes(routes!(sessions))
+        .routes(routes!(revoke_session))
+        .routes(routes!(start_totp, disable_totp))
+        .routes(routes!(confirm_totp))
+}

@@ -1,0 +1,179 @@
+//! `/api/v1/auth`: registering, verifying, logging in, refreshing, logging out, resetting.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use platform::http::ClientAddress;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::client;
+use crate::error::{IdentityError, Result};
+use crate::sessions::{LoginOutcome, SecondFactor, Tokens};
+use crate::{AuthUser, Identity, Registration, Role};
+
+#[derive(Serialize, ToSchema)]
+struct Accepted {
+    /// What happens next, in words.
+    message: &'static str,
+}
+
+/// Creates an account and mails a link to confirm the address. The answer is
+/// the same whether or not the address already has an account.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Registration,
+    responses((status = 202, body = Accepted), (status = 422, body = platform::http::Problem), (status = 429, body = platform::http::Problem)))]
+async fn register(
+    State(identity): State<Identity>,
+    address: ClientAddress,
+    Json(form): Json<Registration>,
+) -> Result<(StatusCode, Json<Accepted>)> {
+    identity.register(form, &address.0, Role::User, false).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { message: "Check your mailbox for a link to confirm your address." })))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct TokenForm {
+    /// The token from the mail.
+    token: String,
+}
+
+/// Confirms an e-mail address with the token from the verification mail.
+#[utoipa::path(post, path = "/api/v1/auth/verify", tag = "auth", request_body = TokenForm,
+    responses((status = 204), (status = 400, body = platform::http::Problem)))]
+async fn verify(State(identity): State<Identity>, Json(form): Json<TokenForm>) -> Result<StatusCode> {
+    identity.verify_email(form.token.trim()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sends the verification mail again.
+#[utoipa::path(post, path = "/api/v1/auth/verify/resend", tag = "auth", security(("bearer" = [])),
+    responses((status = 202, body = Accepted), (status = 409, body = platform::http::Problem)))]
+async fn resend(State(identity): State<Identity>, user: AuthUser) -> Result<(StatusCode, Json<Accepted>)> {
+    identity.resend_verification(&user.id).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { message: "A new link is on its way." })))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// Logs in with e-mail and password. With two-factor authentication on, the
+/// answer is a challenge for `/api/v1/auth/login/second-factor` instead of tokens.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginForm,
+    responses((status = 200, body = LoginOutcome), (status = 401, body = platform::http::Problem),
+              (status = 429, body = platform::http::Problem)))]
+async fn login(
+    State(identity): State<Identity>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    Json(form): Json<LoginForm>,
+) -> Result<Json<LoginOutcome>> {
+    Ok(Json(identity.login(&form.email, &form.password, &client(address, &headers)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct SecondFactorForm {
+    challenge: String,
+    /// The six digits from the authenticator app…
+    code: Option<String>,
+    /// …or one of the recovery codes.
+    recovery_code: Option<String>,
+}
+
+/// The second login step: a TOTP code or a recovery code.
+#[utoipa::path(post, path = "/api/v1/auth/login/second-factor", tag = "auth", request_body = SecondFactorForm,
+    responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem),
+              (status = 429, body = platform::http::Problem)))]
+async fn second_factor(
+    State(identity): State<Identity>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    Json(form): Json<SecondFactorForm>,
+) -> Result<Json<Tokens>> {
+    let factor = match (&form.code, &form.recovery_code) {
+        (Some(code), None) => SecondFactor::Totp(code),
+        (None, Some(code)) => SecondFactor::RecoveryCode(code),
+        _ => return Err(IdentityError::invalid("code", "Send either `code` or `recovery_code`.")),
+    };
+    Ok(Json(identity.login_second_step(&form.challenge, factor, &client(address, &headers)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct RefreshForm {
+    refresh_token: String,
+}
+
+/// Trades a refresh token for a new access token and a new refresh token.
+/// Each refresh token works once; a reused one ends its session.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshForm,
+    responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem)))]
+async fn refresh(
+    State(identity): State<Identity>,
+    address: ClientAddress,
+    headers: HeaderMap,
+    Json(form): Json<RefreshForm>,
+) -> Result<Json<Tokens>> {
+    Ok(Json(identity.refresh(&form.refresh_token, &client(address, &headers)).await?))
+}
+
+/// Ends the session the access token belongs to.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+async fn logout(State(identity): State<Identity>, user: AuthUser) -> Result<StatusCode> {
+    identity.logout(&user.id, &user.session_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ResetRequest {
+    email: String,
+}
+
+/// Mails a password reset link if the address has an account. The answer is
+/// the same either way.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
+    responses((status = 202, body = Accepted), (status = 429, body = platform::http::Problem)))]
+async fn password_reset(
+    State(identity): State<Identity>,
+    address: ClientAddress,
+    Json(form): Json<ResetRequest>,
+) -> Result<(StatusCode, Json<Accepted>)> {
+    identity.request_password_reset(&form.email, &address.0).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted { message: "If this address has an account, a reset link is on its way." }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ResetConfirm {
+    token: String,
+    new_password: String,
+}
+
+/// Sets a new password with the token from the reset mail; every session ends.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirm,
+    responses((status = 204), (status = 400, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
+async fn password_reset_confirm(
+    State(identity): State<Identity>,
+    Json(form): Json<ResetConfirm>,
+) -> Result<StatusCode> {
+    identity.confirm_password_reset(form.token.trim(), &form.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn routes() -> OpenApiRouter<Identity> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(verify))
+        .routes(routes!(resend))
+        .routes(routes!(login))
+        .routes(routes!(second_factor))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(password_reset))
+        .routes(routes!(password_reset_confirm))
+}

@@ -1,0 +1,199 @@
+//! Logging in and staying logged in: sessions, access tokens, refresh-token
+//! rotation with reuse detection, the second login step, logging out.
+
+use serde::Serialize;
+
+use crate::error::{IdentityError, Result};
+use crate::extract::AccessClaims;
+use crate::store::{self, Purpose, Session, User};
+use crate::{password, rate_limit, totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
+
+const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
+
+/// Where a request comes from, as sessions record it.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub address: String,
+    pub device: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Tokens {
+    /// A JWT for `Authorization: Bearer …`, valid for `expires_in` seconds.
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    /// Opaque; trade it at /api/v1/auth/refresh for new tokens. Works once.
+    pub refresh_token: String,
+    pub session_id: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SecondFactorNeeded {
+    /// Always true: the password was right and a second step follows.
+    pub second_factor_required: bool,
+    /// Send it back with a code to /api/v1/auth/login/second-factor within five minutes.
+    pub challenge: String,
+    pub methods: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum LoginOutcome {
+    Tokens(Tokens),
+    SecondFactor(SecondFactorNeeded),
+}
+
+/// The second step of a login: a code from the authenticator app, or one of
+/// the recovery codes.
+#[derive(Debug)]
+pub enum SecondFactor<'a> {
+    Totp(&'a str),
+    RecoveryCode(&'a str),
+}
+
+fn now_secs() -> u64 {
+    (platform::db::now_ms() / 1000) as u64
+}
+
+impl Identity {
+    pub async fn login(&self, email: &str, password: &str, client: &Client) -> Result<LoginOutcome> {
+        let db = &self.platform.db;
+        rate_limit::hit(db, rate_limit::LOGIN_PER_ADDRESS, &client.address).await?;
+        let email = email.trim().to_lowercase();
+        rate_limit::hit(db, rate_limit::LOGIN_PER_ACCOUNT, &email).await?;
+        let user = {
+            let mut conn = db.pool().acquire().await?;
+            store::user_by_email(&mut conn, &email).await?
+        };
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        if !password::verify(password, hash).await {
+            return Err(IdentityError::InvalidCredentials);
+        }
+        let user = user.ok_or(IdentityError::InvalidCredentials)?;
+        if user.suspended {
+            return Err(IdentityError::Suspended);
+        }
+        if user.totp_secret.is_some() {
+            let mut conn = db.pool().acquire().await?;
+            let challenge =
+                store::issue_token(&mut conn, Purpose::SecondFactor, &user.id, SECOND_FACTOR_TTL_MS).await?;
+            return Ok(LoginOutcome::SecondFactor(SecondFactorNeeded {
+                second_factor_required: true,
+                challenge,
+                methods: vec!["totp", "recovery_code"],
+            }));
+        }
+        Ok(LoginOutcome::Tokens(self.open_session(&user, client).await?))
+    }
+
+    /// Finishes a login that needed a second factor.
+    pub async fn login_second_step(
+        &self,
+        challenge: &str,
+        factor: SecondFactor<'_>,
+        client: &Client,
+    ) -> Result<Tokens> {
+        let db = &self.platform.db;
+        let user_id = {
+            let mut conn = db.pool().acquire().await?;
+            store::peek_token(&mut conn, Purpose::SecondFactor, challenge).await?.ok_or(IdentityError::InvalidToken)?
+        };
+        rate_limit::hit(db, rate_limit::SECOND_FACTOR_PER_ACCOUNT, &user_id).await?;
+        let user = self.user(&user_id).await?;
+        if user.suspended {
+            return Err(IdentityError::Suspended);
+        }
+        let mut tx = db.begin().await?;
+        let accepted = match factor {
+            SecondFactor::Totp(code) => {
+                let secret = user.totp_secret.as_deref().ok_or(IdentityError::InvalidSecondFactor)?;
+                match totp::matching_step(secret, code, now_secs(), user.totp_last_step) {
+                    Some(step) => store::advance_totp_step(&mut tx, &user.id, step).await?,
+                    None => false,
+                }
+            }
+            SecondFactor::RecoveryCode(code) => store::use_recovery_code(&mut tx, &user.id, code).await?,
+        };
+        if !accepted {
+            return Err(IdentityError::InvalidSecondFactor);
+        }
+        store::spend_token(&mut tx, Purpose::SecondFactor, challenge).await?.ok_or(IdentityError::InvalidToken)?;
+        tx.commit().await?;
+        self.open_session(&user, client).await
+    }
+
+    async fn open_session(&self, user: &User, client: &Client) -> Result<Tokens> {
+        let mut tx = self.platform.db.begin().await?;
+        let session_id = store::insert_session(&mut tx, &user.id, &client.device, &client.address).await?;
+        let refresh_token = store::insert_refresh_token(&mut tx, &session_id, REFRESH_TOKEN_MS).await?;
+        tx.commit().await?;
+        tracing::info!(user = %user.id, session = %session_id, "logged in");
+        self.tokens(&user.id, &session_id, refresh_token)
+    }
+
+    fn tokens(&self, user_id: &str, session_id: &str, refresh_token: String) -> Result<Tokens> {
+        let now = now_secs() as i64;
+        let claims = AccessClaims {
+            iss: self.issuer(),
+            aud: API_AUDIENCE.into(),
+            sub: user_id.into(),
+            sid: session_id.into(),
+            iat: now,
+            exp: now + ACCESS_TOKEN_SECS,
+        };
+        Ok(Tokens {
+            access_token: self.keys.sign(&claims)?,
+            token_type: "Bearer",
+            expires_in: ACCESS_TOKEN_SECS,
+            refresh_token,
+            session_id: session_id.into(),
+        })
+    }
+
+    /// Trades a refresh token for new tokens. A token works once: presenting
+    /// a spent one means it was copied, so the whole session ends.
+    pub async fn refresh(&self, refresh_token: &str, client: &Client) -> Result<Tokens> {
+        let mut tx = self.platform.db.begin().await?;
+        let state = store::refresh_token_state(&mut tx, refresh_token).await?.ok_or(IdentityError::TokenInvalid)?;
+        if state.session_revoked {
+            return Err(IdentityError::SessionRevoked);
+        }
+        if state.used || !store::spend_refresh_token(&mut tx, refresh_token).await? {
+            store::revoke_session(&mut tx, &state.user_id, &state.session_id, "refresh token reused").await?;
+            tx.commit().await?;
+            tracing::warn!(user = %state.user_id, session = %state.session_id, "refresh token reused; session revoked");
+            return Err(IdentityError::RefreshTokenReused);
+        }
+        if state.expired {
+            return Err(IdentityError::SessionRevoked);
+        }
+        let user = store::user_by_id(&mut tx, &state.user_id).await?.ok_or(IdentityError::SessionRevoked)?;
+        if user.suspended {
+            return Err(IdentityError::Suspended);
+        }
+        let next = store::insert_refresh_token(&mut tx, &state.session_id, REFRESH_TOKEN_MS).await?;
+        store::touch_session(&mut tx, &state.session_id, &client.address).await?;
+        tx.commit().await?;
+        self.tokens(&state.user_id, &state.session_id, next)
+    }
+
+    pub async fn logout(&self, user_id: &str, session_id: &str) -> Result<()> {
+        self.revoke_session(user_id, session_id).await
+    }
+
+    pub async fn sessions(&self, user_id: &str, current: &str) -> Result<Vec<Session>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::live_sessions(&mut conn, user_id, current).await
+    }
+
+    /// Ends one of the user's own sessions; someone else's is not found.
+    pub async fn revoke_session(&self, user_id: &str, session_id: &str) -> Result<()> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        if store::revoke_session(&mut conn, user_id, session_id, "logged out").await? {
+            Ok(())
+        } else {
+            Err(IdentityError::NotFound)
+        }
+    }
+}
