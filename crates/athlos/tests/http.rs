@@ -130,7 +130,66 @@ async fn the_api_is_documented(backend: Backend) {
     assert!(html.contains("/openapi.json") && !html.contains("https://"), "the page must work offline");
 }
 
+/// Sends the head of a login request and part of its body, leaving the rest for later.
+async fn half_sent_request(app: &TestApp) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(app.server.addr).await.unwrap();
+    let head = "POST /api/v1/auth/login HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: 96\r\n\r\n";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(br#"{"email": "slow@example.org","#).await.unwrap();
+    stream
+}
+
+async fn read_response(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(30), stream.read(&mut buffer)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&buffer[..n]).into_owned()
+}
+
+async fn a_slow_request_times_out_with_a_problem(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.request_timeout_secs = 1).await;
+    let mut stream = half_sent_request(&app).await;
+    let response = read_response(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(response.contains("application/problem+json") && response.contains("/problems/timeout"), "{response}");
+}
+
+async fn shutdown_lets_requests_in_flight_finish(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn(backend).await;
+    let mut stream = half_sent_request(&app).await;
+    // The server is answering it (reading its body) before shutdown begins.
+    let metrics = app.url("/metrics");
+    support::eventually("the login request being in flight", std::time::Duration::from_secs(10), || {
+        let metrics = metrics.clone();
+        async move {
+            let text = reqwest::get(metrics).await.unwrap().text().await.unwrap();
+            text.contains(r#"athlos_http_requests_in_flight{method="POST",route="/api/v1/auth/login"} 1"#)
+        }
+    })
+    .await;
+    let addr = app.server.addr;
+    let TestApp { server, env: _env, .. } = app;
+    let stopping = tokio::spawn(server.stop());
+    // Once the server takes no new connections, shutdown is under way…
+    support::eventually("the listener closing", std::time::Duration::from_secs(10), || async move {
+        tokio::net::TcpStream::connect(addr).await.is_err()
+    })
+    .await;
+    // …and the request that was in flight still gets its answer.
+    let rest = br#""password": "not the right one at all"}"#;
+    let padding = 96 - br#"{"email": "slow@example.org","#.len() - rest.len();
+    stream.write_all(&[rest.as_slice(), " ".repeat(padding).as_bytes()].concat()).await.unwrap();
+    let response = read_response(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    drop(stream);
+    stopping.await.unwrap().unwrap();
+}
+
 on_every_database!(
+    a_slow_request_times_out_with_a_problem,
+    shutdown_lets_requests_in_flight_finish,
     probes_answer,
     server_describes_itself,
     every_error_is_a_problem,

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -31,6 +32,7 @@ pub struct Metrics {
     registry: Arc<Mutex<Registry>>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    in_flight: Family<RouteLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -42,7 +44,9 @@ impl Default for Metrics {
             Histogram::new(exponential_buckets(0.001, 2.0, 14))
         });
         registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latency.clone());
-        Self { registry: Arc::new(Mutex::new(registry)), requests, latency }
+        let in_flight = Family::<RouteLabels, Gauge>::default();
+        registry.register("http_requests_in_flight", "HTTP requests being answered now", in_flight.clone());
+        Self { registry: Arc::new(Mutex::new(registry)), requests, latency, in_flight }
     }
 }
 
@@ -64,12 +68,12 @@ pub async fn record(State(metrics): State<Metrics>, request: Request, next: Next
     let route =
         request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = request.method().to_string();
+    let labels = RouteLabels { method: method.clone(), route: route.clone() };
     let started = Instant::now();
+    metrics.in_flight.get_or_create(&labels).inc();
     let response = next.run(request).await;
-    metrics
-        .latency
-        .get_or_create(&RouteLabels { method: method.clone(), route: route.clone() })
-        .observe(started.elapsed().as_secs_f64());
+    metrics.in_flight.get_or_create(&labels).dec();
+    metrics.latency.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
     metrics.requests.get_or_create(&RequestLabels { method, route, status: response.status().as_u16() }).inc();
     response
 }
