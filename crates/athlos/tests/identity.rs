@@ -254,6 +254,9 @@ async fn bad_tokens_are_refused_with_a_clear_problem(backend: Backend) {
             sid: tokens["session_id"].as_str().unwrap().into(),
             iat: 1_000_000_000,
             exp: 1_000_000_900,
+            jti: "x".into(),
+            client_id: None,
+            scope: None,
         })
         .unwrap();
     expect_problem(app.get_as(&expired, "/api/v1/account").await, 401, "token-expired").await;

@@ -22,6 +22,8 @@ CREATE TABLE sessions (
     user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     device          TEXT NOT NULL,
     address         TEXT NOT NULL,
+    client_id       TEXT,                      -- set when an OAuth app holds the session
+    scope           TEXT,                      -- what that app may do
     created_at      BIGINT NOT NULL,
     last_used_at    BIGINT NOT NULL,
     revoked_at      BIGINT,
@@ -72,4 +74,37 @@ CREATE TABLE rate_limits (
     bucket        TEXT PRIMARY KEY,
     window_start  BIGINT NOT NULL,
     hits          BIGINT NOT NULL
+);
+
+-- Applications that log people in through Athlos (OAuth 2.0 / OpenID Connect).
+CREATE TABLE oauth_clients (
+    id             TEXT PRIMARY KEY,           -- the client_id
+    secret_hash    TEXT,                       -- SHA-256 of the secret; NULL for public clients
+    name           TEXT NOT NULL,
+    redirect_uris  TEXT NOT NULL,              -- JSON array, matched exactly
+    scopes         TEXT NOT NULL,              -- space-separated, what it may ask for
+    owner_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at     BIGINT NOT NULL
+);
+CREATE INDEX oauth_clients_owner ON oauth_clients (owner_id);
+
+-- What a person allowed an application; asked again when it wants more.
+CREATE TABLE oauth_grants (
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    client_id   TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+    scope       TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (user_id, client_id)
+);
+
+CREATE TABLE oauth_codes (
+    code_hash       TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    redirect_uri    TEXT NOT NULL,
+    scope           TEXT NOT NULL,
+    code_challenge  TEXT,
+    nonce           TEXT,
+    expires_at      BIGINT NOT NULL,
+    used_at         BIGINT
 );

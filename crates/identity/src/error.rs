@@ -28,6 +28,8 @@ pub enum IdentityError {
     Suspended,
     #[error("only administrators may do this")]
     NotAdmin,
+    #[error("{0}")]
+    InsufficientScope(String),
     #[error("confirm your e-mail address first")]
     EmailNotVerified,
     #[error("{0}")]
@@ -64,6 +66,7 @@ impl IdentityError {
             RefreshTokenReused => Problem::new(StatusCode::UNAUTHORIZED, "refresh-token-reused", detail),
             Suspended => Problem::new(StatusCode::FORBIDDEN, "account-suspended", detail),
             NotAdmin => Problem::new(StatusCode::FORBIDDEN, "not-admin", detail),
+            InsufficientScope(_) => Problem::new(StatusCode::FORBIDDEN, "insufficient-scope", detail),
             EmailNotVerified => Problem::new(StatusCode::FORBIDDEN, "email-not-verified", detail),
             Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
             NotFound => Problem::not_found(detail),

@@ -22,6 +22,15 @@ pub struct AccessClaims {
     pub sid: String,
     pub iat: i64,
     pub exp: i64,
+    /// Unique per token, so two tokens made in the same second differ.
+    #[serde(default)]
+    pub jti: String,
+    /// The application the token was issued to; absent for Athlos's own apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// What that application may do (space-separated scopes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +60,52 @@ impl AuthUser {
     }
 }
 
+/// A caller that may also be a third-party application holding a scoped token.
+/// Endpoints open to applications take this; all others take [`AuthUser`],
+/// which refuses application tokens.
+#[derive(Debug, Clone)]
+pub struct AppUser {
+    pub user: AuthUser,
+    /// The application, if the token was issued to one.
+    pub client_id: Option<String>,
+    /// `None`: Athlos's own apps, which may do everything.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl AppUser {
+    pub fn require_scope(&self, scope: &str) -> Result<(), IdentityError> {
+        match &self.scopes {
+            Some(scopes) if !scopes.iter().any(|s| s == scope) => {
+                Err(IdentityError::InsufficientScope(format!("this needs the `{scope}` scope")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+async fn authenticate(parts: &Parts, identity: &Identity) -> Result<AppUser, IdentityError> {
+    let header = parts.headers.get(AUTHORIZATION).ok_or(IdentityError::Unauthenticated)?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .ok_or(IdentityError::Unauthenticated)?;
+    let claims: AccessClaims = identity.keys.verify(token.trim(), &identity.issuer(), API_AUDIENCE).await?;
+    let mut conn = identity.platform.db.pool().acquire().await?;
+    let check =
+        store::check_session(&mut conn, &claims.sid, &claims.sub).await?.ok_or(IdentityError::SessionRevoked)?;
+    if check.revoked {
+        return Err(IdentityError::SessionRevoked);
+    }
+    if check.suspended {
+        return Err(IdentityError::Suspended);
+    }
+    let user =
+        AuthUser { id: claims.sub, session_id: claims.sid, role: check.role, email_verified: check.email_verified };
+    let scopes = claims.client_id.as_ref().map(|_| crate::oauth::split_scopes(claims.scope.as_deref().unwrap_or("")));
+    Ok(AppUser { user, client_id: claims.client_id, scopes })
+}
+
 impl<S> FromRequestParts<S> for AuthUser
 where
     Identity: FromRef<S>,
@@ -59,23 +114,22 @@ where
     type Rejection = IdentityError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, IdentityError> {
-        let identity = Identity::from_ref(state);
-        let header = parts.headers.get(AUTHORIZATION).ok_or(IdentityError::Unauthenticated)?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-            .ok_or(IdentityError::Unauthenticated)?;
-        let claims: AccessClaims = identity.keys.verify(token.trim(), &identity.issuer(), API_AUDIENCE).await?;
-        let mut conn = identity.platform.db.pool().acquire().await?;
-        let check =
-            store::check_session(&mut conn, &claims.sid, &claims.sub).await?.ok_or(IdentityError::SessionRevoked)?;
-        if check.revoked {
-            return Err(IdentityError::SessionRevoked);
+        let caller = authenticate(parts, &Identity::from_ref(state)).await?;
+        if caller.client_id.is_some() {
+            return Err(IdentityError::InsufficientScope("applications cannot use this endpoint".into()));
         }
-        if check.suspended {
-            return Err(IdentityError::Suspended);
-        }
-        Ok(AuthUser { id: claims.sub, session_id: claims.sid, role: check.role, email_verified: check.email_verified })
+        Ok(caller.user)
+    }
+}
+
+impl<S> FromRequestParts<S> for AppUser
+where
+    Identity: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = IdentityError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, IdentityError> {
+        authenticate(parts, &Identity::from_ref(state)).await
     }
 }

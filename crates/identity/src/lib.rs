@@ -8,6 +8,7 @@ pub mod error;
 mod extract;
 pub mod keys;
 mod mails;
+pub mod oauth;
 mod password;
 mod rate_limit;
 mod routes;
@@ -19,7 +20,7 @@ pub mod totp;
 
 pub use accounts::Registration;
 pub use error::IdentityError;
-pub use extract::{AccessClaims, AuthUser};
+pub use extract::{AccessClaims, AppUser, AuthUser};
 pub use mails::add_templates;
 pub use store::Role;
 

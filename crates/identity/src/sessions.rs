@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::error::{IdentityError, Result};
 use crate::extract::AccessClaims;
-use crate::store::{self, Purpose, Session, User};
+use crate::store::{self, AppAccess, Purpose, Session, User};
 use crate::{password, rate_limit, totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
 
 const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
@@ -84,7 +84,7 @@ impl Identity {
                 methods: vec!["totp", "recovery_code"],
             }));
         }
-        Ok(LoginOutcome::Tokens(self.open_session(&user, client).await?))
+        Ok(LoginOutcome::Tokens(self.open_session(&user, client, None).await?))
     }
 
     /// Finishes a login that needed a second factor.
@@ -120,19 +120,26 @@ impl Identity {
         }
         store::spend_token(&mut tx, Purpose::SecondFactor, challenge).await?.ok_or(IdentityError::InvalidToken)?;
         tx.commit().await?;
-        self.open_session(&user, client).await
+        self.open_session(&user, client, None).await
     }
 
-    async fn open_session(&self, user: &User, client: &Client) -> Result<Tokens> {
+    /// Starts a session (for Athlos's own apps, or for `app`) and its first tokens.
+    pub(crate) async fn open_session(&self, user: &User, client: &Client, app: Option<&AppAccess>) -> Result<Tokens> {
         let mut tx = self.platform.db.begin().await?;
-        let session_id = store::insert_session(&mut tx, &user.id, &client.device, &client.address).await?;
+        let session_id = store::insert_session(&mut tx, &user.id, &client.device, &client.address, app).await?;
         let refresh_token = store::insert_refresh_token(&mut tx, &session_id, REFRESH_TOKEN_MS).await?;
         tx.commit().await?;
-        tracing::info!(user = %user.id, session = %session_id, "logged in");
-        self.tokens(&user.id, &session_id, refresh_token)
+        tracing::info!(user = %user.id, session = %session_id, app = ?app.map(|a| &a.client_id), "session opened");
+        self.tokens(&user.id, &session_id, refresh_token, app)
     }
 
-    fn tokens(&self, user_id: &str, session_id: &str, refresh_token: String) -> Result<Tokens> {
+    fn tokens(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        refresh_token: String,
+        app: Option<&AppAccess>,
+    ) -> Result<Tokens> {
         let now = now_secs() as i64;
         let claims = AccessClaims {
             iss: self.issuer(),
@@ -141,6 +148,9 @@ impl Identity {
             sid: session_id.into(),
             iat: now,
             exp: now + ACCESS_TOKEN_SECS,
+            jti: crate::secrets::new_token(),
+            client_id: app.map(|a| a.client_id.clone()),
+            scope: app.map(|a| a.scope.clone()),
         };
         Ok(Tokens {
             access_token: self.keys.sign(&claims)?,
@@ -154,8 +164,22 @@ impl Identity {
     /// Trades a refresh token for new tokens. A token works once: presenting
     /// a spent one means it was copied, so the whole session ends.
     pub async fn refresh(&self, refresh_token: &str, client: &Client) -> Result<Tokens> {
+        self.refresh_for(refresh_token, client, |_| true).await
+    }
+
+    /// Refreshes only if `allowed` accepts the session's application (the
+    /// token endpoint checks that the token is the calling client's).
+    pub(crate) async fn refresh_for(
+        &self,
+        refresh_token: &str,
+        client: &Client,
+        allowed: impl Fn(Option<&AppAccess>) -> bool,
+    ) -> Result<Tokens> {
         let mut tx = self.platform.db.begin().await?;
         let state = store::refresh_token_state(&mut tx, refresh_token).await?.ok_or(IdentityError::TokenInvalid)?;
+        if !allowed(state.app.as_ref()) {
+            return Err(IdentityError::TokenInvalid);
+        }
         if state.session_revoked {
             return Err(IdentityError::SessionRevoked);
         }
@@ -175,7 +199,7 @@ impl Identity {
         let next = store::insert_refresh_token(&mut tx, &state.session_id, REFRESH_TOKEN_MS).await?;
         store::touch_session(&mut tx, &state.session_id, &client.address).await?;
         tx.commit().await?;
-        self.tokens(&state.user_id, &state.session_id, next)
+        self.tokens(&state.user_id, &state.session_id, next, state.app.as_ref())
     }
 
     pub async fn logout(&self, user_id: &str, session_id: &str) -> Result<()> {

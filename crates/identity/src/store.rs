@@ -333,17 +333,33 @@ pub struct Session {
     pub current: bool,
 }
 
-pub async fn insert_session(conn: &mut AnyConnection, user_id: &str, device: &str, address: &str) -> Result<String> {
+/// The application a session belongs to, and what it may do; `None` for Athlos's own apps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppAccess {
+    pub client_id: String,
+    pub scope: String,
+}
+
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    device: &str,
+    address: &str,
+    app: Option<&AppAccess>,
+) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, device, address, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO sessions (id, user_id, device, address, created_at, last_used_at, client_id, scope)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
     )
     .bind(&id)
     .bind(user_id)
     .bind(device)
     .bind(address)
     .bind(now)
+    .bind(app.map(|a| a.client_id.clone()))
+    .bind(app.map(|a| a.scope.clone()))
     .execute(conn)
     .await?;
     Ok(id)
@@ -365,6 +381,7 @@ pub async fn insert_refresh_token(conn: &mut AnyConnection, session_id: &str, tt
 pub struct RefreshTokenState {
     pub session_id: String,
     pub user_id: String,
+    pub app: Option<AppAccess>,
     pub used: bool,
     pub expired: bool,
     pub session_revoked: bool,
@@ -372,16 +389,19 @@ pub struct RefreshTokenState {
 
 pub async fn refresh_token_state(conn: &mut AnyConnection, token: &str) -> Result<Option<RefreshTokenState>> {
     let row = sqlx::query(
-        "SELECT r.session_id, r.used_at, r.expires_at, s.user_id, s.revoked_at
+        "SELECT r.session_id, r.used_at, r.expires_at, s.user_id, s.revoked_at, s.client_id, s.scope
          FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
     )
     .bind(secrets::hash(token))
     .fetch_optional(conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
+    let client_id: Option<String> = row.try_get("client_id")?;
+    let scope: Option<String> = row.try_get("scope")?;
     Ok(Some(RefreshTokenState {
         session_id: row.try_get("session_id")?,
         user_id: row.try_get("user_id")?,
+        app: client_id.map(|client_id| AppAccess { client_id, scope: scope.unwrap_or_default() }),
         used: row.try_get::<Option<i64>, _>("used_at")?.is_some(),
         expired: row.try_get::<i64, _>("expires_at")? <= now_ms(),
         session_revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),

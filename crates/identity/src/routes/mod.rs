@@ -18,7 +18,8 @@ use crate::Identity;
     tags(
         (name = "auth", description = "Registering, logging in, tokens, password reset"),
         (name = "account", description = "The logged-in person's own account: profile, password, sessions, two-factor"),
-        (name = "admin", description = "Administrators managing accounts")
+        (name = "admin", description = "Administrators managing accounts"),
+        (name = "oauth", description = "OAuth 2.0 and OpenID Connect: applications logging people in through Athlos")
     ),
     components(schemas(platform::http::Problem)),
     modifiers(&BearerAuth)
@@ -44,6 +45,7 @@ pub fn all() -> OpenApiRouter<Identity> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(keys::routes())
+        .merge(crate::oauth::routes())
 }
 
 /// The calling device and address, as a new session records them.

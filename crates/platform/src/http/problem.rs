@@ -76,9 +76,14 @@ pub async fn problems_for_bare_errors(request: Request, next: Next) -> Response 
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem =
-        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+    // Bodies a handler shaped on purpose (problem+json, OAuth's JSON errors,
+    // HTML error pages) stay as they are; bare ones and plain text are converted.
+    let shaped = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.starts_with("text/plain"));
+    if shaped {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -1,0 +1,203 @@
+//! Registering applications (`/api/v1/oauth/clients`) and the applications a
+//! person has allowed (`/api/v1/account/apps`).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use platform::db::{now_ms, rfc3339};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::store::{self, Client};
+use crate::error::{IdentityError, Result};
+use crate::{secrets, AuthUser, Identity, Role};
+
+#[derive(Deserialize, ToSchema)]
+pub struct ClientRegistration {
+    /// Shown to people on the consent page.
+    pub name: String,
+    /// Where people are sent back after consenting; matched exactly.
+    pub redirect_uris: Vec<String>,
+    /// What the application may ask for: openid, profile, email, workouts:read, workouts:write.
+    pub scopes: Vec<String>,
+    /// A server-side application that can keep a secret. Apps in a browser or
+    /// on a phone are public: they get no secret and must use PKCE.
+    pub confidential: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisteredClient {
+    pub client_id: String,
+    /// Shown only in the answer to registration; keep it safe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub scopes: Vec<String>,
+    pub confidential: bool,
+    pub created_at: String,
+}
+
+impl RegisteredClient {
+    fn from(client: Client, secret: Option<String>) -> Self {
+        Self {
+            confidential: !client.is_public(),
+            client_id: client.id,
+            client_secret: secret,
+            name: client.name,
+            redirect_uris: client.redirect_uris,
+            scopes: client.scopes,
+            created_at: rfc3339(client.created_at),
+        }
+    }
+}
+
+/// A redirect URI must be absolute, without a fragment, and HTTPS unless it
+/// points at the person's own machine (native apps listen on loopback).
+fn check_redirect_uri(raw: &str) -> Result<()> {
+    let url = url::Url::parse(raw)
+        .map_err(|_| IdentityError::invalid("redirect_uris", format!("`{raw}` is not an absolute URL")))?;
+    if url.fragment().is_some() {
+        return Err(IdentityError::invalid("redirect_uris", format!("`{raw}` must not have a #fragment")));
+    }
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => {
+            Err(IdentityError::invalid("redirect_uris", format!("`{raw}` must use https (http only for 127.0.0.1)")))
+        }
+        // Custom schemes (com.example.app:/callback) for phone apps.
+        scheme if scheme.contains('.') => Ok(()),
+        _ => Err(IdentityError::invalid("redirect_uris", format!("`{raw}` has a scheme that cannot be used"))),
+    }
+}
+
+impl Identity {
+    pub async fn register_client(&self, owner: &AuthUser, form: ClientRegistration) -> Result<RegisteredClient> {
+        let name = form.name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(IdentityError::invalid("name", "Give the application a name of 1 to 80 characters."));
+        }
+        if form.redirect_uris.is_empty() || form.redirect_uris.len() > 10 {
+            return Err(IdentityError::invalid("redirect_uris", "Give 1 to 10 redirect URIs."));
+        }
+        form.redirect_uris.iter().try_for_each(|uri| check_redirect_uri(uri))?;
+        let scopes = super::split_scopes(&form.scopes.join(" "));
+        if let Some(unknown) = scopes.iter().find(|s| !super::is_scope(s)) {
+            return Err(IdentityError::invalid("scopes", format!("`{unknown}` is not a scope Athlos knows")));
+        }
+        let secret = form.confidential.then(secrets::new_token);
+        let client = Client {
+            id: uuid::Uuid::now_v7().to_string(),
+            secret_hash: secret.as_deref().map(secrets::hash),
+            name: name.to_string(),
+            redirect_uris: form.redirect_uris,
+            scopes,
+            owner_id: owner.id.clone(),
+            created_at: now_ms(),
+        };
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::insert_client(&mut conn, &client).await?;
+        Ok(RegisteredClient::from(client, secret))
+    }
+
+    /// A client its owner (or an administrator) may manage; anyone else's is not found.
+    async fn managed_client(&self, user: &AuthUser, client_id: &str) -> Result<Client> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        match store::client(&mut conn, client_id).await? {
+            Some(client) if client.owner_id == user.id || user.role == Role::Admin => Ok(client),
+            _ => Err(IdentityError::NotFound),
+        }
+    }
+
+    pub(crate) async fn client(&self, client_id: &str) -> Result<Option<Client>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::client(&mut conn, client_id).await
+    }
+}
+
+/// Registers an application that logs people in through Athlos.
+#[utoipa::path(post, path = "/api/v1/oauth/clients", tag = "oauth", security(("bearer" = [])),
+    request_body = ClientRegistration,
+    responses((status = 201, body = RegisteredClient), (status = 422, body = platform::http::Problem)))]
+async fn register(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Json(form): Json<ClientRegistration>,
+) -> Result<(StatusCode, Json<RegisteredClient>)> {
+    Ok((StatusCode::CREATED, Json(identity.register_client(&user, form).await?)))
+}
+
+/// The applications this account registered.
+#[utoipa::path(get, path = "/api/v1/oauth/clients", tag = "oauth", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RegisteredClient>)))]
+async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<RegisteredClient>>> {
+    let mut conn = identity.platform.db.pool().acquire().await?;
+    let clients = store::clients_of(&mut conn, &user.id).await?;
+    Ok(Json(clients.into_iter().map(|c| RegisteredClient::from(c, None)).collect()))
+}
+
+/// Deletes an application; everyone logged in through it is logged out of it.
+#[utoipa::path(delete, path = "/api/v1/oauth/clients/{id}", tag = "oauth", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
+async fn delete(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+    let client = identity.managed_client(&user, &id).await?;
+    let mut tx = identity.platform.db.begin().await?;
+    store::delete_client(&mut tx, &client.id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+struct ConnectedApp {
+    client_id: String,
+    name: String,
+    scopes: Vec<String>,
+    allowed_at: String,
+}
+
+/// The applications this person allowed to act for them.
+#[utoipa::path(get, path = "/api/v1/account/apps", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ConnectedApp>)))]
+async fn connected(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<ConnectedApp>>> {
+    let mut conn = identity.platform.db.pool().acquire().await?;
+    let grants = store::grants_of(&mut conn, &user.id).await?;
+    Ok(Json(
+        grants
+            .into_iter()
+            .map(|g| ConnectedApp {
+                client_id: g.client_id,
+                name: g.client_name,
+                scopes: super::split_scopes(&g.scope),
+                allowed_at: rfc3339(g.created_at),
+            })
+            .collect(),
+    ))
+}
+
+/// Withdraws an application's access: its tokens stop working at once.
+#[utoipa::path(delete, path = "/api/v1/account/apps/{client_id}", tag = "account", security(("bearer" = [])),
+    params(("client_id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
+async fn disconnect(
+    State(identity): State<Identity>,
+    user: AuthUser,
+    Path(client_id): Path<String>,
+) -> Result<StatusCode> {
+    let mut tx = identity.platform.db.begin().await?;
+    if !store::revoke_grant(&mut tx, &user.id, &client_id).await? {
+        return Err(IdentityError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn routes() -> OpenApiRouter<Identity> {
+    OpenApiRouter::new()
+        .routes(routes!(register, list))
+        .routes(routes!(delete))
+        .routes(routes!(connected))
+        .routes(routes!(disconnect))
+}
