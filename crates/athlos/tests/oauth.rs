@@ -272,7 +272,87 @@ async fn clients_are_their_owners_business(backend: Backend) {
     assert_eq!(discovery["code_challenge_methods_supported"], json!(["S256"]));
 }
 
+/// A second Athlos logs a person in through the first one, as its external
+/// OpenID Connect provider, and links the account by the verified address.
+async fn a_second_athlos_logs_in_through_the_first(backend: Backend) {
+    let provider = TestApp::spawn(backend).await;
+    let email = email();
+    let token = access(&provider.signed_up(&email, PASSWORD).await);
+    let mail = support::wait_for_mail(&provider.outbox(), &email, 1).await;
+    assert_eq!(provider.post("/api/v1/auth/verify", json!({ "token": support::token_in(&mail) })).await.status(), 204);
+
+    // The second server's address must be known to register it at the first.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let callback = format!("http://127.0.0.1:{port}/api/v1/auth/external/callback");
+    let registered: Value = provider
+        .post_as(
+            &token,
+            "/api/v1/oauth/clients",
+            json!({ "name": "Second Athlos", "redirect_uris": [callback],
+            "scopes": ["openid", "email", "profile"], "confidential": true }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let issuer = provider.server.url();
+    let relying = TestApp::spawn_with(backend, |c| {
+        c.listen = format!("127.0.0.1:{port}").parse().unwrap();
+        c.oidc_issuer = Some(issuer.clone());
+        c.oidc_client_id = registered["client_id"].as_str().map(String::from);
+        c.oidc_client_secret = registered["client_secret"].as_str().map(String::from);
+        c.oidc_name = "Club Athlos".into();
+    })
+    .await;
+    let info: Value = relying.get("/api/v1/auth/external").await.json().await.unwrap();
+    assert_eq!(info["name"], "Club Athlos");
+    // The person already has a verified account on the second server too.
+    let local = access(&relying.signed_up(&email, "another good password").await);
+    let mail = support::wait_for_mail(&relying.outbox(), &email, 1).await;
+    assert_eq!(relying.post("/api/v1/auth/verify", json!({ "token": support::token_in(&mail) })).await.status(), 204);
+    let local_id = relying.get_as(&local, "/api/v1/account").await.json::<Value>().await.unwrap()["id"].clone();
+
+    // Start on the second server: it sends the browser to the first.
+    let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+    let started = http.get(relying.url("/api/v1/auth/external/start")).send().await.unwrap();
+    assert_eq!(started.status(), 303);
+    let flow_cookie = started.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let to_provider = url::Url::parse(started.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(to_provider.as_str().starts_with(&format!("{issuer}/oauth/authorize?")));
+    let authorize = format!("/oauth/authorize?{}", to_provider.query().unwrap());
+
+    // The person logs in and consents at the first server.
+    let mut browser = Browser::new(&provider);
+    browser.log_in(&authorize, &email).await;
+    let page = browser.get(&authorize).await.text().await.unwrap();
+    let answer = browser
+        .post("/oauth/authorize/decision", &[("request", &hidden(&page, "request")), ("decision", "approve")])
+        .await;
+    let back = answer.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.starts_with(&callback), "{back}");
+
+    // Back at the second server: without the flow cookie the answer is refused…
+    let stray = http.get(&back).send().await.unwrap();
+    assert_eq!(stray.status(), 400);
+    // …with it, the person is logged in there.
+    let done = http.get(&back).header("cookie", &flow_cookie).send().await.unwrap();
+    assert_eq!(done.status(), 303, "{}", done.text().await.unwrap());
+    let target = done.headers()["location"].to_str().unwrap().to_string();
+    let fragment: HashMap<String, String> =
+        url::form_urlencoded::parse(target.split_once('#').expect("tokens in the fragment").1.as_bytes())
+            .into_owned()
+            .collect();
+    let me: Value = relying.get_as(&fragment["access_token"], "/api/v1/account").await.json().await.unwrap();
+    assert_eq!((me["email"].as_str(), me["email_verified"].as_bool()), (Some(email.as_str()), Some(true)));
+    assert_eq!(me["id"], local_id, "linked to the existing account by its verified address");
+
+    // The same code cannot be replayed at the second server.
+    let replay = http.get(&back).header("cookie", &flow_cookie).send().await.unwrap();
+    assert_eq!(replay.status(), 400);
+}
+
 on_every_database!(
+    a_second_athlos_logs_in_through_the_first,
     an_independent_client_completes_the_flow,
     bad_authorization_requests_are_refused_safely,
     codes_work_once_with_the_right_verifier,

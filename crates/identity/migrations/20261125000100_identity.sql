@@ -108,3 +108,13 @@ CREATE TABLE oauth_codes (
     expires_at      BIGINT NOT NULL,
     used_at         BIGINT
 );
+
+-- Accounts at an external OpenID Connect provider linked to local accounts.
+CREATE TABLE external_identities (
+    issuer      TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX external_identities_user ON external_identities (user_id);

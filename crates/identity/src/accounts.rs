@@ -53,7 +53,7 @@ impl Identity {
         let hash = password::hash(&form.password).await?;
 
         let mut tx = self.platform.db.begin().await?;
-        let new = NewUser { email: &email, display_name: &name, password_hash: &hash, role, verified };
+        let new = NewUser { email: &email, display_name: &name, password_hash: Some(&hash), role, verified };
         match store::insert_user(&mut tx, new).await? {
             Some(user_id) if !verified => {
                 let token = store::issue_token(&mut tx, Purpose::VerifyEmail, &user_id, VERIFY_TTL_MS).await?;
@@ -85,7 +85,7 @@ impl Identity {
         password::check_new(password, &email)?;
         let hash = password::hash(password).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        let new = NewUser { email: &email, display_name: &name, password_hash: &hash, role, verified: true };
+        let new = NewUser { email: &email, display_name: &name, password_hash: Some(&hash), role, verified: true };
         store::insert_user(&mut conn, new)
             .await?
             .ok_or(IdentityError::Conflict("an account with this e-mail address exists"))

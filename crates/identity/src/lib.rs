@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 pub mod error;
+mod external;
 mod extract;
 pub mod keys;
 mod mails;

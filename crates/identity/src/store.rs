@@ -69,7 +69,8 @@ fn user_from(row: &AnyRow) -> Result<User> {
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
-    pub password_hash: &'a str,
+    /// `None` for an account that logs in only through an external provider.
+    pub password_hash: Option<&'a str>,
     pub role: Role,
     pub verified: bool,
 }
@@ -129,6 +130,15 @@ pub async fn set_password(conn: &mut AnyConnection, user_id: &str, hash: &str) -
     Ok(())
 }
 
+pub async fn clear_password(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = NULL, updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn mark_verified(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
     let now = now_ms();
     sqlx::query("UPDATE users SET email_verified_at = $1, updated_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
@@ -161,9 +171,27 @@ pub async fn set_suspended(conn: &mut AnyConnection, user_id: &str, suspended: b
 
 pub async fn delete_user(conn: &mut AnyConnection, user_id: &str) -> Result<bool> {
     // Children first: CockroachDB and SQLite builds without foreign keys need no cascade.
-    for table in ["recovery_codes", "one_time_tokens"] {
+    for table in ["recovery_codes", "one_time_tokens", "external_identities", "oauth_grants", "oauth_codes"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
     }
+    // Applications the person registered go too, and with them everyone's sessions in them.
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = 'application deleted'
+         WHERE revoked_at IS NULL AND client_id IN (SELECT id FROM oauth_clients WHERE owner_id = $2)",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    for table in ["oauth_grants", "oauth_codes"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE client_id IN (SELECT id FROM oauth_clients WHERE owner_id = $1)"
+        ))
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("DELETE FROM oauth_clients WHERE owner_id = $1").bind(user_id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1)")
         .bind(user_id)
         .execute(&mut *conn)
@@ -504,4 +532,31 @@ pub async fn check_session(conn: &mut AnyConnection, session_id: &str, user_id: 
         role: Role::parse(&row.try_get::<String, _>("role")?),
         email_verified: row.try_get::<Option<i64>, _>("email_verified_at")?.is_some(),
     }))
+}
+
+// --- external identities --------------------------------------------------------
+
+pub async fn user_by_external(conn: &mut AnyConnection, issuer: &str, subject: &str) -> Result<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT user_id FROM external_identities WHERE issuer = $1 AND subject = $2)"
+    ))
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(user_from).transpose()
+}
+
+pub async fn link_external(conn: &mut AnyConnection, issuer: &str, subject: &str, user_id: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO external_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (issuer, subject) DO NOTHING",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -48,6 +48,13 @@ pub struct Config {
     /// Defaults to `<data_dir>/outbox`.
     pub outbox_dir: Option<PathBuf>,
 
+    /// An OpenID Connect provider people may log in with (Keycloak, Google, another Athlos).
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// The provider's name on the login button.
+    pub oidc_name: String,
+
     /// Origins allowed to call the API from a browser, comma-separated; empty allows none.
     #[serde(deserialize_with = "comma_separated")]
     pub cors_origins: Vec<String>,
@@ -102,6 +109,10 @@ impl Default for Config {
             smtp_ca_file: None,
             mail_from: "Athlos <athlos@localhost>".into(),
             outbox_dir: None,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_name: "single sign-on".into(),
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024 * 1024,
             trust_forwarded_for: false,
@@ -119,7 +130,7 @@ impl Default for Config {
 }
 
 /// Settings whose values never appear in `config check` or in logs.
-const SECRET_KEYS: &[&str] = &["secret_key", "s3_secret_access_key"];
+const SECRET_KEYS: &[&str] = &["secret_key", "s3_secret_access_key", "oidc_client_secret"];
 
 /// A configuration that cannot be used, worded for the person who set it.
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +198,12 @@ impl Config {
         }
         if self.s3_endpoint.is_some() && self.s3_bucket.is_none() {
             return Err(ConfigError::new("s3_bucket", "must be set when ATHLOS_S3_ENDPOINT is set"));
+        }
+        if let Some(issuer) = &self.oidc_issuer {
+            url::Url::parse(issuer).map_err(|e| ConfigError::new("oidc_issuer", format!("is not a URL: {e}")))?;
+            if self.oidc_client_id.is_none() {
+                return Err(ConfigError::new("oidc_client_id", "must be set when ATHLOS_OIDC_ISSUER is set"));
+            }
         }
         if let Some(url) = &self.smtp_url {
             crate::mail::SmtpSettings::parse(url).map_err(|e| ConfigError::new("smtp_url", e))?;

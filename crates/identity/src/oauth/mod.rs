@@ -6,7 +6,7 @@
 mod authorize;
 mod clients;
 mod discovery;
-mod pages;
+pub(crate) mod pages;
 mod store;
 mod token;
 

@@ -46,6 +46,7 @@ pub fn all() -> OpenApiRouter<Identity> {
         .merge(admin::routes())
         .merge(keys::routes())
         .merge(crate::oauth::routes())
+        .merge(crate::external::routes())
 }
 
 /// The calling device and address, as a new session records them.
