@@ -275,6 +275,22 @@ async fn clients_are_their_owners_business(backend: Backend) {
 /// A second Athlos logs a person in through the first one, as its external
 /// OpenID Connect provider, and links the account by the verified address.
 async fn a_second_athlos_logs_in_through_the_first(backend: Backend) {
+    external_login(backend, true).await;
+}
+
+/// Someone registered the address on the second server without proving it;
+/// the real owner's external login takes the account and shuts them out.
+async fn an_unproven_local_account_cannot_be_lain_in_wait(backend: Backend) {
+    let (relying, email, squatter) = external_login(backend, false).await;
+    expect_problem(relying.get_as(&squatter, "/api/v1/account").await, 401, "session-revoked").await;
+    let again =
+        relying.post("/api/v1/auth/login", json!({ "email": email, "password": "another good password" })).await;
+    expect_problem(again, 401, "invalid-credentials").await;
+}
+
+/// Runs the external login; returns the second server, the address and the
+/// access token of the local account made before the login.
+async fn external_login(backend: Backend, verified_locally: bool) -> (TestApp, String, String) {
     let provider = TestApp::spawn(backend).await;
     let email = email();
     let token = access(&provider.signed_up(&email, PASSWORD).await);
@@ -306,10 +322,15 @@ async fn a_second_athlos_logs_in_through_the_first(backend: Backend) {
     .await;
     let info: Value = relying.get("/api/v1/auth/external").await.json().await.unwrap();
     assert_eq!(info["name"], "Club Athlos");
-    // The person already has a verified account on the second server too.
+    // Someone already has an account with this address on the second server.
     let local = access(&relying.signed_up(&email, "another good password").await);
-    let mail = support::wait_for_mail(&relying.outbox(), &email, 1).await;
-    assert_eq!(relying.post("/api/v1/auth/verify", json!({ "token": support::token_in(&mail) })).await.status(), 204);
+    if verified_locally {
+        let mail = support::wait_for_mail(&relying.outbox(), &email, 1).await;
+        assert_eq!(
+            relying.post("/api/v1/auth/verify", json!({ "token": support::token_in(&mail) })).await.status(),
+            204
+        );
+    }
     let local_id = relying.get_as(&local, "/api/v1/account").await.json::<Value>().await.unwrap()["id"].clone();
 
     // Start on the second server: it sends the browser to the first.
@@ -349,10 +370,12 @@ async fn a_second_athlos_logs_in_through_the_first(backend: Backend) {
     // The same code cannot be replayed at the second server.
     let replay = http.get(&back).header("cookie", &flow_cookie).send().await.unwrap();
     assert_eq!(replay.status(), 400);
+    (relying, email, local)
 }
 
 on_every_database!(
     a_second_athlos_logs_in_through_the_first,
+    an_unproven_local_account_cannot_be_lain_in_wait,
     an_independent_client_completes_the_flow,
     bad_authorization_requests_are_refused_safely,
     codes_work_once_with_the_right_verifier,

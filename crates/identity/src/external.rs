@@ -4,7 +4,7 @@
 //! subject, the first time by a verified e-mail address.
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -25,6 +25,7 @@ use crate::{secrets, Identity};
 const FLOW_COOKIE: &str = "athlos_external";
 const FLOW_AUDIENCE: &str = "athlos-external-login";
 const CALLBACK: &str = "/api/v1/auth/external/callback";
+const FLOW_PATH: &str = "/api/v1/auth/external";
 
 #[derive(Deserialize)]
 struct Metadata {
@@ -101,13 +102,10 @@ impl Identity {
             .append_pair("nonce", &flow.nonce)
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256");
-        let cookie = format!(
-            "{FLOW_COOKIE}={}; Path=/api/v1/auth/external; HttpOnly; SameSite=Lax; Max-Age=600{}",
-            self.keys.sign(&flow)?,
-            if self.issuer().starts_with("https://") { "; Secure" } else { "" }
-        );
+        let secure = self.issuer().starts_with("https://");
+        let cookie = crate::cookies::set(FLOW_COOKIE, &self.keys.sign(&flow)?, FLOW_PATH, 600, secure);
         let mut response = Redirect::to(url.as_str()).into_response();
-        response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(failed)?);
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
         Ok(response)
     }
 
@@ -255,7 +253,7 @@ async fn callback(
     address: ClientAddress,
     headers: HeaderMap,
 ) -> Response {
-    let flow = match cookie(&headers) {
+    let flow = match crate::cookies::get(&headers, FLOW_COOKIE) {
         Some(token) => identity.keys.verify::<Flow>(&token, &identity.issuer(), FLOW_AUDIENCE).await.ok(),
         None => None,
     };
@@ -282,8 +280,10 @@ async fn callback(
                 tokens.access_token, tokens.refresh_token, tokens.expires_in
             );
             let mut response = Redirect::to(&target).into_response();
-            let clear = format!("{FLOW_COOKIE}=; Path=/api/v1/auth/external; HttpOnly; SameSite=Lax; Max-Age=0");
-            response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).expect("ascii"));
+            let secure = identity.issuer().starts_with("https://");
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, crate::cookies::set(FLOW_COOKIE, "", FLOW_PATH, 0, secure));
             response
         }
         Err(e) => {
@@ -291,17 +291,6 @@ async fn callback(
             pages::error(&e.to_string())
         }
     }
-}
-
-fn cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == FLOW_COOKIE)
-        .map(|(_, v)| v.to_string())
 }
 
 pub fn routes() -> OpenApiRouter<Identity> {

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod cookies;
 pub mod error;
 mod external;
 mod extract;

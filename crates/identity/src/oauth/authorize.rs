@@ -106,7 +106,7 @@ impl Identity {
 
     /// The person signed in on this browser for the `/oauth` pages, if any.
     async fn signed_in(&self, headers: &HeaderMap) -> Option<String> {
-        let token = cookie(headers, SIGN_IN_COOKIE)?;
+        let token = crate::cookies::get(headers, SIGN_IN_COOKIE)?;
         let claims: AccessClaims = self.keys.verify(&token, &self.issuer(), SIGN_IN_AUDIENCE).await.ok()?;
         let mut conn = self.platform.db.pool().acquire().await.ok()?;
         let check = crate::store::check_session(&mut conn, &claims.sid, &claims.sub).await.ok()??;
@@ -142,24 +142,9 @@ impl Identity {
             client_id: None,
             scope: None,
         };
-        let secure = if self.issuer().starts_with("https://") { "; Secure" } else { "" };
-        let value = format!(
-            "{SIGN_IN_COOKIE}={}; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age={SIGN_IN_SECS}{secure}",
-            self.keys.sign(&claims)?
-        );
-        HeaderValue::from_str(&value).map_err(|e| IdentityError::Internal(e.to_string()))
+        let secure = self.issuer().starts_with("https://");
+        Ok(crate::cookies::set(SIGN_IN_COOKIE, &self.keys.sign(&claims)?, "/oauth", SIGN_IN_SECS, secure))
     }
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 #[derive(Serialize, Deserialize)]
