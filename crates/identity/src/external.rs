@@ -86,7 +86,7 @@ impl Identity {
             iss: self.issuer(),
             aud: FLOW_AUDIENCE.into(),
             sub: "external-login".into(),
-            exp: platform::db::now_ms() / 1000 + 600,
+            exp: platform::db::now_secs() + 600,
             state: secrets::new_token(),
             nonce: secrets::new_token(),
             verifier: secrets::new_token(),
@@ -269,9 +269,7 @@ async fn callback(
         if user.suspended {
             return Err(IdentityError::Suspended);
         }
-        let device = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("browser");
-        let client = Client { address: address.0, device: device.chars().take(200).collect() };
-        identity.open_session(&user, &client, None).await
+        identity.open_session(&user, &Client::from_request(address, &headers), None).await
     };
     match outcome.await {
         Ok(tokens) => {

@@ -21,10 +21,6 @@ pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
-fn now_secs() -> u64 {
-    (platform::db::now_ms() / 1000) as u64
-}
-
 impl Identity {
     /// Starts enrolment: a new secret that becomes active once a code from it is confirmed.
     pub async fn start_totp(&self, user_id: &str) -> Result<TotpEnrolment> {
@@ -45,7 +41,7 @@ impl Identity {
             .totp_pending
             .as_deref()
             .ok_or(IdentityError::Conflict("start enrolment first: POST /api/v1/account/totp"))?;
-        let step = totp::matching_step(pending, code, now_secs(), None)
+        let step = totp::matching_step(pending, code, platform::db::now_secs() as u64, None)
             .ok_or_else(|| IdentityError::invalid("code", "The code is wrong. Check the time on your device."))?;
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| secrets::new_recovery_code()).collect();
         let mut tx = self.platform.db.begin().await?;
@@ -60,7 +56,7 @@ impl Identity {
         let user = self.user(user_id).await?;
         let secret = user.totp_secret.as_deref().ok_or(IdentityError::Conflict("two-factor authentication is off"))?;
         let mut tx = self.platform.db.begin().await?;
-        let accepted = match totp::matching_step(secret, code, now_secs(), user.totp_last_step) {
+        let accepted = match totp::matching_step(secret, code, platform::db::now_secs() as u64, user.totp_last_step) {
             Some(step) => store::advance_totp_step(&mut tx, user_id, step).await?,
             None => store::use_recovery_code(&mut tx, user_id, code).await?,
         };

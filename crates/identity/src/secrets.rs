@@ -22,6 +22,11 @@ pub fn hash(token: &str) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Compares without stopping at the first difference, so timing tells nothing.
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A recovery code a person can type: `xxxxx-xxxxx` in an alphabet without
 /// look-alikes (no 0/o, 1/l/i).
 pub fn new_recovery_code() -> String {

@@ -17,6 +17,18 @@ pub struct Client {
     pub device: String,
 }
 
+impl Client {
+    /// The device is the User-Agent, cut to a length a session list can show.
+    pub fn from_request(address: platform::http::ClientAddress, headers: &axum::http::HeaderMap) -> Self {
+        let device = headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(200).collect())
+            .unwrap_or_else(|| "unknown device".into());
+        Self { address: address.0, device }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Tokens {
     /// A JWT for `Authorization: Bearer …`, valid for `expires_in` seconds.
@@ -26,6 +38,12 @@ pub struct Tokens {
     /// Opaque; trade it at /api/v1/auth/refresh for new tokens. Works once.
     pub refresh_token: String,
     pub session_id: String,
+    /// Whose tokens these are; known to the server, not sent.
+    #[serde(skip)]
+    pub user_id: String,
+    /// The application's scope, for tokens of an application.
+    #[serde(skip)]
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -50,10 +68,6 @@ pub enum LoginOutcome {
 pub enum SecondFactor<'a> {
     Totp(&'a str),
     RecoveryCode(&'a str),
-}
-
-fn now_secs() -> u64 {
-    (platform::db::now_ms() / 1000) as u64
 }
 
 impl Identity {
@@ -108,7 +122,7 @@ impl Identity {
         let accepted = match factor {
             SecondFactor::Totp(code) => {
                 let secret = user.totp_secret.as_deref().ok_or(IdentityError::InvalidSecondFactor)?;
-                match totp::matching_step(secret, code, now_secs(), user.totp_last_step) {
+                match totp::matching_step(secret, code, platform::db::now_secs() as u64, user.totp_last_step) {
                     Some(step) => store::advance_totp_step(&mut tx, &user.id, step).await?,
                     None => false,
                 }
@@ -140,7 +154,7 @@ impl Identity {
         refresh_token: String,
         app: Option<&AppAccess>,
     ) -> Result<Tokens> {
-        let now = now_secs() as i64;
+        let now = platform::db::now_secs();
         let claims = AccessClaims {
             iss: self.issuer(),
             aud: API_AUDIENCE.into(),
@@ -158,6 +172,8 @@ impl Identity {
             expires_in: ACCESS_TOKEN_SECS,
             refresh_token,
             session_id: session_id.into(),
+            user_id: user_id.into(),
+            scope: app.map(|a| a.scope.clone()),
         })
     }
 

@@ -155,6 +155,11 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_millis() as i64
 }
 
+/// Seconds since the Unix epoch, as JWT claims count time.
+pub fn now_secs() -> i64 {
+    now_ms() / 1000
+}
+
 /// Epoch milliseconds as UTC RFC 3339, as the API shows times.
 pub fn rfc3339(ms: i64) -> String {
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);

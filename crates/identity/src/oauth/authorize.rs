@@ -129,12 +129,12 @@ impl Identity {
         Ok(redirect_with(&request.redirect_uri, &params))
     }
 
-    fn sign_in_cookie(&self, tokens: &Tokens, user_id: &str) -> Result<HeaderValue, IdentityError> {
-        let now = platform::db::now_ms() / 1000;
+    fn sign_in_cookie(&self, tokens: &Tokens) -> Result<HeaderValue, IdentityError> {
+        let now = platform::db::now_secs();
         let claims = AccessClaims {
             iss: self.issuer(),
             aud: SIGN_IN_AUDIENCE.into(),
-            sub: user_id.into(),
+            sub: tokens.user_id.clone(),
             sid: tokens.session_id.clone(),
             iat: now,
             exp: now + SIGN_IN_SECS,
@@ -187,7 +187,7 @@ async fn authorize(
         iss: identity.issuer(),
         aud: CONSENT_AUDIENCE.into(),
         sub: user_id,
-        exp: platform::db::now_ms() / 1000 + 600,
+        exp: platform::db::now_secs() + 600,
         q: query,
     };
     let token = identity.keys.sign(&consent).map_err(internal)?;
@@ -203,8 +203,8 @@ struct LoginForm {
     password: String,
 }
 
-fn signed_in_redirect(identity: &Identity, query: &str, tokens: &Tokens, user_id: &str) -> Response {
-    match identity.sign_in_cookie(tokens, user_id) {
+fn signed_in_redirect(identity: &Identity, query: &str, tokens: &Tokens) -> Response {
+    match identity.sign_in_cookie(tokens) {
         Ok(cookie) => {
             let mut response = Redirect::to(&format!("/oauth/authorize?{query}")).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -215,17 +215,9 @@ fn signed_in_redirect(identity: &Identity, query: &str, tokens: &Tokens, user_id
 }
 
 fn browser(address: ClientAddress, headers: &HeaderMap) -> sessions::Client {
-    let device = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("browser");
-    sessions::Client {
-        address: address.0,
-        device: format!("{} (sign-in page)", device.chars().take(150).collect::<String>()),
-    }
-}
-
-async fn user_of(identity: &Identity, tokens: &Tokens) -> Option<String> {
-    let claims: AccessClaims =
-        identity.keys.verify(&tokens.access_token, &identity.issuer(), crate::API_AUDIENCE).await.ok()?;
-    Some(claims.sub)
+    let mut client = sessions::Client::from_request(address, headers);
+    client.device.push_str(" (sign-in page)");
+    client
 }
 
 async fn client_name(identity: &Identity, query: &str) -> String {
@@ -244,10 +236,7 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     match identity.login(&form.email, &form.password, &browser(address, &headers)).await {
-        Ok(LoginOutcome::Tokens(tokens)) => match user_of(&identity, &tokens).await {
-            Some(user_id) => signed_in_redirect(&identity, &form.query, &tokens, &user_id),
-            None => pages::error("The login could not be completed."),
-        },
+        Ok(LoginOutcome::Tokens(tokens)) => signed_in_redirect(&identity, &form.query, &tokens),
         Ok(LoginOutcome::SecondFactor(step)) => pages::second_factor(&form.query, &step.challenge, None),
         Err(e) => {
             pages::login(&form.query, &client_name(&identity, &form.query).await, &form.email, Some(&e.to_string()))
@@ -272,10 +261,7 @@ async fn second_factor(
     let code = form.code.trim();
     let factor = if code.contains('-') { SecondFactor::RecoveryCode(code) } else { SecondFactor::Totp(code) };
     match identity.login_second_step(&form.challenge, factor, &browser(address, &headers)).await {
-        Ok(tokens) => match user_of(&identity, &tokens).await {
-            Some(user_id) => signed_in_redirect(&identity, &form.query, &tokens, &user_id),
-            None => pages::error("The login could not be completed."),
-        },
+        Ok(tokens) => signed_in_redirect(&identity, &form.query, &tokens),
         Err(IdentityError::InvalidToken) => pages::error("The login took too long; start again from the application."),
         Err(e) => pages::second_factor(&form.query, &form.challenge, Some(&e.to_string())),
     }

@@ -51,10 +51,5 @@ pub fn all() -> OpenApiRouter<Identity> {
 
 /// The calling device and address, as a new session records them.
 fn client(address: ClientAddress, headers: &HeaderMap) -> Client {
-    let device = headers
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(200).collect())
-        .unwrap_or_else(|| "unknown device".into());
-    Client { address: address.0, device }
+    Client::from_request(address, headers)
 }
