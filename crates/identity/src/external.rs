@@ -205,8 +205,13 @@ impl Identity {
     }
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().expect("an HTTP client")
+/// One HTTP client for every call to the provider, so connections and the
+/// TLS set-up are made once, not three times per login.
+fn http() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().expect("an HTTP client")
+    })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
