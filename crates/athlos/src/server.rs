@@ -26,6 +26,13 @@ pub fn mail_templates() -> MailTemplates {
     templates
 }
 
+/// Every job this build can run: the platform's and each context's.
+pub fn job_handlers(platform: &Platform, identity: &identity::Identity) -> platform::jobs::JobHandlers {
+    let mut handlers = platform.job_handlers();
+    identity.register_jobs(&mut handlers);
+    handlers
+}
+
 /// The contexts this build serves.
 fn modules() -> Vec<String> {
     vec!["identity".into()]
@@ -52,8 +59,9 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
+    /// The URL people reach the server at: the public URL.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.platform.config.public_url()
     }
 
     /// Stops taking requests, lets those in flight finish, releases running jobs.
@@ -76,18 +84,18 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     // Bind first: a port in use is reported before anything else is touched.
     let listener = bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    config.public_url.get_or_insert_with(|| format!("http://{addr}"));
+    config.public_url.get_or_insert_with(|| platform::config::local_url(addr));
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let platform = connect(config).await?;
     if !args.no_migrate {
         platform.db.migrate(&migrations()).await?;
     }
+    let identity = identity::Identity::new(platform.clone()).await?;
     let shutdown = CancellationToken::new();
     let worker = (!args.no_worker).then(|| {
-        let worker = platform.worker(platform.job_handlers());
+        let worker = platform.worker(job_handlers(&platform, &identity));
         tokio::spawn(worker.run(shutdown.clone()))
     });
-    let identity = identity::Identity::new(platform.clone()).await?;
     let api = platform::http::api().merge(identity.routes());
     let app = platform::http::app(platform.clone(), api);
     let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
@@ -130,8 +138,9 @@ fn announce(server: &RunningServer, args: &ServeArgs) {
 
 pub async fn work_until_signal(config: Config) -> anyhow::Result<()> {
     let platform = connect(config).await?;
+    let identity = identity::Identity::new(platform.clone()).await?;
     let shutdown = CancellationToken::new();
-    let worker = tokio::spawn(platform.worker(platform.job_handlers()).run(shutdown.clone()));
+    let worker = tokio::spawn(platform.worker(job_handlers(&platform, &identity)).run(shutdown.clone()));
     stopped().await;
     shutdown.cancel();
     worker.await?;

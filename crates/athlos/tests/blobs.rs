@@ -21,19 +21,8 @@ async fn local() -> (tempfile::TempDir, BlobStore) {
 }
 
 async fn s3() -> Option<BlobStore> {
-    let endpoint = support::service("TEST_S3_ENDPOINT", "the test S3 server")?;
-    let bucket = format!("athlos-{}", uuid::Uuid::now_v7().simple());
-    // moto creates buckets on an unsigned PUT.
-    let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.unwrap();
-    assert!(created.status().is_success(), "creating bucket: {}", created.status());
-    let config = Config {
-        s3_endpoint: Some(endpoint),
-        s3_bucket: Some(bucket),
-        s3_access_key_id: Some("test".into()),
-        s3_secret_access_key: Some("test".into()),
-        ..Config::default()
-    };
-    Some(BlobStore::from_config(&config).unwrap())
+    let mut config = Config::default();
+    support::use_s3(&mut config).await.then(|| BlobStore::from_config(&config).unwrap())
 }
 
 async fn a_large_file_streams_in_and_out(store: BlobStore) {

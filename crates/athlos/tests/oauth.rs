@@ -299,7 +299,7 @@ async fn external_login(backend: Backend, verified_locally: bool) -> (TestApp, S
 
     // The second server's address must be known to register it at the first.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let callback = format!("http://127.0.0.1:{port}/api/v1/auth/external/callback");
+    let callback = format!("http://localhost:{port}/api/v1/auth/external/callback");
     let registered: Value = provider
         .post_as(
             &token,

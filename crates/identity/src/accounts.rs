@@ -179,6 +179,7 @@ impl Identity {
         }
         let mut tx = self.platform.db.begin().await?;
         store::delete_user(&mut tx, user_id).await?;
+        self.enqueue_erasure(&mut tx, user_id).await?;
         tx.commit().await?;
         tracing::info!(user = %user_id, "account deleted by its owner");
         Ok(())

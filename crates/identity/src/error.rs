@@ -12,6 +12,8 @@ pub enum IdentityError {
     InvalidCredentials,
     #[error("the code is wrong or already used")]
     InvalidSecondFactor,
+    #[error("the passkey was not accepted; try again, or log in with your password")]
+    PasskeyRejected,
     #[error("this link or token is invalid, expired or already used")]
     InvalidToken,
     #[error("log in first: send `Authorization: Bearer <access token>`")]
@@ -58,6 +60,7 @@ impl IdentityError {
             Invalid { field, .. } => Problem::invalid(field, detail),
             InvalidCredentials => Problem::new(StatusCode::UNAUTHORIZED, "invalid-credentials", detail),
             InvalidSecondFactor => Problem::new(StatusCode::UNAUTHORIZED, "invalid-second-factor", detail),
+            PasskeyRejected => Problem::new(StatusCode::UNAUTHORIZED, "passkey-rejected", detail),
             InvalidToken => Problem::new(StatusCode::BAD_REQUEST, "invalid-token", detail),
             Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail),
             TokenExpired => Problem::new(StatusCode::UNAUTHORIZED, "token-expired", detail),
@@ -91,6 +94,24 @@ impl IntoResponse for IdentityError {
             _ => {}
         }
         response
+    }
+}
+
+impl From<platform::personal_data::PersonalDataError> for IdentityError {
+    fn from(e: platform::personal_data::PersonalDataError) -> Self {
+        IdentityError::Internal(e.to_string())
+    }
+}
+
+impl From<platform::blob::BlobError> for IdentityError {
+    fn from(e: platform::blob::BlobError) -> Self {
+        IdentityError::Internal(e.to_string())
+    }
+}
+
+impl From<platform::jobs::JobError> for IdentityError {
+    fn from(e: platform::jobs::JobError) -> Self {
+        IdentityError::Internal(e.to_string())
     }
 }
 

@@ -1,16 +1,19 @@
 //! Identity: accounts, e-mail verification, password reset, sessions with
-//! access and refresh tokens, TOTP second factor with recovery codes, roles.
+//! access and refresh tokens, TOTP second factor with recovery codes,
+//! passkeys, roles, data export and erasure.
 //! Other contexts learn who is calling through [`AuthUser`].
 
 mod accounts;
 mod admin;
 mod cookies;
 pub mod error;
+mod export;
 mod external;
 mod extract;
 pub mod keys;
 mod mails;
 pub mod oauth;
+pub mod passkeys;
 mod password;
 mod rate_limit;
 mod routes;
@@ -22,6 +25,7 @@ pub mod totp;
 
 pub use accounts::Registration;
 pub use error::IdentityError;
+pub use export::{ERASE_JOB, EXPORT_JOB};
 pub use extract::{AccessClaims, AppUser, AuthUser};
 pub use mails::add_templates;
 pub use store::Role;
@@ -43,13 +47,18 @@ pub const API_AUDIENCE: &str = "athlos";
 pub struct Identity {
     pub platform: Platform,
     pub keys: keys::SigningKeys,
+    /// The WebAuthn relying party; none when the public URL is not a domain.
+    webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
+    /// The other contexts holding a person's data, for export and erasure.
+    personal_data: std::sync::Arc<Vec<std::sync::Arc<dyn platform::personal_data::PersonalData>>>,
 }
 
 impl Identity {
     pub async fn new(platform: Platform) -> Result<Self, IdentityError> {
         let secret = platform.config.secret_key.clone().unwrap_or_default();
         let keys = keys::SigningKeys::load(platform.db.clone(), &secret).await?;
-        Ok(Self { platform, keys })
+        let webauthn = passkeys::relying_party(&platform.config.public_url());
+        Ok(Self { platform, keys, webauthn, personal_data: Default::default() })
     }
 
     /// The `iss` of every token: this server's public URL.

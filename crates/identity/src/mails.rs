@@ -5,6 +5,7 @@ use platform::mail::MailTemplates;
 pub const VERIFY_EMAIL: &str = "identity.verify-email";
 pub const ACCOUNT_EXISTS: &str = "identity.account-exists";
 pub const RESET_PASSWORD: &str = "identity.reset-password";
+pub const EXPORT_READY: &str = "identity.export-ready";
 
 pub fn add_templates(templates: &mut MailTemplates) {
     templates.add(
@@ -24,5 +25,11 @@ pub fn add_templates(templates: &mut MailTemplates) {
         "Reset your Athlos password",
         include_str!("../templates/reset-password.txt"),
         include_str!("../templates/reset-password.html"),
+    );
+    templates.add(
+        EXPORT_READY,
+        "Your Athlos data is ready to download",
+        include_str!("../templates/export-ready.txt"),
+        include_str!("../templates/export-ready.html"),
     );
 }

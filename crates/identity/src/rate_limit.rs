@@ -20,6 +20,7 @@ pub const SECOND_FACTOR_PER_ACCOUNT: Limit = Limit { name: "2fa:account", max: 5
 pub const REGISTER_PER_ADDRESS: Limit = Limit { name: "register:address", max: 10, window_secs: 3600 };
 pub const RESET_PER_ACCOUNT: Limit = Limit { name: "reset:account", max: 3, window_secs: 3600 };
 pub const RESET_PER_ADDRESS: Limit = Limit { name: "reset:address", max: 20, window_secs: 3600 };
+pub const EXPORT_PER_ACCOUNT: Limit = Limit { name: "export:account", max: 3, window_secs: 24 * 3600 };
 pub const MAIL_PER_ACCOUNT: Limit = Limit { name: "mail:account", max: 5, window_secs: 3600 };
 
 /// Counts one attempt against `limit` for `key`; refuses it past the limit.

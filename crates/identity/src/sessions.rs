@@ -68,6 +68,11 @@ pub enum LoginOutcome {
 pub enum SecondFactor<'a> {
     Totp(&'a str),
     RecoveryCode(&'a str),
+    /// A passkey's answer to the ceremony started for this login.
+    Passkey {
+        ceremony: &'a str,
+        credential: &'a webauthn_rs::prelude::PublicKeyCredential,
+    },
 }
 
 impl Identity {
@@ -89,13 +94,17 @@ impl Identity {
             return Err(IdentityError::Suspended);
         }
         if user.totp_secret.is_some() {
+            let mut methods = vec!["totp", "recovery_code"];
+            if self.has_passkeys(&user.id).await? {
+                methods.push("passkey");
+            }
             let mut conn = db.pool().acquire().await?;
             let challenge =
                 store::issue_token(&mut conn, Purpose::SecondFactor, &user.id, SECOND_FACTOR_TTL_MS).await?;
             return Ok(LoginOutcome::SecondFactor(SecondFactorNeeded {
                 second_factor_required: true,
                 challenge,
-                methods: vec!["totp", "recovery_code"],
+                methods,
             }));
         }
         Ok(LoginOutcome::Tokens(self.open_session(&user, client, None).await?))
@@ -128,6 +137,9 @@ impl Identity {
                 }
             }
             SecondFactor::RecoveryCode(code) => store::use_recovery_code(&mut tx, &user.id, code).await?,
+            SecondFactor::Passkey { ceremony, credential } => {
+                self.passkey_second_factor(&mut tx, &user.id, ceremony, credential).await?
+            }
         };
         if !accepted {
             return Err(IdentityError::InvalidSecondFactor);

@@ -128,6 +128,32 @@ impl BlobStore {
             Err(e) => Err(e.into()),
         }
     }
+
+    /// Deletes every file under the folder `prefix` (a person's files when
+    /// their account goes); returns how many went.
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<u64, BlobError> {
+        let keys = self.list(prefix).await?;
+        for key in &keys {
+            self.delete(key).await?;
+        }
+        Ok(keys.len() as u64)
+    }
+
+    /// The keys of the files under the folder `prefix`.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, BlobError> {
+        let prefix = parse_key(prefix)?;
+        let metas: Vec<_> = self.inner.list(Some(&prefix)).collect().await;
+        let mut keys = Vec::with_capacity(metas.len());
+        for meta in metas {
+            match meta {
+                Ok(meta) => keys.push(meta.location.to_string()),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
 }
 
 fn parse_key(key: &str) -> Result<Key, BlobError> {

@@ -245,7 +245,7 @@ impl Config {
     }
 
     pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url.clone().unwrap_or_else(|| local_url(self.listen))
     }
 
     /// The effective configuration as TOML, with secrets and passwords in URLs masked.
@@ -297,6 +297,17 @@ pub fn mask_url_password(raw: &str) -> String {
             url.to_string()
         }
         _ => raw.to_string(),
+    }
+}
+
+/// The URL of a server nobody configured a public URL for. A loopback
+/// address is named `localhost`: browsers treat it as a secure origin and
+/// accept it for passkeys, which they refuse for a bare IP address.
+pub fn local_url(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_loopback() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
     }
 }
 

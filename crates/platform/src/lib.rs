@@ -6,6 +6,7 @@ pub mod db;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod personal_data;
 pub mod secret;
 pub mod telemetry;
 

@@ -3,6 +3,8 @@
 //! servers that `scripts/test` starts.
 #![allow(dead_code)]
 
+pub mod authenticator;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -150,10 +152,35 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_with_args(backend, adjust, ServeArgs::default()).await
+    }
+
+    /// A server whose files go to a fresh bucket of the test S3 server;
+    /// none when there is no such server (outside CI).
+    pub async fn spawn_on_s3(backend: Backend) -> Option<Self> {
+        let mut s3 = Config::default();
+        if !use_s3(&mut s3).await {
+            return None;
+        }
+        let app = Self::spawn_with(backend, move |config| {
+            config.s3_endpoint = s3.s3_endpoint;
+            config.s3_bucket = s3.s3_bucket;
+            config.s3_access_key_id = s3.s3_access_key_id;
+            config.s3_secret_access_key = s3.s3_secret_access_key;
+        });
+        Some(app.await)
+    }
+
+    /// A server that runs no jobs until the test starts a worker with [`TestApp::start_worker`].
+    pub async fn spawn_without_worker(backend: Backend) -> Self {
+        Self::spawn_with_args(backend, |_| {}, ServeArgs { no_worker: true, ..ServeArgs::default() }).await
+    }
+
+    async fn spawn_with_args(backend: Backend, adjust: impl FnOnce(&mut Config), args: ServeArgs) -> Self {
         let env = TestEnv::new(backend).await;
         let mut config = env.config();
         adjust(&mut config);
-        let server = athlos::server::start(config, &ServeArgs::default()).await.expect("server starts");
+        let server = athlos::server::start(config, &args).await.expect("server starts");
         let client = reqwest::Client::builder().no_gzip().build().unwrap();
         Self { env, server, client }
     }
@@ -162,9 +189,31 @@ impl TestApp {
         format!("{}{path}", self.server.url())
     }
 
+    /// Starts a worker running every job of this build until the test ends.
+    pub fn start_worker(&self) {
+        let handlers = athlos::server::job_handlers(&self.server.platform, &self.server.identity);
+        let worker = self.server.platform.worker(handlers);
+        tokio::spawn(worker.run(tokio_util::sync::CancellationToken::new()));
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
     }
+}
+
+/// Points `config` at a fresh bucket of the test S3 server; false when
+/// there is none (outside CI).
+pub async fn use_s3(config: &mut Config) -> bool {
+    let Some(endpoint) = service("TEST_S3_ENDPOINT", "the test S3 server") else { return false };
+    let bucket = format!("athlos-{}", uuid::Uuid::now_v7().simple());
+    // moto creates buckets on an unsigned PUT.
+    let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.unwrap();
+    assert!(created.status().is_success(), "creating bucket: {}", created.status());
+    config.s3_endpoint = Some(endpoint);
+    config.s3_bucket = Some(bucket);
+    config.s3_access_key_id = Some("test".into());
+    config.s3_secret_access_key = Some("test".into());
+    true
 }
 
 /// Waits until `check` holds, polling, or fails the test after `limit`.

@@ -7,7 +7,7 @@ mod authorize;
 mod clients;
 mod discovery;
 pub(crate) mod pages;
-mod store;
+pub(crate) mod store;
 mod token;
 
 pub use clients::{ClientRegistration, RegisteredClient};

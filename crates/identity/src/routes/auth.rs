@@ -80,11 +80,20 @@ struct SecondFactorForm {
     challenge: String,
     /// The six digits from the authenticator app…
     code: Option<String>,
-    /// …or one of the recovery codes.
+    /// …or one of the recovery codes…
     recovery_code: Option<String>,
+    /// …or a passkey's answer to `/api/v1/auth/login/second-factor/passkey`.
+    passkey: Option<PasskeyAnswer>,
 }
 
-/// The second login step: a TOTP code or a recovery code.
+#[derive(Deserialize, ToSchema)]
+struct PasskeyAnswer {
+    ceremony: String,
+    #[schema(value_type = Object)]
+    credential: webauthn_rs::prelude::PublicKeyCredential,
+}
+
+/// The second login step: a TOTP code, a recovery code or a passkey.
 #[utoipa::path(post, path = "/api/v1/auth/login/second-factor", tag = "auth", request_body = SecondFactorForm,
     responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem),
               (status = 429, body = platform::http::Problem)))]
@@ -94,10 +103,13 @@ async fn second_factor(
     headers: HeaderMap,
     Json(form): Json<SecondFactorForm>,
 ) -> Result<Json<Tokens>> {
-    let factor = match (&form.code, &form.recovery_code) {
-        (Some(code), None) => SecondFactor::Totp(code),
-        (None, Some(code)) => SecondFactor::RecoveryCode(code),
-        _ => return Err(IdentityError::invalid("code", "Send either `code` or `recovery_code`.")),
+    let factor = match (&form.code, &form.recovery_code, &form.passkey) {
+        (Some(code), None, None) => SecondFactor::Totp(code),
+        (None, Some(code), None) => SecondFactor::RecoveryCode(code),
+        (None, None, Some(answer)) => {
+            SecondFactor::Passkey { ceremony: &answer.ceremony, credential: &answer.credential }
+        }
+        _ => return Err(IdentityError::invalid("code", "Send one of `code`, `recovery_code` or `passkey`.")),
     };
     Ok(Json(identity.login_second_step(&form.challenge, factor, &client(address, &headers)).await?))
 }

@@ -3,7 +3,9 @@
 mod account;
 mod admin;
 mod auth;
+mod exports;
 mod keys;
+mod passkeys;
 
 use axum::http::HeaderMap;
 use platform::http::ClientAddress;
@@ -17,7 +19,7 @@ use crate::Identity;
 #[openapi(
     tags(
         (name = "auth", description = "Registering, logging in, tokens, password reset"),
-        (name = "account", description = "The logged-in person's own account: profile, password, sessions, two-factor"),
+        (name = "account", description = "The logged-in person's own account: profile, password, sessions, two-factor, passkeys, data export"),
         (name = "admin", description = "Administrators managing accounts"),
         (name = "oauth", description = "OAuth 2.0 and OpenID Connect: applications logging people in through Athlos")
     ),
@@ -45,6 +47,8 @@ pub fn all() -> OpenApiRouter<Identity> {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(keys::routes())
+        .merge(passkeys::routes())
+        .merge(exports::routes())
         .merge(crate::oauth::routes())
         .merge(crate::external::routes())
 }

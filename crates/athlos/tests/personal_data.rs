@@ -1,0 +1,140 @@
+//! A person's own data: the export ZIP made by a job and fetched with the
+//! mailed link, and the erasure of their files when the account goes.
+
+mod support;
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::{eventually, expect_problem, token_in, wait_for_mail, Backend, TestApp};
+
+fn email() -> String {
+    format!("exporter-{}@example.com", uuid::Uuid::now_v7().simple())
+}
+
+fn access(tokens: &Value) -> String {
+    tokens["access_token"].as_str().unwrap().to_string()
+}
+
+async fn user_id(app: &TestApp, token: &str) -> String {
+    let me: Value = app.get_as(token, "/api/v1/account").await.json().await.unwrap();
+    me["id"].as_str().unwrap().to_string()
+}
+
+/// Waits for the export-ready mail (the second mail: the first asks to
+/// confirm the address) and downloads the archive its link points at.
+async fn download_export(app: &TestApp, address: &str) -> (String, Vec<u8>) {
+    let mail = wait_for_mail(&app.outbox(), address, 2).await;
+    assert!(mail.contains("Your Athlos data is ready"), "{mail}");
+    let token = token_in(&mail);
+    let response = app.get(&format!("/api/v1/account/exports/download?token={token}")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"athlos-export-"));
+    (token, response.bytes().await.unwrap().to_vec())
+}
+
+fn entry(zip: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a valid ZIP");
+    let mut text = String::new();
+    archive.by_name(name).unwrap_or_else(|_| panic!("{name} in the export")).read_to_string(&mut text).unwrap();
+    text
+}
+
+async fn an_export_is_made_by_a_job_and_fetched_with_the_mailed_link(backend: Backend) {
+    let app = TestApp::spawn_without_worker(backend).await;
+    let address = email();
+    let token = access(&app.signed_up(&address, "correct horse battery").await);
+
+    let started = app.post_as(&token, "/api/v1/account/exports", json!({})).await;
+    assert_eq!(started.status(), 202);
+    let started: Value = started.json().await.unwrap();
+    assert_eq!(started["status"], "pending");
+    // One at a time: a second request while the first is pending is refused.
+    expect_problem(app.post_as(&token, "/api/v1/account/exports", json!({})).await, 409, "conflict").await;
+
+    app.start_worker();
+    let (link_token, zip) = download_export(&app, &address).await;
+    let account: Value = serde_json::from_str(&entry(&zip, "identity/account.json")).unwrap();
+    assert_eq!(account["email"], address.as_str());
+    assert_eq!(account["display_name"], "Runner");
+    let sessions: Value = serde_json::from_str(&entry(&zip, "identity/sessions.json")).unwrap();
+    assert_eq!(sessions.as_array().unwrap().len(), 1);
+    assert!(entry(&zip, "README.txt").contains("what Athlos keeps about you"));
+
+    let listed: Value = app.get_as(&token, "/api/v1/account/exports").await.json().await.unwrap();
+    assert_eq!(listed[0]["status"], "ready");
+    assert_eq!(listed[0]["size_bytes"].as_u64().unwrap(), zip.len() as u64);
+
+    // Someone else sees none of it, and a wrong link opens nothing.
+    let other = access(&app.signed_up(&email(), "correct horse battery").await);
+    let theirs: Value = app.get_as(&other, "/api/v1/account/exports").await.json().await.unwrap();
+    assert_eq!(theirs, json!([]));
+    let wrong = format!("/api/v1/account/exports/download?token={}x", &link_token[..42]);
+    expect_problem(app.get(&wrong).await, 400, "invalid-token").await;
+}
+
+async fn a_new_export_replaces_the_previous_archive(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email();
+    let token = access(&app.signed_up(&address, "correct horse battery").await);
+    let id = user_id(&app, &token).await;
+    assert_eq!(app.post_as(&token, "/api/v1/account/exports", json!({})).await.status(), 202);
+    let (first_link, _) = download_export(&app, &address).await;
+    assert_eq!(app.post_as(&token, "/api/v1/account/exports", json!({})).await.status(), 202);
+    wait_for_mail(&app.outbox(), &address, 3).await;
+
+    let files = app.server.platform.blobs.list(&format!("users/{id}/exports")).await.unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let listed: Value = app.get_as(&token, "/api/v1/account/exports").await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let old = format!("/api/v1/account/exports/download?token={first_link}");
+    expect_problem(app.get(&old).await, 400, "invalid-token").await;
+}
+
+/// Deleting an account erases every file kept under the person's folder,
+/// whichever context wrote it, and leaves other people's files alone.
+async fn deleting_an_account_erases_its_files(app: TestApp) {
+    let address = email();
+    let token = access(&app.signed_up(&address, "correct horse battery").await);
+    let id = user_id(&app, &token).await;
+    let other = access(&app.signed_up(&email(), "correct horse battery").await);
+    let other_id = user_id(&app, &other).await;
+    let blobs = &app.server.platform.blobs;
+    blobs.put_bytes(&format!("users/{id}/training/photo.jpg"), "jpeg".into()).await.unwrap();
+    blobs.put_bytes(&format!("users/{other_id}/training/photo.jpg"), "jpeg".into()).await.unwrap();
+    assert_eq!(app.post_as(&token, "/api/v1/account/exports", json!({})).await.status(), 202);
+    let (link, _) = download_export(&app, &address).await;
+    assert_eq!(blobs.list(&format!("users/{id}")).await.unwrap().len(), 2);
+
+    let deleted = app.delete_as(&token, "/api/v1/account", json!({ "password": "correct horse battery" })).await;
+    assert_eq!(deleted.status(), 204);
+    eventually("the account's files are erased", Duration::from_secs(20), || async {
+        blobs.list(&format!("users/{id}")).await.unwrap().is_empty()
+    })
+    .await;
+    assert_eq!(blobs.list(&format!("users/{other_id}")).await.unwrap().len(), 1);
+    let download = format!("/api/v1/account/exports/download?token={link}");
+    expect_problem(app.get(&download).await, 400, "invalid-token").await;
+}
+
+async fn deleting_an_account_erases_its_files_in_the_local_folder(backend: Backend) {
+    deleting_an_account_erases_its_files(TestApp::spawn(backend).await).await;
+}
+
+async fn deleting_an_account_erases_its_files_on_s3(backend: Backend) {
+    if let Some(app) = TestApp::spawn_on_s3(backend).await {
+        deleting_an_account_erases_its_files(app).await;
+    }
+}
+
+on_every_database!(
+    an_export_is_made_by_a_job_and_fetched_with_the_mailed_link,
+    a_new_export_replaces_the_previous_archive,
+    deleting_an_account_erases_its_files_in_the_local_folder,
+    deleting_an_account_erases_its_files_on_s3,
+);
