@@ -1,0 +1,158 @@
+//! FIT (Garmin's binary format): the file must be an activity; its records
+//! become points (compressed timestamps and developer fields are handled by
+//! `fitparser`), its sessions the device's totals. Records are turned into
+//! points one by one as they are decoded, so memory holds the file's bytes
+//! once and the points, never every decoded message at the same time.
+
+use fitparser::de::{DecodeOption, FitObject, FitStreamProcessor};
+use fitparser::profile::MesgNum;
+use fitparser::{ErrorKind, FitDataRecord, Value};
+
+use crate::error::{Location, TrackError};
+use crate::model::{DeviceTotals, Point, Track};
+
+/// Semicircles (2^31 per 180°) to degrees.
+const DEGREES_PER_SEMICIRCLE: f64 = 180.0 / 2_147_483_648.0;
+
+pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
+    let mut processor = FitStreamProcessor::new();
+    // Keeps the raw `compressed_speed_distance`, whose distance part rolls
+    // over every 256 m; see `CompressedDistance`.
+    processor.add_option(DecodeOption::KeepCompositeFields);
+    let mut compressed = CompressedDistance::default();
+    let mut rest = bytes;
+    let mut track = Track::default();
+    let mut points = Vec::new();
+    let mut totals = DeviceTotals::default();
+    let mut file_kind: Option<String> = None;
+    while !rest.is_empty() {
+        let at = Location::Byte((bytes.len() - rest.len()) as u64);
+        let (remaining, object) = processor.deserialize_next(rest).map_err(|e| error(*e, at.clone()))?;
+        rest = remaining;
+        match object {
+            // A file can hold several FIT files one after another (chained).
+            FitObject::Crc(_) => processor.reset(),
+            FitObject::DataMessage(message) => {
+                let record = processor.decode_message(message).map_err(|e| error(*e, at))?;
+                if record.kind() == MesgNum::Record {
+                    points.extend(point(&record, &mut compressed));
+                } else {
+                    take(&record, &mut totals, &mut track, &mut file_kind);
+                }
+            }
+            FitObject::Header(_) | FitObject::DefinitionMessage(_) => {}
+        }
+    }
+    if let Some(kind) = file_kind.filter(|k| k != "activity") {
+        return Err(TrackError::NotAnActivity { kind: kind.replace('_', " ") });
+    }
+    if points.is_empty() {
+        return Err(TrackError::NoPoints);
+    }
+    track.segments.push(points);
+    if totals != DeviceTotals::default() {
+        track.device_totals = Some(totals);
+    }
+    Ok(track)
+}
+
+fn take(record: &FitDataRecord, totals: &mut DeviceTotals, track: &mut Track, file_kind: &mut Option<String>) {
+    match record.kind() {
+        MesgNum::FileId if file_kind.is_none() => *file_kind = field(record, "type").map(|v| v.to_string()),
+        MesgNum::Session => {
+            let add = |total: &mut Option<f64>, name: &str| {
+                if let Some(v) = field(record, name).and_then(number) {
+                    *total.get_or_insert(0.0) += v;
+                }
+            };
+            add(&mut totals.distance_m, "total_distance");
+            add(&mut totals.elapsed_s, "total_elapsed_time");
+            add(&mut totals.timer_s, "total_timer_time");
+            if track.sport.is_none() {
+                track.sport = field(record, "sport").map(|v| v.to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Old devices write distance as 12 bits of 1/16 m that roll over every
+/// 256 m (`compressed_speed_distance`); the distance is the sum of the steps
+/// between readings. (`fitparser` adds the readings themselves, which
+/// overstates it many times.)
+#[derive(Default)]
+struct CompressedDistance {
+    last: Option<u16>,
+    total: f64,
+}
+
+impl CompressedDistance {
+    fn distance(&mut self, record: &FitDataRecord) -> Option<f64> {
+        let Some(Value::Array(bytes)) = field(record, "compressed_speed_distance") else { return None };
+        let byte = |i: usize| match bytes.get(i) {
+            Some(Value::Byte(b) | Value::UInt8(b)) => Some(*b as u16),
+            _ => None,
+        };
+        let raw = (byte(1)? >> 4) | (byte(2)? << 4);
+        if let Some(last) = self.last {
+            self.total += (raw.wrapping_sub(last) & 0x0FFF) as f64 / 16.0;
+        }
+        self.last = Some(raw);
+        Some(self.total)
+    }
+}
+
+fn point(record: &FitDataRecord, compressed: &mut CompressedDistance) -> Option<Point> {
+    let get = |name: &str| field(record, name).and_then(number);
+    let mut p = Point {
+        time: match field(record, "timestamp") {
+            Some(Value::Timestamp(t)) => Some(t.timestamp_millis()),
+            _ => None,
+        },
+        lat: get("position_lat").map(|v| v * DEGREES_PER_SEMICIRCLE),
+        lon: get("position_long").map(|v| v * DEGREES_PER_SEMICIRCLE),
+        elevation: get("enhanced_altitude").or_else(|| get("altitude")),
+        heart_rate: get("heart_rate").map(|v| v as u16),
+        cadence: get("cadence").map(|v| v as u16),
+        power: get("power").map(|v| v as u16),
+        temperature: get("temperature").map(|v| v as f32),
+        distance: compressed.distance(record).or_else(|| get("distance")),
+    };
+    // Devices write 0/0 or out-of-range positions before the first fix.
+    if !matches!(p.position(), Some((lat, lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 && (lat, lon) != (0.0, 0.0))
+    {
+        (p.lat, p.lon) = (None, None);
+    }
+    let carries_data = p.lat.is_some() || p.distance.is_some() || p.heart_rate.is_some() || p.power.is_some();
+    carries_data.then_some(p)
+}
+
+fn field<'a>(record: &'a FitDataRecord, name: &str) -> Option<&'a Value> {
+    record.fields().iter().find(|f| f.name() == name).map(|f| f.value())
+}
+
+fn number(value: &Value) -> Option<f64> {
+    let v = match *value {
+        Value::Float64(v) => v,
+        Value::Float32(v) => v as f64,
+        Value::UInt8(v) | Value::UInt8z(v) | Value::Byte(v) => v as f64,
+        Value::SInt8(v) => v as f64,
+        Value::UInt16(v) | Value::UInt16z(v) => v as f64,
+        Value::SInt16(v) => v as f64,
+        Value::UInt32(v) | Value::UInt32z(v) => v as f64,
+        Value::SInt32(v) => v as f64,
+        Value::SInt64(v) => v as f64,
+        Value::UInt64(v) | Value::UInt64z(v) => v as f64,
+        _ => return None,
+    };
+    v.is_finite().then_some(v)
+}
+
+fn error(kind: ErrorKind, at: Location) -> TrackError {
+    match kind {
+        ErrorKind::UnexpectedEof(_) => TrackError::Truncated { at },
+        ErrorKind::InvalidCrc(..) => TrackError::malformed(at, "the checksum does not match the data"),
+        ErrorKind::Io(e) => TrackError::Io(e.to_string()),
+        other => TrackError::malformed(at, other.to_string()),
+    }
+}

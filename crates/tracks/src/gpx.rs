@@ -1,0 +1,111 @@
+//! GPX 1.0 and 1.1: tracks (each segment a segment), or routes when a file
+//! has no track; heart rate, cadence, temperature and power from the Garmin
+//! TrackPointExtension, Cluetrust and similar extensions, by element name.
+
+use std::io::BufRead;
+
+use crate::error::{Location, TrackError};
+use crate::model::{Point, Track};
+use crate::xml::{number, time_ms, Step, XmlWalk};
+
+pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
+    let mut walk = XmlWalk::new(source);
+    let mut track = Track::default();
+    let mut routes: Vec<Vec<Point>> = Vec::new();
+    let mut segment: Vec<Point> = Vec::new();
+    let mut point: Option<Point> = None;
+    let mut seen = 0usize;
+    let mut root_checked = false;
+    loop {
+        match walk.next()? {
+            Step::Open { name, attributes } => {
+                if !root_checked {
+                    if name != "gpx" {
+                        return Err(TrackError::malformed(
+                            Location::File,
+                            format!("the root element is <{name}>, not <gpx>"),
+                        ));
+                    }
+                    root_checked = true;
+                }
+                if name == "trkpt" || name == "rtept" {
+                    seen += 1;
+                    point = Some(position(&attributes, seen)?);
+                }
+            }
+            Step::Close { name, text } => match name.as_str() {
+                "trkpt" | "rtept" => {
+                    if let Some(p) = point.take() {
+                        segment.push(p);
+                    }
+                }
+                "trkseg" => close(&mut segment, &mut track.segments),
+                "rte" => close(&mut segment, &mut routes),
+                // A track without <trkseg> (seen in GPX 1.0 writers) still ends here.
+                "trk" => close(&mut segment, &mut track.segments),
+                _ if point.is_some() => fill(point.as_mut().unwrap(), &name, &text, walk.position())?,
+                "name" if track.name.is_none() && matches!(walk.parent(), Some("trk" | "metadata" | "gpx")) => {
+                    track.name = Some(text).filter(|t| !t.is_empty());
+                }
+                "type" if track.sport.is_none() && walk.parent() == Some("trk") => {
+                    track.sport = Some(text).filter(|t| !t.is_empty());
+                }
+                _ => {}
+            },
+            Step::End => break,
+        }
+    }
+    if !root_checked {
+        return Err(TrackError::UnknownFormat);
+    }
+    if track.segments.is_empty() {
+        track.segments = routes;
+    }
+    if track.segments.is_empty() {
+        return Err(TrackError::NoPoints);
+    }
+    Ok(track)
+}
+
+fn close(segment: &mut Vec<Point>, into: &mut Vec<Vec<Point>>) {
+    if !segment.is_empty() {
+        into.push(std::mem::take(segment));
+    }
+}
+
+fn position(attributes: &[(String, String)], n: usize) -> Result<Point, TrackError> {
+    let at = || Location::Point(n);
+    let coordinate = |key: &str, limit: f64| -> Result<f64, TrackError> {
+        let (_, text) = attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .ok_or_else(|| TrackError::malformed(at(), format!("the point has no `{key}`")))?;
+        let value = number(text, key, at())?;
+        if value.abs() > limit {
+            return Err(TrackError::OutOfRange { at: at(), detail: format!("{key} {value} is beyond ±{limit}") });
+        }
+        Ok(value)
+    };
+    Ok(Point { lat: Some(coordinate("lat", 90.0)?), lon: Some(coordinate("lon", 180.0)?), ..Point::default() })
+}
+
+/// Reads one child element of a point, by its local name.
+fn fill(point: &mut Point, name: &str, text: &str, at: Location) -> Result<(), TrackError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    match name {
+        "ele" => point.elevation = Some(number(text, name, at)?),
+        "time" => {
+            point.time = Some(
+                time_ms(text).ok_or_else(|| TrackError::malformed(at, format!("<time> holds `{text}`, not a time")))?,
+            )
+        }
+        "hr" | "heartrate" => point.heart_rate = Some(number(text, name, at)? as u16),
+        "cad" | "cadence" => point.cadence = Some(number(text, name, at)? as u16),
+        "power" | "watts" | "PowerInWatts" => point.power = Some(number(text, name, at)? as u16),
+        "atemp" | "temp" | "temperature" => point.temperature = Some(number(text, name, at)? as f32),
+        _ => {}
+    }
+    Ok(())
+}

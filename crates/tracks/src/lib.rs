@@ -1,0 +1,91 @@
+//! Activity files and what they tell: reading GPX, TCX and FIT into a
+//! [`Track`], and [`analyse`] for its statistics. Pure: no I/O beyond the
+//! reader it is handed, no panics on any input.
+
+mod error;
+mod fit;
+mod geo;
+mod gpx;
+mod model;
+mod stats;
+mod tcx;
+mod xml;
+
+use std::io::BufRead;
+
+pub use error::{Location, TrackError};
+pub use model::{DeviceTotals, Point, Track};
+pub use stats::{analyse, BestEffort, HeartRateZones, Options, Split, Summary, BEST_EFFORT_DISTANCES};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Gpx,
+    Tcx,
+    Fit,
+}
+
+impl Format {
+    /// Recognises a file by its first bytes (a few hundred are enough), not by its name.
+    pub fn sniff(head: &[u8]) -> Option<Format> {
+        if head.len() >= 12 && &head[8..12] == b".FIT" {
+            return Some(Format::Fit);
+        }
+        let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+        // The first element after the XML declaration, comments and the BOM.
+        let mut rest = text.trim_start_matches('\u{feff}');
+        loop {
+            rest = rest.trim_start();
+            if let Some(after) = rest.strip_prefix("<?").and_then(|r| r.split_once("?>")) {
+                rest = after.1;
+            } else if let Some(after) = rest.strip_prefix("<!--").and_then(|r| r.split_once("-->")) {
+                rest = after.1;
+            } else {
+                break;
+            }
+        }
+        let element = rest.strip_prefix('<')?;
+        let name: String = element.chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
+        match name.rsplit(':').next()? {
+            "gpx" => Some(Format::Gpx),
+            "TrainingCenterDatabase" => Some(Format::Tcx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Gpx => "gpx",
+            Format::Tcx => "tcx",
+            Format::Fit => "fit",
+        }
+    }
+}
+
+/// Reads a track in `format` from `source`. XML is read as a stream; a FIT
+/// file is read into memory once, then decoded record by record.
+pub fn read(format: Format, mut source: impl BufRead) -> Result<Track, TrackError> {
+    match format {
+        Format::Fit => {
+            let mut bytes = Vec::new();
+            source.read_to_end(&mut bytes).map_err(|e| TrackError::Io(e.to_string()))?;
+            fit::read(&bytes)
+        }
+        Format::Gpx => gpx::read(skip_bom(source)?),
+        Format::Tcx => tcx::read(skip_bom(source)?),
+    }
+}
+
+/// Recognises and reads a whole file held in memory.
+pub fn read_bytes(bytes: &[u8]) -> Result<Track, TrackError> {
+    let format = Format::sniff(bytes).ok_or(TrackError::UnknownFormat)?;
+    read(format, bytes)
+}
+
+fn skip_bom<R: BufRead>(mut source: R) -> Result<R, TrackError> {
+    let head = source.fill_buf().map_err(|e| TrackError::Io(e.to_string()))?;
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        source.consume(3);
+    }
+    Ok(source)
+}
