@@ -31,7 +31,7 @@ pub enum TrackError {
     Truncated { at: Location },
     #[error("this FIT file is a {kind} file, not a recorded activity")]
     NotAnActivity { kind: String },
-    #[error("the file holds no track points")]
+    #[error("the file holds no track or route points (waypoints alone are not a workout)")]
     NoPoints,
     #[error("a value is out of range {at}: {detail}")]
     OutOfRange { at: Location, detail: String },

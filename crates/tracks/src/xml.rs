@@ -4,6 +4,7 @@
 
 use std::io::BufRead;
 
+use quick_xml::errors::SyntaxError;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -132,7 +133,14 @@ impl<R: BufRead> XmlWalk<R> {
 fn error(e: quick_xml::Error, at: Location) -> TrackError {
     match e {
         quick_xml::Error::Io(e) => TrackError::Io(e.to_string()),
-        quick_xml::Error::Syntax(s) if s.to_string().contains("unclosed") => TrackError::Truncated { at },
+        // Only the end of the input leaves a tag, comment or section open.
+        quick_xml::Error::Syntax(
+            SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedPIOrXmlDecl,
+        ) => TrackError::Truncated { at },
         e => TrackError::malformed(at, e.to_string()),
     }
 }

@@ -1,0 +1,158 @@
+//! Every file of the shared corpus (real files from the test suites of
+//! gpxpy, python-fitparse and python-tcxparser) becomes a workout or a
+//! specific error; where a FIT file carries the device's own totals, ours
+//! agree with them.
+
+use std::path::PathBuf;
+
+use tracks::{analyse, read_bytes, Options, TrackError};
+
+/// The corpus folder: `TEST_CORPUS_DIR`, or `../shared/corpus` beside the
+/// repository. Under CI a missing corpus fails the run.
+fn corpus() -> Option<PathBuf> {
+    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let found = std::env::var_os("TEST_CORPUS_DIR").map(PathBuf::from).into_iter().chain([beside]).find(|p| p.is_dir());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the track corpus is required under CI; set TEST_CORPUS_DIR"
+        );
+        eprintln!("skipped: no track corpus (set TEST_CORPUS_DIR)");
+    }
+    found
+}
+
+fn files() -> Vec<(String, Vec<u8>)> {
+    let Some(root) = corpus() else { return Vec::new() };
+    let mut out = Vec::new();
+    for folder in ["gpx", "tcx", "fit"] {
+        let mut entries: Vec<_> = std::fs::read_dir(root.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            let name = format!("{folder}/{}", path.file_name().unwrap().to_string_lossy());
+            out.push((name, std::fs::read(&path).unwrap()));
+        }
+    }
+    assert!(out.len() >= 70, "the corpus has {} files", out.len());
+    out
+}
+
+/// The files that are not activities or are damaged, and how each must be refused.
+fn expected_error(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "fit/MonitoringFile.fit"
+        | "fit/Settings.fit"
+        | "fit/Settings2.fit"
+        | "fit/WeightScaleMultiUser.fit"
+        | "fit/WeightScaleSingleUser.fit"
+        | "fit/WorkoutCustomTargetValues.fit"
+        | "fit/WorkoutIndividualSteps.fit"
+        | "fit/WorkoutRepeatGreaterThanStep.fit"
+        | "fit/WorkoutRepeatSteps.fit"
+        | "fit/nametest.FIT" => "not an activity",
+        "fit/activity-filecrc.fit" | "fit/activity-activity-filecrc.fit" => "checksum",
+        "fit/activity-settings-corruptheader.fit" | "fit/strava-android-app-201.10-b1218918.fit" => "damaged",
+        "fit/activity-settings-nodata.fit" | "fit/activity-unexpected-eof.fit" | "fit/nick.fit" => "truncated",
+        "gpx/custom_schema_locations.gpx"
+        | "gpx/default_schema_locations.gpx"
+        | "gpx/gpx1.1_with_extensions.gpx"
+        | "gpx/gpx1.1_with_extensions_without_namespaces.gpx"
+        | "gpx/gpx_with_garmin_extension.gpx"
+        | "gpx/unicode.gpx"
+        | "gpx/unicode2.gpx"
+        | "gpx/unicode_with_bom.gpx"
+        | "gpx/unicode_with_bom_noencoding.gpx" => "no points",
+        _ => return None,
+    })
+}
+
+fn kind(error: &TrackError) -> &'static str {
+    match error {
+        TrackError::NotAnActivity { .. } => "not an activity",
+        TrackError::Malformed { detail, .. } if detail.contains("checksum") => "checksum",
+        TrackError::Malformed { .. } => "damaged",
+        TrackError::Truncated { .. } => "truncated",
+        TrackError::NoPoints => "no points",
+        _ => "other",
+    }
+}
+
+#[test]
+fn every_file_is_a_workout_or_a_specific_error() {
+    for (name, bytes) in files().iter().filter(|(n, _)| !n.ends_with(".txt") && !n.ends_with(".md")) {
+        match (read_bytes(bytes), expected_error(name)) {
+            (Ok(track), None) => {
+                let s = analyse(&track, &Options::default());
+                assert!(s.points > 0, "{name}");
+                assert!(s.distance_m.is_finite() && s.distance_m >= 0.0, "{name}: {}", s.distance_m);
+                assert!(s.moving_s <= s.elapsed_s + 1e-6, "{name}: moving {} > elapsed {}", s.moving_s, s.elapsed_s);
+                assert!(s.shape.len() <= 300, "{name}");
+                for split in &s.splits_km {
+                    assert!(split.seconds >= 0.0 && split.distance_m > 0.0, "{name}: {split:?}");
+                }
+            }
+            (Err(e), Some(expected)) => {
+                assert_eq!(kind(&e), expected, "{name}: {e}");
+                assert!(!e.to_string().is_empty());
+            }
+            (Ok(_), Some(expected)) => panic!("{name} was read, but should be refused as {expected}"),
+            (Err(e), None) => panic!("{name} was refused: {e}"),
+        }
+    }
+}
+
+/// Files whose session goes on past the last record, so the device's
+/// totals hold a little more than the records do; ours must be the smaller.
+const SESSION_OUTLASTS_RECORDS: [&str; 3] = [
+    // The timer started nine seconds before the first record.
+    "fit/elemnt-bolt-no-application-id-inside-developer-data-id.fit",
+    // A pool swim: lengths are counted after the last record.
+    "fit/event_timestamp.fit",
+    // 7 m ridden after the last record.
+    "fit/garmin-edge-820-bike.fit",
+];
+
+#[test]
+fn distance_and_duration_agree_with_the_devices_own_totals() {
+    let mut compared = 0;
+    for (name, bytes) in files().iter().filter(|(n, _)| n.starts_with("fit/")) {
+        let Ok(track) = read_bytes(bytes) else { continue };
+        let Some(totals) = track.device_totals else { continue };
+        let s = analyse(&track, &Options::default());
+        for (what, ours, device, slack) in [
+            ("distance", s.distance_m, totals.distance_m, 0.0),
+            // Record times have whole seconds.
+            ("duration", s.elapsed_s, totals.elapsed_s, 2.0),
+        ] {
+            let Some(device) = device.filter(|d| *d > 0.0) else { continue };
+            let off = (ours - device).abs();
+            if SESSION_OUTLASTS_RECORDS.contains(&name.as_str()) {
+                assert!(
+                    ours <= device + slack && off <= device * 0.07,
+                    "{name}: {what} {ours} against the device's {device}"
+                );
+            } else {
+                assert!(off <= device * 0.01 + slack, "{name}: {what} {ours} against the device's {device}");
+            }
+            compared += 1;
+        }
+    }
+    if corpus().is_some() {
+        assert!(compared >= 30, "only {compared} totals compared");
+    }
+}
+
+#[test]
+fn a_file_cut_anywhere_is_refused_or_read_but_never_panics() {
+    for (name, bytes) in files() {
+        for cut in (1..10).map(|k| bytes.len() * k / 10) {
+            // Whatever comes out, it must come out: no panic, no hang. An
+            // XML file cut short is always refused: its elements stay open.
+            match read_bytes(&bytes[..cut]) {
+                Ok(track) if name.ends_with(".fit") => drop(analyse(&track, &Options::default())),
+                Ok(_) if name.ends_with(".gpx") || name.ends_with(".tcx") => panic!("{name} cut at {cut} was read"),
+                _ => {}
+            }
+        }
+    }
+}
