@@ -9,25 +9,15 @@ use crate::model::{Point, Track};
 use crate::xml::{number, time_ms, Step, XmlWalk};
 
 pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
-    let mut walk = XmlWalk::new(source);
+    let mut walk = XmlWalk::new(source, "gpx");
     let mut track = Track::default();
     let mut routes: Vec<Vec<Point>> = Vec::new();
     let mut segment: Vec<Point> = Vec::new();
     let mut point: Option<Point> = None;
     let mut seen = 0usize;
-    let mut root_checked = false;
     loop {
         match walk.next()? {
             Step::Open { name, attributes } => {
-                if !root_checked {
-                    if name != "gpx" {
-                        return Err(TrackError::malformed(
-                            Location::File,
-                            format!("the root element is <{name}>, not <gpx>"),
-                        ));
-                    }
-                    root_checked = true;
-                }
                 if name == "trkpt" || name == "rtept" {
                     seen += 1;
                     point = Some(position(&attributes, seen)?);
@@ -54,9 +44,6 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
             },
             Step::End => break,
         }
-    }
-    if !root_checked {
-        return Err(TrackError::UnknownFormat);
     }
     if track.segments.is_empty() {
         track.segments = routes;

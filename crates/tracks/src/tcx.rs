@@ -8,34 +8,24 @@ use crate::model::{DeviceTotals, Point, Track};
 use crate::xml::{number, time_ms, Step, XmlWalk};
 
 pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
-    let mut walk = XmlWalk::new(source);
+    let mut walk = XmlWalk::new(source, "TrainingCenterDatabase");
     let mut track = Track::default();
     let mut totals = DeviceTotals::default();
     let mut segment: Vec<Point> = Vec::new();
     let mut point: Option<Point> = None;
     let mut seen = 0usize;
-    let mut root_checked = false;
     loop {
         match walk.next()? {
-            Step::Open { name, attributes } => {
-                if !root_checked {
-                    if name != "TrainingCenterDatabase" {
-                        let detail = format!("the root element is <{name}>, not <TrainingCenterDatabase>");
-                        return Err(TrackError::malformed(Location::File, detail));
-                    }
-                    root_checked = true;
+            Step::Open { name, attributes } => match name.as_str() {
+                "Activity" if track.sport.is_none() => {
+                    track.sport = attributes.into_iter().find(|(k, _)| k == "Sport").map(|(_, v)| v);
                 }
-                match name.as_str() {
-                    "Activity" if track.sport.is_none() => {
-                        track.sport = attributes.into_iter().find(|(k, _)| k == "Sport").map(|(_, v)| v);
-                    }
-                    "Trackpoint" => {
-                        seen += 1;
-                        point = Some(Point::default());
-                    }
-                    _ => {}
+                "Trackpoint" => {
+                    seen += 1;
+                    point = Some(Point::default());
                 }
-            }
+                _ => {}
+            },
             Step::Close { name, text } => {
                 let at = walk.position();
                 match (name.as_str(), point.as_mut()) {
@@ -60,9 +50,6 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
             }
             Step::End => break,
         }
-    }
-    if !root_checked {
-        return Err(TrackError::UnknownFormat);
     }
     if track.segments.is_empty() {
         return Err(TrackError::NoPoints);

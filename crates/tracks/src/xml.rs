@@ -32,13 +32,26 @@ pub(crate) struct XmlWalk<R: BufRead> {
     text: String,
     /// An empty element (`<a/>`) opens and closes at once.
     pending_close: Option<String>,
+    /// The element the document must start with, and whether it did.
+    root: &'static str,
+    seen_root: bool,
 }
 
 impl<R: BufRead> XmlWalk<R> {
-    pub fn new(source: R) -> Self {
+    /// A walk over a document whose root element must be `root`; any other
+    /// root, or no element at all, is an error.
+    pub fn new(source: R, root: &'static str) -> Self {
         let mut reader = Reader::from_reader(source);
         reader.config_mut().trim_text(false);
-        Self { reader, buf: Vec::with_capacity(512), path: Vec::new(), text: String::new(), pending_close: None }
+        Self {
+            reader,
+            buf: Vec::with_capacity(512),
+            path: Vec::new(),
+            text: String::new(),
+            pending_close: None,
+            root,
+            seen_root: false,
+        }
     }
 
     pub fn position(&self) -> Location {
@@ -59,7 +72,7 @@ impl<R: BufRead> XmlWalk<R> {
             self.path.pop();
             return Ok(Step::Close { name, text: String::new() });
         }
-        let Self { reader, buf, path, text, pending_close } = self;
+        let Self { reader, buf, path, text, pending_close, root, seen_root } = self;
         loop {
             buf.clear();
             let position = reader.buffer_position();
@@ -72,6 +85,13 @@ impl<R: BufRead> XmlWalk<R> {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
                     let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                    if !*seen_root {
+                        if name != *root {
+                            let detail = format!("the root element is <{name}>, not <{root}>");
+                            return Err(TrackError::malformed(Location::File, detail));
+                        }
+                        *seen_root = true;
+                    }
                     let mut attributes = Vec::new();
                     for attribute in e.attributes() {
                         let attribute = attribute.map_err(|e| TrackError::malformed(at(), e.to_string()))?;
@@ -119,6 +139,9 @@ impl<R: BufRead> XmlWalk<R> {
                     text.extend(resolved);
                 }
                 Event::Eof => {
+                    if !*seen_root {
+                        return Err(TrackError::UnknownFormat);
+                    }
                     if !path.is_empty() {
                         return Err(TrackError::Truncated { at: at() });
                     }

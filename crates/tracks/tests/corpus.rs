@@ -114,8 +114,9 @@ const SESSION_OUTLASTS_RECORDS: [&str; 3] = [
 
 #[test]
 fn distance_and_duration_agree_with_the_devices_own_totals() {
+    let files = files();
     let mut compared = 0;
-    for (name, bytes) in files().iter().filter(|(n, _)| n.starts_with("fit/")) {
+    for (name, bytes) in files.iter().filter(|(n, _)| n.starts_with("fit/")) {
         let Ok(track) = read_bytes(bytes) else { continue };
         let Some(totals) = track.device_totals else { continue };
         let s = analyse(&track, &Options::default());
@@ -137,7 +138,7 @@ fn distance_and_duration_agree_with_the_devices_own_totals() {
             compared += 1;
         }
     }
-    if corpus().is_some() {
+    if !files.is_empty() {
         assert!(compared >= 30, "only {compared} totals compared");
     }
 }
