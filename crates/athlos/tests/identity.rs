@@ -4,16 +4,12 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{expect_problem, token_in, wait_for_mail, Backend, TestApp};
+use support::{access, expect_problem, token_in, unique_email, wait_for_mail, Backend, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 
 fn email() -> String {
-    format!("runner-{}@example.org", uuid::Uuid::now_v7().simple())
-}
-
-fn access(tokens: &Value) -> String {
-    tokens["access_token"].as_str().expect("an access token").to_string()
+    unique_email("runner")
 }
 
 async fn register_verify_and_log_in(backend: Backend) {

@@ -7,17 +7,13 @@ use std::collections::HashMap;
 
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
-use support::{expect_problem, Backend, TestApp};
+use support::{access, expect_problem, unique_email, Backend, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
 fn email() -> String {
-    format!("athlete-{}@example.org", uuid::Uuid::now_v7().simple())
-}
-
-fn access(tokens: &Value) -> String {
-    tokens["access_token"].as_str().unwrap().to_string()
+    unique_email("athlete")
 }
 
 async fn register_client(app: &TestApp, token: &str, confidential: bool) -> Value {

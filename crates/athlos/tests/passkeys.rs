@@ -6,16 +6,12 @@ mod support;
 
 use serde_json::{json, Value};
 use support::authenticator::Authenticator;
-use support::{expect_problem, Backend, TestApp};
+use support::{access, expect_problem, unique_email, Backend, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 
 fn email() -> String {
-    format!("passkey-{}@example.com", uuid::Uuid::now_v7().simple())
-}
-
-fn access(tokens: &Value) -> String {
-    tokens["access_token"].as_str().unwrap().to_string()
+    unique_email("passkey")
 }
 
 async fn json_of(response: reqwest::Response, status: u16) -> Value {

@@ -7,14 +7,10 @@ use std::io::Read;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{eventually, expect_problem, token_in, wait_for_mail, Backend, TestApp};
+use support::{access, eventually, expect_problem, token_in, unique_email, wait_for_mail, Backend, TestApp};
 
 fn email() -> String {
-    format!("exporter-{}@example.com", uuid::Uuid::now_v7().simple())
-}
-
-fn access(tokens: &Value) -> String {
-    tokens["access_token"].as_str().unwrap().to_string()
+    unique_email("exporter")
 }
 
 async fn user_id(app: &TestApp, token: &str) -> String {

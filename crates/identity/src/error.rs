@@ -103,6 +103,13 @@ impl From<platform::personal_data::PersonalDataError> for IdentityError {
     }
 }
 
+/// Stored JSON (passkeys, ceremony state) that does not read back.
+impl From<serde_json::Error> for IdentityError {
+    fn from(e: serde_json::Error) -> Self {
+        IdentityError::Internal(e.to_string())
+    }
+}
+
 impl From<platform::blob::BlobError> for IdentityError {
     fn from(e: platform::blob::BlobError) -> Self {
         IdentityError::Internal(e.to_string())

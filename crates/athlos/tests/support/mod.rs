@@ -321,6 +321,16 @@ impl TestApp {
     }
 }
 
+/// A fresh address starting with `prefix`, so tests sharing a database never collide.
+pub fn unique_email(prefix: &str) -> String {
+    format!("{prefix}-{}@example.org", uuid::Uuid::now_v7().simple())
+}
+
+/// The access token of the tokens a login answered.
+pub fn access(tokens: &serde_json::Value) -> String {
+    tokens["access_token"].as_str().expect("an access token").to_string()
+}
+
 /// Asserts a problem+json answer of `status` and `type`, returning its body.
 pub async fn expect_problem(response: reqwest::Response, status: u16, kind: &str) -> serde_json::Value {
     assert_eq!(response.status().as_u16(), status, "expected {kind}");

@@ -27,7 +27,7 @@ use crate::store::{self as accounts, Purpose};
 use crate::{rate_limit, Identity};
 
 const CEREMONY_TTL_MS: i64 = 5 * 60 * 1000;
-const MAX_PASSKEYS: i64 = 20;
+const MAX_PASSKEYS: usize = 20;
 
 /// What the browser needs for `navigator.credentials.create()`, and the
 /// handle to send back with its answer within five minutes.
@@ -73,10 +73,10 @@ impl Identity {
     pub async fn start_passkey_registration(&self, user_id: &str) -> Result<RegistrationStart> {
         let user = self.user(user_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        if store::count(&mut conn, user_id).await? >= MAX_PASSKEYS {
+        let existing = store::of_user(&mut conn, user_id).await?;
+        if existing.len() >= MAX_PASSKEYS {
             return Err(IdentityError::Conflict("you have 20 passkeys already; remove one first"));
         }
-        let existing = store::of_user(&mut conn, user_id).await?;
         let exclude = existing.iter().map(|p| p.passkey.cred_id().clone()).collect();
         let unique_id = uuid::Uuid::parse_str(&user.id).map_err(|e| IdentityError::Internal(e.to_string()))?;
         let (mut options, state) = self

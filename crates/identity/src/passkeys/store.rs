@@ -54,7 +54,7 @@ pub async fn begin_ceremony(
     // Abandoned ceremonies are swept here rather than by a timer.
     sqlx::query("DELETE FROM passkey_ceremonies WHERE expires_at < $1").bind(now).execute(&mut *conn).await?;
     let handle = secrets::new_token();
-    let state = serde_json::to_string(state).map_err(|e| IdentityError::Internal(e.to_string()))?;
+    let state = serde_json::to_string(state)?;
     sqlx::query("INSERT INTO passkey_ceremonies (id, purpose, user_id, state, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(secrets::hash(&handle))
         .bind(purpose.as_str())
@@ -82,7 +82,7 @@ pub async fn take_ceremony<T: serde::de::DeserializeOwned>(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let state: String = row.try_get("state")?;
-    let state = serde_json::from_str(&state).map_err(|e| IdentityError::Internal(e.to_string()))?;
+    let state = serde_json::from_str(&state)?;
     Ok(Some((row.try_get("user_id")?, state)))
 }
 
@@ -93,7 +93,7 @@ pub async fn insert(conn: &mut AnyConnection, user_id: &str, name: &str, passkey
         created_at: now_ms(),
         last_used_at: None,
     };
-    let json = serde_json::to_string(passkey).map_err(|e| IdentityError::Internal(e.to_string()))?;
+    let json = serde_json::to_string(passkey)?;
     sqlx::query(
         "INSERT INTO passkeys (id, user_id, credential_id, name, passkey, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -154,13 +154,13 @@ fn stored_from(row: &sqlx::any::AnyRow) -> Result<StoredPasskey> {
     Ok(StoredPasskey {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
-        passkey: serde_json::from_str(&json).map_err(|e| IdentityError::Internal(e.to_string()))?,
+        passkey: serde_json::from_str(&json)?,
     })
 }
 
 /// Records a use, with the authenticator's new signature counter.
 pub async fn used(conn: &mut AnyConnection, stored: &StoredPasskey) -> Result<()> {
-    let json = serde_json::to_string(&stored.passkey).map_err(|e| IdentityError::Internal(e.to_string()))?;
+    let json = serde_json::to_string(&stored.passkey)?;
     sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")
         .bind(json)
         .bind(now_ms())

@@ -10,6 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::client;
+use super::passkeys::PasskeyAnswer;
 use crate::error::{IdentityError, Result};
 use crate::sessions::{LoginOutcome, SecondFactor, Tokens};
 use crate::{AuthUser, Identity, Registration, Role};
@@ -84,13 +85,6 @@ struct SecondFactorForm {
     recovery_code: Option<String>,
     /// …or a passkey's answer to `/api/v1/auth/login/second-factor/passkey`.
     passkey: Option<PasskeyAnswer>,
-}
-
-#[derive(Deserialize, ToSchema)]
-struct PasskeyAnswer {
-    ceremony: String,
-    #[schema(value_type = Object)]
-    credential: webauthn_rs::prelude::PublicKeyCredential,
 }
 
 /// The second login step: a TOTP code, a recovery code or a passkey.

@@ -76,12 +76,13 @@ async fn start_login(
     Ok(Json(identity.start_passkey_login(&client(address, &headers)).await?))
 }
 
+/// A passkey's answer to a ceremony: to log in, or as the second login step.
 #[derive(Deserialize, ToSchema)]
-struct PasskeyAnswer {
-    ceremony: String,
+pub(super) struct PasskeyAnswer {
+    pub ceremony: String,
     /// The browser's answer, binary fields base64url.
     #[schema(value_type = Object)]
-    credential: PublicKeyCredential,
+    pub credential: PublicKeyCredential,
 }
 
 /// Finishes a passkey login; a passkey needs no second step.
