@@ -9,13 +9,15 @@ mod gpx;
 mod model;
 mod stats;
 mod tcx;
+mod write_gpx;
 mod xml;
 
 use std::io::BufRead;
 
 pub use error::{Location, TrackError};
 pub use model::{DeviceTotals, Point, Track};
-pub use stats::{analyse, BestEffort, HeartRateZones, Options, Split, Summary, BEST_EFFORT_DISTANCES};
+pub use stats::{analyse, BestEffort, HeartRateZones, Options, Sample, Split, Summary, BEST_EFFORT_DISTANCES};
+pub use write_gpx::write_gpx;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

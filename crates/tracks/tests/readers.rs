@@ -111,3 +111,26 @@ fn errors_say_what_is_wrong_and_where() {
     let not_gpx = read(Format::Gpx, &b"<kml><Placemark/></kml>"[..]).unwrap_err();
     assert_eq!(not_gpx.to_string(), "the file is damaged in the file: the root element is <kml>, not <gpx>");
 }
+
+#[test]
+fn a_written_gpx_reads_back_with_the_same_points() {
+    let text = gpx(r#"
+      <trkpt lat="46.5" lon="15.5"><ele>300.5</ele><time>2024-05-01T06:00:00Z</time>
+        <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>141</gpxtpx:hr><gpxtpx:cad>88</gpxtpx:cad>
+        </gpxtpx:TrackPointExtension><power>250</power></extensions></trkpt>
+      <trkpt lat="46.501" lon="15.5"><time>2024-05-01T06:00:05.500Z</time></trkpt>"#);
+    let mut track = read_bytes(text.as_bytes()).unwrap();
+    track.name = Some("Run <by the \"river\"> & back".into());
+    let mut written = Vec::new();
+    tracks::write_gpx(&track, &mut written).unwrap();
+    let again = read_bytes(&written).unwrap();
+    assert_eq!(again.name, track.name);
+    assert_eq!(again.sport.as_deref(), Some("running"));
+    let (before, after): (Vec<_>, Vec<_>) = (track.points().collect(), again.points().collect());
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0].time, before[0].time);
+    assert_eq!(after[1].time, Some(1_714_543_205_500));
+    assert_eq!((after[0].heart_rate, after[0].cadence, after[0].power), (Some(141), Some(88), Some(250)));
+    assert_eq!(after[0].elevation, Some(300.5));
+    assert_eq!(after[1].position(), Some((46.501, 15.5)));
+}

@@ -204,3 +204,18 @@ fn a_track_without_times_still_has_a_distance() {
     assert_eq!((s.elapsed_s, s.moving_s, s.average_speed_mps), (0.0, 0.0, None));
     assert!(s.splits_km.is_empty() && s.best_efforts.is_empty());
 }
+
+#[test]
+fn the_chart_series_is_evenly_thinned_and_keeps_speed_and_heart_rate() {
+    let points =
+        (0..=1000).map(|i| Point { heart_rate: Some(120 + (i / 100) as u16), ..at(i as f64 * 10.0, i as f64 * 2.0) });
+    let s = analyse(&track(points.collect()), &Options { series_points: 100, ..Options::default() });
+    // 1001 points in at most 100 samples: every 11th point.
+    assert_eq!(s.series.len(), 91);
+    assert_eq!(s.series[1].distance_m.round(), 110.0);
+    assert_eq!(s.series[1].elapsed_s, Some(22.0));
+    assert_eq!(s.series[50].heart_rate, Some(125));
+    for sample in &s.series {
+        close(sample.speed_mps.unwrap(), 5.0, 1e-6);
+    }
+}

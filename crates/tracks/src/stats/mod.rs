@@ -3,6 +3,7 @@
 
 mod elevation;
 mod sensors;
+mod series;
 mod simplify;
 mod splits;
 mod timeline;
@@ -11,6 +12,7 @@ use serde::Serialize;
 
 pub use elevation::Elevation;
 pub use sensors::{HeartRateZones, Sensor};
+pub use series::Sample;
 pub use splits::{BestEffort, Split, BEST_EFFORT_DISTANCES, METRES_PER_MILE};
 
 use crate::model::{Point, Track};
@@ -26,11 +28,13 @@ pub struct Options {
     pub max_heart_rate: u16,
     /// At most this many points in the simplified shape.
     pub shape_points: usize,
+    /// At most this many samples in the chart series.
+    pub series_points: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { max_heart_rate: 190, shape_points: 300 }
+        Self { max_heart_rate: 190, shape_points: 300, series_points: 500 }
     }
 }
 
@@ -70,6 +74,8 @@ pub struct Summary {
     pub start: Option<[f64; 2]>,
     /// `[lat, lon]` pairs tracing the route with at most `Options::shape_points`.
     pub shape: Vec<[f64; 2]>,
+    /// Evenly spaced samples for charts, at most `Options::series_points`.
+    pub series: Vec<Sample>,
 }
 
 pub fn analyse(track: &Track, options: &Options) -> Summary {
@@ -109,6 +115,7 @@ pub fn analyse(track: &Track, options: &Options) -> Summary {
         bounds: bounds(&positions),
         start: positions.first().map(|&(lat, lon)| [lat, lon]),
         shape: simplify::simplify(&positions, options.shape_points).into_iter().map(|(a, b)| [a, b]).collect(),
+        series: series::series(&points, &steps, options.series_points),
     }
 }
 
