@@ -36,6 +36,22 @@ pub enum Command {
     /// Accounts and keys.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Import workouts from folders or ZIP archives (a Strava export, or any
+    /// ZIP of GPX, TCX and FIT files, gzipped or not). Files imported before are skipped.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The e-mail address of the account the workouts belong to.
+    #[arg(long, value_name = "EMAIL")]
+    pub user: String,
+    /// Who may see the imported workouts: public, followers or private.
+    #[arg(long, default_value = "private", value_parser = ["public", "followers", "private"])]
+    pub privacy: String,
+    /// Folders or ZIP archives to import.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Default, Clone)]

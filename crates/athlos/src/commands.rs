@@ -88,7 +88,7 @@ pub async fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
 pub async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     let platform = connect(config).await?;
     platform.db.migrate(&migrations()).await?;
-    let identity = identity::Identity::new(platform).await?;
+    let identity = crate::server::Contexts::new(&platform).await?.identity;
     match command {
         AdminCommand::CreateUser { email, name, admin } => {
             let password = read_password()?;

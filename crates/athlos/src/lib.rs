@@ -3,6 +3,7 @@
 
 pub mod cli;
 mod commands;
+mod import;
 pub mod server;
 
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Config(_) => commands::config_check(&config),
         Command::Mail(command) => commands::mail(config, command).await,
         Command::Admin(command) => commands::admin(config, command).await,
+        Command::Import(args) => import::run(config, args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

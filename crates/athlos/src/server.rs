@@ -16,7 +16,7 @@ use crate::cli::ServeArgs;
 
 /// Every context's migrations; a context adds its own here.
 pub fn migrations() -> Vec<&'static Migrator> {
-    vec![&platform::db::PLATFORM_MIGRATIONS, &identity::MIGRATIONS]
+    vec![&platform::db::PLATFORM_MIGRATIONS, &identity::MIGRATIONS, &training::MIGRATIONS]
 }
 
 /// Every context's mail templates.
@@ -26,16 +26,38 @@ pub fn mail_templates() -> MailTemplates {
     templates
 }
 
-/// Every job this build can run: the platform's and each context's.
-pub fn job_handlers(platform: &Platform, identity: &identity::Identity) -> platform::jobs::JobHandlers {
-    let mut handlers = platform.job_handlers();
-    identity.register_jobs(&mut handlers);
-    handlers
+/// The contexts of this build, wired to each other.
+#[derive(Clone)]
+pub struct Contexts {
+    pub identity: identity::Identity,
+    pub training: training::Training,
+}
+
+impl Contexts {
+    pub async fn new(platform: &Platform) -> anyhow::Result<Self> {
+        let identity = identity::Identity::new(platform.clone()).await?;
+        let training = training::Training::new(platform.clone(), identity.clone());
+        // Exports and erasure reach every context holding a person's data.
+        let identity = identity.with_personal_data(vec![training.personal_data()]);
+        Ok(Self { identity, training })
+    }
+
+    /// Every job this build can run: the platform's and each context's.
+    pub fn job_handlers(&self, platform: &Platform) -> platform::jobs::JobHandlers {
+        let mut handlers = platform.job_handlers();
+        self.identity.register_jobs(&mut handlers);
+        self.training.register_jobs(&mut handlers);
+        handlers
+    }
+
+    fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
+        platform::http::api().merge(self.identity.routes()).merge(self.training.routes())
+    }
 }
 
 /// The contexts this build serves.
 fn modules() -> Vec<String> {
-    vec!["identity".into()]
+    vec!["identity".into(), "training".into()]
 }
 
 /// Connects to every backend, preparing the data folder and the secret key.
@@ -52,7 +74,7 @@ pub async fn connect(mut config: Config) -> anyhow::Result<Platform> {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub platform: Platform,
-    pub identity: identity::Identity,
+    pub contexts: Contexts,
     shutdown: CancellationToken,
     http: JoinHandle<std::io::Result<()>>,
     worker: Option<JoinHandle<()>>,
@@ -90,16 +112,15 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     if !args.no_migrate {
         platform.db.migrate(&migrations()).await?;
     }
-    let identity = identity::Identity::new(platform.clone()).await?;
+    let contexts = Contexts::new(&platform).await?;
     let shutdown = CancellationToken::new();
     let worker = (!args.no_worker).then(|| {
-        let worker = platform.worker(job_handlers(&platform, &identity));
+        let worker = platform.worker(contexts.job_handlers(&platform));
         tokio::spawn(worker.run(shutdown.clone()))
     });
-    let api = platform::http::api().merge(identity.routes());
-    let app = platform::http::app(platform.clone(), api);
+    let app = platform::http::app(platform.clone(), contexts.routes());
     let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
-    Ok(RunningServer { addr, platform, identity, shutdown, http, worker })
+    Ok(RunningServer { addr, platform, contexts, shutdown, http, worker })
 }
 
 async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
@@ -138,9 +159,9 @@ fn announce(server: &RunningServer, args: &ServeArgs) {
 
 pub async fn work_until_signal(config: Config) -> anyhow::Result<()> {
     let platform = connect(config).await?;
-    let identity = identity::Identity::new(platform.clone()).await?;
+    let contexts = Contexts::new(&platform).await?;
     let shutdown = CancellationToken::new();
-    let worker = tokio::spawn(platform.worker(job_handlers(&platform, &identity)).run(shutdown.clone()));
+    let worker = tokio::spawn(platform.worker(contexts.job_handlers(&platform)).run(shutdown.clone()));
     stopped().await;
     shutdown.cancel();
     worker.await?;

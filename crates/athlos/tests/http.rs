@@ -43,7 +43,12 @@ async fn server_describes_itself(backend: Backend) {
 }
 
 async fn every_error_is_a_problem(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |c| c.max_body_bytes = 1024).await;
+    let app = TestApp::spawn_with(backend, |c| {
+        c.max_body_bytes = 1024;
+        c.max_upload_bytes = 2048;
+        c.max_import_bytes = 2048;
+    })
+    .await;
 
     let (status, body) = problem(app.get("/api/v1/no-such-thing").await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -58,6 +63,13 @@ async fn every_error_is_a_problem(backend: Backend) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["type"], "/problems/body-too-large");
     assert!(body["detail"].as_str().unwrap().contains("ATHLOS_MAX_BODY_BYTES"));
+
+    // A JSON body over max_body_bytes, though under the upload limits.
+    let login = app.url("/api/v1/auth/login");
+    let too_big = app.client.post(login).header("content-type", "application/json").body(vec![b' '; 1500]);
+    let (status, body) = problem(too_big.send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["type"], "/problems/body-too-large");
 }
 
 async fn request_ids_are_made_or_kept(backend: Backend) {

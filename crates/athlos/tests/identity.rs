@@ -241,6 +241,7 @@ async fn bad_tokens_are_refused_with_a_clear_problem(backend: Backend) {
 
     let expired = app
         .server
+        .contexts
         .identity
         .keys
         .sign(&identity::AccessClaims {
@@ -402,7 +403,7 @@ async fn admins_suspend_reinstate_and_delete_accounts(backend: Backend) {
 async fn rotating_the_signing_key_logs_nobody_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let before = app.signed_up(&email(), PASSWORD).await;
-    app.server.identity.keys.rotate().await.unwrap();
+    app.server.contexts.identity.keys.rotate().await.unwrap();
     assert_eq!(app.get_as(&access(&before), "/api/v1/account").await.status(), 200);
     let jwks: Value = app.get("/.well-known/jwks.json").await.json().await.unwrap();
     assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);

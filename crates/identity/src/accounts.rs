@@ -185,6 +185,12 @@ impl Identity {
         Ok(())
     }
 
+    /// The id of the account with this address, for the command line.
+    pub async fn user_id_by_email(&self, email: &str) -> Result<Option<String>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        Ok(store::user_by_email(&mut conn, &email.trim().to_lowercase()).await?.map(|u| u.id))
+    }
+
     pub async fn user(&self, user_id: &str) -> Result<User> {
         let mut conn = self.platform.db.pool().acquire().await?;
         store::user_by_id(&mut conn, user_id).await?.ok_or(IdentityError::NotFound)

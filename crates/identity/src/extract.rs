@@ -122,6 +122,23 @@ where
     }
 }
 
+/// Endpoints open to everyone but richer for a logged-in caller take
+/// `Option<AuthUser>`: no `Authorization` header is `None`, a bad one is refused.
+impl<S> axum::extract::OptionalFromRequestParts<S> for AuthUser
+where
+    Identity: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = IdentityError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, IdentityError> {
+        if !parts.headers.contains_key(AUTHORIZATION) {
+            return Ok(None);
+        }
+        <AuthUser as FromRequestParts<S>>::from_request_parts(parts, state).await.map(Some)
+    }
+}
+
 impl<S> FromRequestParts<S> for AppUser
 where
     Identity: FromRef<S>,

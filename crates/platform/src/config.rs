@@ -58,7 +58,15 @@ pub struct Config {
     /// Origins allowed to call the API from a browser, comma-separated; empty allows none.
     #[serde(deserialize_with = "comma_separated")]
     pub cors_origins: Vec<String>,
+    /// The largest JSON or form body.
     pub max_body_bytes: usize,
+    /// The largest single uploaded file: an activity file or a photo.
+    pub max_upload_bytes: usize,
+    /// The largest archive for a bulk import (a Strava export can be gigabytes).
+    pub max_import_bytes: usize,
+    /// Activity files up to this size are read while the upload waits;
+    /// larger ones by a job, the workout showing `processing` meanwhile.
+    pub track_inline_bytes: usize,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     pub request_timeout_secs: u64,
@@ -114,7 +122,10 @@ impl Default for Config {
             oidc_client_secret: None,
             oidc_name: "single sign-on".into(),
             cors_origins: Vec::new(),
-            max_body_bytes: 64 * 1024 * 1024,
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
+            max_import_bytes: 4 * 1024 * 1024 * 1024,
+            track_inline_bytes: 4 * 1024 * 1024,
             trust_forwarded_for: false,
             request_timeout_secs: 60,
             shutdown_grace_secs: 30,
@@ -220,6 +231,8 @@ impl Config {
             ("job_lease_secs", self.job_lease_secs),
             ("job_poll_ms", self.job_poll_ms),
             ("max_body_bytes", self.max_body_bytes as u64),
+            ("max_upload_bytes", self.max_upload_bytes as u64),
+            ("max_import_bytes", self.max_import_bytes as u64),
             ("request_timeout_secs", self.request_timeout_secs),
             ("database_max_connections", self.database_max_connections as u64),
         ] {

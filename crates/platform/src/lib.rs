@@ -1,11 +1,13 @@
 //! What every Athlos context needs and no context owns.
 
 pub mod blob;
+pub mod change_log;
 pub mod config;
 pub mod db;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 pub mod personal_data;
 pub mod secret;
 pub mod telemetry;

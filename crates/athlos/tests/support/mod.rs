@@ -191,7 +191,7 @@ impl TestApp {
 
     /// Starts a worker running every job of this build until the test ends.
     pub fn start_worker(&self) {
-        let handlers = athlos::server::job_handlers(&self.server.platform, &self.server.identity);
+        let handlers = self.server.contexts.job_handlers(&self.server.platform);
         let worker = self.server.platform.worker(handlers);
         tokio::spawn(worker.run(tokio_util::sync::CancellationToken::new()));
     }
@@ -338,4 +338,67 @@ pub async fn expect_problem(response: reqwest::Response, status: u16, kind: &str
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["type"], format!("/problems/{kind}"), "{body}");
     body
+}
+
+/// A file of the shared corpus (`TEST_CORPUS_DIR`, which `scripts/test` sets,
+/// or `../shared/corpus` beside the repository).
+pub fn corpus_file(relative: &str) -> Vec<u8> {
+    let dir = std::env::var("TEST_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+    let path = dir.join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("the corpus file {} cannot be read: {e}", path.display()))
+}
+
+/// The domain events the outbox holds about `subject`, oldest first.
+pub async fn events_about(app: &TestApp, subject: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT kind FROM outbox_events WHERE subject_id = $1 ORDER BY id")
+        .bind(subject)
+        .fetch_all(app.server.platform.db.pool())
+        .await
+        .unwrap()
+}
+
+/// The change-log operations on `entity_id`, oldest first.
+pub async fn changes_to(app: &TestApp, entity_id: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT operation FROM change_log WHERE entity_id = $1 ORDER BY id")
+        .bind(entity_id)
+        .fetch_all(app.server.platform.db.pool())
+        .await
+        .unwrap()
+}
+
+impl TestApp {
+    pub async fn patch_as(&self, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.patch(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
+    /// Uploads `bytes` as the activity file `name`, with extra form fields.
+    pub async fn upload_as(
+        &self,
+        token: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (field, value) in fields {
+            form = form.text(field.to_string(), value.to_string());
+        }
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        self.client.post(self.url("/api/v1/workouts")).bearer_auth(token).multipart(form).send().await.expect("request")
+    }
+
+    /// The keys of the files stored under `prefix`.
+    pub async fn stored_files(&self, prefix: &str) -> Vec<String> {
+        self.server.platform.blobs.list(prefix).await.unwrap()
+    }
+
+    /// A new account's access token and user id.
+    pub async fn someone(&self, prefix: &str) -> (String, String) {
+        let tokens = self.signed_up(&unique_email(prefix), "correct horse battery staple").await;
+        let token = access(&tokens);
+        let me: serde_json::Value = self.get_as(&token, "/api/v1/account").await.json().await.unwrap();
+        (token, me["id"].as_str().expect("an id").to_string())
+    }
 }

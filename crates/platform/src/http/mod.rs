@@ -82,9 +82,13 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .option_layer(cors(&config.cors_origins))
         .layer(CompressionLayer::new());
+    // Extractors (JSON, forms) stop at max_body_bytes; upload routes lift
+    // that limit for themselves and count file sizes as they stream, so only
+    // the largest of all limits bounds a request as a whole.
+    let largest = config.max_body_bytes.max(config.max_upload_bytes).max(config.max_import_bytes);
     router
-        .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(largest))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn(problem::problems_for_bare_errors))
         .layer(middleware::from_fn_with_state(config.trust_forwarded_for, client::attach))

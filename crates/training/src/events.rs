@@ -1,0 +1,58 @@
+//! What training tells the other contexts: `WorkoutRecorded`,
+//! `WorkoutUpdated` and `WorkoutDeleted` in the outbox, and a change-log row
+//! for the sync protocol, both in the transaction of the change.
+
+use platform::change_log::{self, Operation};
+use platform::outbox::{self, DomainEvent};
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::error::Result;
+use crate::workouts::model::Workout;
+
+pub const RECORDED: &str = "WorkoutRecorded";
+pub const UPDATED: &str = "WorkoutUpdated";
+pub const DELETED: &str = "WorkoutDeleted";
+
+/// What the others need to know of a workout: inventory adds the distance
+/// to the equipment, competition looks at the best efforts, social shows it.
+#[derive(Serialize)]
+struct WorkoutFacts<'a> {
+    workout_id: &'a str,
+    user_id: &'a str,
+    sport: &'a str,
+    privacy: &'a str,
+    started_at: &'a str,
+    duration_s: f64,
+    distance_m: Option<f64>,
+    elevation_gain_m: Option<f64>,
+    equipment_ids: &'a [String],
+    /// `[metres, seconds]` of the fastest stretches inside the workout.
+    best_efforts: &'a [(f64, f64)],
+}
+
+/// Notes the change for the person's devices.
+pub async fn log_change(conn: &mut AnyConnection, workout: &Workout, operation: Operation) -> Result<()> {
+    change_log::record(conn, &workout.user_id, "workout", &workout.id, operation).await?;
+    Ok(())
+}
+
+/// Tells the other contexts. A workout read by a job is `RECORDED` once
+/// its numbers are known, not when its file arrived.
+pub async fn publish(conn: &mut AnyConnection, kind: &str, workout: &Workout, efforts: &[(f64, f64)]) -> Result<()> {
+    let facts = WorkoutFacts {
+        workout_id: &workout.id,
+        user_id: &workout.user_id,
+        sport: &workout.sport,
+        privacy: workout.privacy.as_str(),
+        started_at: &workout.started_at,
+        duration_s: workout.measures.duration_s,
+        distance_m: workout.measures.distance_m,
+        elevation_gain_m: workout.measures.elevation_gain_m,
+        equipment_ids: &workout.equipment_ids,
+        best_efforts: efforts,
+    };
+    let event = DomainEvent { kind, subject_id: &workout.id, user_id: &workout.user_id, payload: &facts };
+    outbox::record(conn, &event).await?;
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! Training: the sports catalogue, workouts logged by hand or read from
+//! GPX / TCX / FIT files, their statistics, personal records, photos,
+//! export and bulk import.
+
+mod analysis;
+pub mod error;
+mod events;
+pub mod imports;
+mod personal_data;
+mod photos;
+mod records;
+mod routes;
+pub mod sports;
+mod stats;
+mod uploads;
+pub mod visibility;
+pub mod workouts;
+
+use std::sync::Arc;
+
+use platform::jobs::JobHandlers;
+use platform::Platform;
+use sqlx::migrate::Migrator;
+
+pub use error::TrainingError;
+
+pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
+
+/// The training context's state: the platform, identity (who is calling)
+/// and whom to ask about followers.
+#[derive(Clone)]
+pub struct Training {
+    pub platform: Platform,
+    identity: identity::Identity,
+    followers: Arc<dyn visibility::Followers>,
+}
+
+impl Training {
+    pub fn new(platform: Platform, identity: identity::Identity) -> Self {
+        Self { platform, identity, followers: Arc::new(visibility::NoFollowers) }
+    }
+
+    pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
+        routes::all(&self.platform.config).with_state(self.clone())
+    }
+
+    /// The jobs training runs: reading large files, thumbnails, imports.
+    pub fn register_jobs(&self, handlers: &mut JobHandlers) {
+        workouts::register_jobs(self, handlers);
+        photos::register_jobs(self, handlers);
+        imports::register_jobs(self, handlers);
+    }
+
+    /// How a person's workouts get into their export and out after deletion.
+    pub fn personal_data(&self) -> Arc<dyn platform::personal_data::PersonalData> {
+        Arc::new(personal_data::TrainingData(self.clone()))
+    }
+}
+
+impl axum::extract::FromRef<Training> for identity::Identity {
+    fn from_ref(training: &Training) -> identity::Identity {
+        training.identity.clone()
+    }
+}
+
+impl axum::extract::FromRef<Training> for Platform {
+    fn from_ref(training: &Training) -> Platform {
+        training.platform.clone()
+    }
+}

@@ -1,0 +1,290 @@
+//! Photos of a workout: stored on the file store beside its original file,
+//! seen by whoever may see the workout, with a thumbnail made by a job.
+
+use std::io::Cursor;
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+use platform::db::{now_ms, rfc3339};
+use platform::jobs::{JobContext, JobFailure, JobHandlers};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use crate::error::{Result, TrainingError};
+use crate::uploads::Received;
+use crate::{workouts, Training};
+
+pub const THUMBNAIL_JOB: &str = "training.thumbnail";
+/// The longer side of a thumbnail, in pixels.
+const THUMBNAIL_SIZE: u32 = 480;
+const MAX_PHOTOS: i64 = 30;
+/// Larger images are refused before decoding: a small file can claim a huge picture.
+const MAX_PIXELS_SIDE: u32 = 12_000;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Photo {
+    pub id: String,
+    pub workout_id: String,
+    pub content_type: String,
+    pub size: i64,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    /// Whether the thumbnail is made yet.
+    pub thumbnail_ready: bool,
+    pub created_at: String,
+    #[serde(skip)]
+    pub(crate) file_key: String,
+    #[serde(skip)]
+    thumbnail_key: Option<String>,
+}
+
+/// A photo's bytes and type, for the response.
+pub struct Image {
+    pub content_type: String,
+    pub bytes: futures::stream::BoxStream<'static, std::result::Result<Bytes, std::io::Error>>,
+}
+
+/// The image type of a file, by its first bytes.
+pub fn recognise(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    if head.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some(("image/jpeg", "jpg"))
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some(("image/webp", "webp"))
+    } else {
+        None
+    }
+}
+
+pub fn photo_key(user_id: &str, workout_id: &str, photo_id: &str, extension: &str) -> String {
+    format!("{}/photos/{photo_id}.{extension}", workouts::folder(user_id, workout_id))
+}
+
+const COLUMNS: &str = "id, workout_id, content_type, size, width, height, file_key, thumbnail_key, created_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Photo> {
+    let thumbnail_key: Option<String> = row.try_get("thumbnail_key")?;
+    Ok(Photo {
+        id: row.try_get("id")?,
+        workout_id: row.try_get("workout_id")?,
+        content_type: row.try_get("content_type")?,
+        size: row.try_get("size")?,
+        width: row.try_get("width")?,
+        height: row.try_get("height")?,
+        thumbnail_ready: thumbnail_key.is_some(),
+        created_at: rfc3339(row.try_get("created_at")?),
+        file_key: row.try_get("file_key")?,
+        thumbnail_key,
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct ThumbnailJob {
+    photo_id: String,
+}
+
+impl Training {
+    /// Checks that a photo may be added before its bytes are taken in.
+    pub async fn may_add_photo(&self, user_id: &str, workout_id: &str) -> Result<()> {
+        self.own_workout(user_id, workout_id).await?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workout_photos WHERE workout_id = $1")
+            .bind(workout_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if count >= MAX_PHOTOS {
+            return Err(TrainingError::Conflict(format!("a workout has at most {MAX_PHOTOS} photos")));
+        }
+        Ok(())
+    }
+
+    /// Records a photo already on the file store; a file that is not an
+    /// image it can read is deleted and refused.
+    pub async fn add_photo(&self, user_id: &str, workout_id: &str, photo_id: &str, file: Received) -> Result<Photo> {
+        let added = self.add_stored_photo(user_id, workout_id, photo_id, &file).await;
+        if added.is_err() {
+            if let Err(e) = self.platform.blobs.delete(&file.key).await {
+                tracing::warn!(error = %e, key = %file.key, "a refused photo could not be deleted");
+            }
+        }
+        added
+    }
+
+    async fn add_stored_photo(
+        &self,
+        user_id: &str,
+        workout_id: &str,
+        photo_id: &str,
+        file: &Received,
+    ) -> Result<Photo> {
+        let bytes =
+            file.bytes.clone().ok_or_else(|| TrainingError::Internal("a photo was not kept in memory".into()))?;
+        let (content_type, _) = recognise(&bytes).ok_or_else(not_an_image)?;
+        let (width, height) = dimensions(&bytes)?;
+        let mut tx = self.platform.db.begin().await?;
+        sqlx::query(
+            "INSERT INTO workout_photos (id, workout_id, user_id, content_type, file_key, size, width, height, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(photo_id)
+        .bind(workout_id)
+        .bind(user_id)
+        .bind(content_type)
+        .bind(&file.key)
+        .bind(file.size as i64)
+        .bind(i64::from(width))
+        .bind(i64::from(height))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        platform::change_log::record(&mut tx, user_id, "photo", photo_id, platform::change_log::Operation::Created)
+            .await?;
+        self.platform.jobs.enqueue(&mut tx, THUMBNAIL_JOB, &ThumbnailJob { photo_id: photo_id.into() }).await?;
+        tx.commit().await?;
+        self.photo(Some(user_id), workout_id, photo_id).await
+    }
+
+    /// The photos of a workout `viewer` may see.
+    pub async fn photos(&self, viewer: Option<&str>, workout_id: &str) -> Result<Vec<Photo>> {
+        self.workout_for(viewer, workout_id).await?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_photos WHERE workout_id = $1 ORDER BY id"))
+            .bind(workout_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn photo(&self, viewer: Option<&str>, workout_id: &str, photo_id: &str) -> Result<Photo> {
+        self.workout_for(viewer, workout_id).await?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_photos WHERE id = $1 AND workout_id = $2"))
+            .bind(photo_id)
+            .bind(workout_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        row.as_ref().map(from_row).transpose()?.ok_or(TrainingError::NotFound)
+    }
+
+    /// The photo itself, or its thumbnail once made.
+    pub async fn photo_image(
+        &self,
+        viewer: Option<&str>,
+        workout_id: &str,
+        photo_id: &str,
+        thumbnail: bool,
+    ) -> Result<Image> {
+        let photo = self.photo(viewer, workout_id, photo_id).await?;
+        let (key, content_type) = if thumbnail {
+            let key = photo.thumbnail_key.ok_or_else(|| {
+                TrainingError::Conflict("the thumbnail is still being made; show the photo or try again shortly".into())
+            })?;
+            (key, "image/jpeg".to_string())
+        } else {
+            (photo.file_key, photo.content_type)
+        };
+        let stream = self.platform.blobs.get_stream(&key).await?;
+        Ok(Image { content_type, bytes: Box::pin(stream.map_err(std::io::Error::other)) })
+    }
+
+    pub async fn delete_photo(&self, user_id: &str, workout_id: &str, photo_id: &str) -> Result<()> {
+        self.own_workout(user_id, workout_id).await?;
+        let photo = self.photo(Some(user_id), workout_id, photo_id).await?;
+        let mut tx = self.platform.db.begin().await?;
+        sqlx::query("DELETE FROM workout_photos WHERE id = $1").bind(photo_id).execute(&mut *tx).await?;
+        platform::change_log::record(&mut tx, user_id, "photo", photo_id, platform::change_log::Operation::Deleted)
+            .await?;
+        tx.commit().await?;
+        for key in std::iter::once(photo.file_key).chain(photo.thumbnail_key) {
+            if let Err(e) = self.platform.blobs.delete(&key).await {
+                tracing::warn!(error = %e, key = %key, "a deleted photo's file was left behind");
+            }
+        }
+        Ok(())
+    }
+
+    async fn make_thumbnail(&self, photo_id: &str) -> std::result::Result<(), JobFailure> {
+        let mut conn = self.platform.db.pool().acquire().await.map_err(JobFailure::retry)?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS}, user_id FROM workout_photos WHERE id = $1"))
+            .bind(photo_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(JobFailure::retry)?;
+        drop(conn);
+        // Deleted meanwhile: nothing to do.
+        let Some(row) = row else { return Ok(()) };
+        let photo = from_row(&row).map_err(JobFailure::retry)?;
+        if photo.thumbnail_ready {
+            return Ok(());
+        }
+        let chunks: Vec<Bytes> = self
+            .platform
+            .blobs
+            .get_stream(&photo.file_key)
+            .await
+            .map_err(JobFailure::retry)?
+            .try_collect()
+            .await
+            .map_err(JobFailure::retry)?;
+        let original = chunks.concat();
+        let thumbnail = tokio::task::spawn_blocking(move || shrink(&original))
+            .await
+            .map_err(JobFailure::retry)?
+            .map_err(JobFailure::permanent)?;
+        let key = photo.file_key.rsplit_once('.').map_or(photo.file_key.clone(), |(stem, _)| stem.to_string())
+            + "-thumbnail.jpg";
+        self.platform.blobs.put_bytes(&key, thumbnail).await.map_err(JobFailure::retry)?;
+        let mut conn = self.platform.db.pool().acquire().await.map_err(JobFailure::retry)?;
+        sqlx::query("UPDATE workout_photos SET thumbnail_key = $1 WHERE id = $2")
+            .bind(&key)
+            .bind(photo_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(JobFailure::retry)?;
+        Ok(())
+    }
+}
+
+pub fn register_jobs(training: &Training, handlers: &mut JobHandlers) {
+    let training = training.clone();
+    handlers.register(THUMBNAIL_JOB, move |ctx: JobContext| {
+        let training = training.clone();
+        async move {
+            let job: ThumbnailJob = serde_json::from_value(ctx.payload).map_err(JobFailure::permanent)?;
+            training.make_thumbnail(&job.photo_id).await
+        }
+    });
+}
+
+fn not_an_image() -> TrainingError {
+    TrainingError::invalid("photo", "the photo must be a JPEG, PNG or WebP image")
+}
+
+/// The picture's size from its header, refusing what cannot be decoded.
+fn dimensions(bytes: &[u8]) -> Result<(u32, u32)> {
+    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_an_image())?;
+    let (width, height) = reader.into_dimensions().map_err(|_| not_an_image())?;
+    if width == 0 || height == 0 || width > MAX_PIXELS_SIDE || height > MAX_PIXELS_SIDE {
+        return Err(TrainingError::invalid(
+            "photo",
+            format!("the photo must be at most {MAX_PIXELS_SIDE} pixels on each side"),
+        ));
+    }
+    Ok((width, height))
+}
+
+/// A JPEG at most `THUMBNAIL_SIZE` pixels on its longer side.
+fn shrink(original: &[u8]) -> std::result::Result<Bytes, String> {
+    let mut reader = image::ImageReader::new(Cursor::new(original)).with_guessed_format().map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_PIXELS_SIDE);
+    limits.max_image_height = Some(MAX_PIXELS_SIDE);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| format!("the photo cannot be decoded: {e}"))?;
+    let small = picture.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82).encode_image(&small).map_err(|e| e.to_string())?;
+    Ok(Bytes::from(out))
+}

@@ -1,0 +1,267 @@
+//! `/api/v1/workouts`: logging, uploading, reading, changing, deleting and
+//! exporting workouts.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::TryStreamExt;
+use identity::AuthUser;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{form, idempotency_key};
+use crate::analysis;
+use crate::error::{Result, TrainingError};
+use crate::uploads::{self, Limits};
+use crate::workouts::list::{WorkoutFilter, WorkoutPage};
+use crate::workouts::{self, FileDetails, NewWorkout, Privacy, StoredFile, Workout, WorkoutChanges, WorkoutState};
+use crate::Training;
+
+/// The form of a file upload (`multipart/form-data`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct WorkoutUpload {
+    /// A GPX, TCX or FIT file, gzipped or not.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// A sport id; read from the file when left out.
+    sport: Option<String>,
+    /// The file's own name, or the sport and day, when left out.
+    title: Option<String>,
+    notes: Option<String>,
+    privacy: Option<Privacy>,
+    /// Comma-separated equipment ids.
+    equipment_ids: Option<String>,
+}
+
+/// Logs a workout by hand (JSON) or from an activity file (multipart, field
+/// `file`). A small file is read at once (201); a large one by a job (202,
+/// `state: processing`). A file that is not a workout is refused with what
+/// is wrong and where, and nothing is kept. Send `Idempotency-Key` to make
+/// retries safe: a repeated key answers 200 with the first result.
+#[utoipa::path(post, path = "/api/v1/workouts", tag = "workouts", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body(content(
+        (NewWorkout = "application/json"),
+        (WorkoutUpload = "multipart/form-data"))),
+    responses((status = 201, body = Workout), (status = 202, body = Workout, description = "Read by a job; poll the workout"),
+        (status = 200, body = Workout, description = "The same Idempotency-Key was used before"),
+        (status = 413, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
+async fn create(State(training): State<Training>, user: AuthUser, request: Request) -> Result<Response> {
+    let key = idempotency_key(request.headers())?;
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (workout, new) = if multipart {
+        if let Some(earlier) = training.earlier_workout(&user.id, key.as_deref()).await? {
+            return Ok(answer(earlier, false));
+        }
+        let form = Multipart::from_request(request, &training)
+            .await
+            .map_err(|e| TrainingError::invalid("file", e.body_text()))?;
+        let (file, details) = receive_upload(&training, &user.id, form).await?;
+        training.record_file(&user.id, file, details, key.as_deref()).await?
+    } else {
+        let Json(input) = Json::<NewWorkout>::from_request(request, &training)
+            .await
+            .map_err(|e| TrainingError::invalid("body", e.body_text()))?;
+        training.log_workout(&user.id, input, key.as_deref()).await?
+    };
+    Ok(answer(workout, new))
+}
+
+fn answer(workout: Workout, new: bool) -> Response {
+    let status = match (new, workout.state) {
+        (false, _) => StatusCode::OK,
+        (true, WorkoutState::Processing) => StatusCode::ACCEPTED,
+        (true, _) => StatusCode::CREATED,
+    };
+    let location = format!("/api/v1/workouts/{}", workout.id);
+    (status, [(header::LOCATION, location)], Json(workout)).into_response()
+}
+
+/// Reads the upload form, the file straight to the file store. On any
+/// error the stored file is deleted again.
+async fn receive_upload(training: &Training, user_id: &str, mut form: Multipart) -> Result<(StoredFile, FileDetails)> {
+    let mut file: Option<StoredFile> = None;
+    let read = read_fields(training, user_id, &mut form, &mut file).await;
+    match (read, file) {
+        (Ok(details), Some(file)) => Ok((file, details)),
+        (Ok(_), None) => Err(TrainingError::invalid("file", "send the activity file in a form field named `file`")),
+        (Err(e), stored) => {
+            if let Some(stored) = stored {
+                let _ = training.platform.blobs.delete(&stored.key).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn read_fields(
+    training: &Training,
+    user_id: &str,
+    form: &mut Multipart,
+    file: &mut Option<StoredFile>,
+) -> Result<FileDetails> {
+    let mut details = FileDetails::default();
+    while let Some(field) = form.next_field().await.map_err(form::broken)? {
+        match field.name().unwrap_or_default() {
+            "file" if file.is_some() => {
+                return Err(TrainingError::invalid(
+                    "file",
+                    "send one file per request, or use /api/v1/workouts/imports",
+                ))
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or("activity").to_string();
+                *file = Some(store_file(training, user_id, name, field).await?);
+            }
+            "sport" => details.sport = Some(form::text(field, "sport").await?),
+            "title" => details.title = Some(form::text(field, "title").await?),
+            "notes" => details.notes = Some(form::text(field, "notes").await?),
+            "privacy" => {
+                let text = form::text(field, "privacy").await?;
+                details.privacy = Some(Privacy::parse(text.trim()).ok_or_else(|| {
+                    TrainingError::invalid("privacy", "privacy must be public, followers or private")
+                })?);
+            }
+            "equipment_ids" => {
+                let text = form::text(field, "equipment_ids").await?;
+                details
+                    .equipment_ids
+                    .extend(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+            }
+            other => return Err(TrainingError::invalid("file", format!("the form has an unknown field `{other}`"))),
+        }
+    }
+    Ok(details)
+}
+
+async fn store_file(
+    training: &Training,
+    user_id: &str,
+    name: String,
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<StoredFile> {
+    let config = &training.platform.config;
+    let workout_id = workouts::new_id();
+    let folder = workouts::folder(user_id, &workout_id);
+    let limits = Limits {
+        max_bytes: config.max_upload_bytes,
+        setting: "ATHLOS_MAX_UPLOAD_BYTES",
+        what: "the activity file",
+        keep_up_to: config.track_inline_bytes,
+    };
+    let received = uploads::receive(&training.platform.blobs, field, limits, |head| {
+        let extension = analysis::recognise(head).ok_or_else(|| TrainingError::UnreadableFile {
+            file: name.clone(),
+            detail: "this is not a GPX, TCX or FIT file (gzipped or not)".into(),
+        })?;
+        Ok(format!("{folder}/original.{extension}"))
+    })
+    .await?;
+    Ok(StoredFile { workout_id, key: received.key, name, size: received.size, bytes: received.bytes })
+}
+
+/// Your workouts (or someone else's, as their privacy allows), newest
+/// first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/workouts", tag = "workouts", security(("bearer" = [])), params(WorkoutFilter),
+    responses((status = 200, body = WorkoutPage), (status = 422, body = platform::http::Problem)))]
+async fn list(
+    State(training): State<Training>,
+    user: AuthUser,
+    Query(filter): Query<WorkoutFilter>,
+) -> Result<Json<WorkoutPage>> {
+    Ok(Json(training.list_workouts(&user.id, filter).await?))
+}
+
+/// One workout with its analysis (splits, best efforts, zones, map shape,
+/// chart series). Public workouts are open to everyone; someone else's
+/// private workout is not found.
+#[utoipa::path(get, path = "/api/v1/workouts/{id}", tag = "workouts", security((), ("bearer" = [])),
+    responses((status = 200, body = Workout), (status = 404, body = platform::http::Problem)))]
+async fn show(
+    State(training): State<Training>,
+    user: Option<AuthUser>,
+    Path(id): Path<String>,
+) -> Result<Json<Workout>> {
+    Ok(Json(training.workout_for(user.as_ref().map(|u| u.id.as_str()), &id).await?))
+}
+
+/// Changes a workout; what is left out stays.
+#[utoipa::path(patch, path = "/api/v1/workouts/{id}", tag = "workouts", security(("bearer" = [])), request_body = WorkoutChanges,
+    responses((status = 200, body = Workout), (status = 404, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
+async fn change(
+    State(training): State<Training>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(changes): Json<WorkoutChanges>,
+) -> Result<Json<Workout>> {
+    Ok(Json(training.change_workout(&user.id, &id, changes).await?))
+}
+
+/// Deletes a workout with its photos and files.
+#[utoipa::path(delete, path = "/api/v1/workouts/{id}", tag = "workouts", security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = platform::http::Problem)))]
+async fn remove(State(training): State<Training>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+    training.delete_workout(&user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The workout's track as GPX 1.1 (with heart rate, cadence and power).
+#[utoipa::path(get, path = "/api/v1/workouts/{id}/gpx", tag = "workouts", security((), ("bearer" = [])),
+    responses((status = 200, content_type = "application/gpx+xml"), (status = 404, body = platform::http::Problem)))]
+async fn gpx(State(training): State<Training>, user: Option<AuthUser>, Path(id): Path<String>) -> Result<Response> {
+    let (workout, gpx) = training.export_gpx(user.as_ref().map(|u| u.id.as_str()), &id).await?;
+    Ok(download("application/gpx+xml", &format!("{}.gpx", safe_name(&workout.title)), None, Body::from(gpx)))
+}
+
+/// The activity file the workout was read from, as it was uploaded.
+#[utoipa::path(get, path = "/api/v1/workouts/{id}/original", tag = "workouts", security((), ("bearer" = [])),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = platform::http::Problem)))]
+async fn original(
+    State(training): State<Training>,
+    user: Option<AuthUser>,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let workout = training.workout_for(user.as_ref().map(|u| u.id.as_str()), &id).await?;
+    let (Some(key), Some(file)) = (&workout.file_key, &workout.file) else { return Err(TrainingError::NoTrack) };
+    let chunks = training.platform.blobs.get_stream(key).await?;
+    let body = Body::from_stream(chunks.map_err(std::io::Error::other));
+    Ok(download("application/octet-stream", &safe_name(&file.name), Some(file.size), body))
+}
+
+fn download(content_type: &str, filename: &str, size: Option<i64>, body: Body) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, content_type.parse().expect("a content type"));
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    headers.insert(header::CONTENT_DISPOSITION, disposition.parse().expect("an ASCII file name"));
+    if let Some(size) = size {
+        headers.insert(header::CONTENT_LENGTH, size.into());
+    }
+    (headers, body).into_response()
+}
+
+/// A file name safe in a header: ASCII letters, digits, dots, dashes.
+fn safe_name(name: &str) -> String {
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' }).collect();
+    let safe = safe.trim_matches('-').to_string();
+    if safe.is_empty() {
+        "workout".into()
+    } else {
+        safe
+    }
+}
+
+pub fn uploads() -> OpenApiRouter<Training> {
+    OpenApiRouter::new().routes(routes!(create, list))
+}
+
+pub fn routes() -> OpenApiRouter<Training> {
+    OpenApiRouter::new().routes(routes!(show, change, remove)).routes(routes!(gpx)).routes(routes!(original))
+}

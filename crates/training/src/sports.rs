@@ -1,0 +1,182 @@
+//! The sports catalogue: what a workout can be, with an icon and whether
+//! distance matters. Everyone reads it; administrators edit it.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+use utoipa::ToSchema;
+
+use crate::error::{Result, TrainingError};
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Sport {
+    /// A slug such as `running`, used by workouts.
+    pub id: String,
+    pub name: String,
+    /// An emoji.
+    pub icon: String,
+    /// False for sports measured in time only (strength, yoga).
+    pub has_distance: bool,
+    pub position: i64,
+}
+
+/// A new sport, or changes to one (what is left out stays).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SportInput {
+    /// Only when creating: lowercase letters, digits and dashes.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub icon: Option<String>,
+    pub has_distance: Option<bool>,
+    pub position: Option<i64>,
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Sport, sqlx::Error> {
+    Ok(Sport {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        icon: row.try_get("icon")?,
+        has_distance: row.try_get::<i64, _>("has_distance")? != 0,
+        position: row.try_get("position")?,
+    })
+}
+
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Sport>> {
+    let rows = sqlx::query("SELECT id, name, icon, has_distance, position FROM sports ORDER BY position, name")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Sport>> {
+    let row = sqlx::query("SELECT id, name, icon, has_distance, position FROM sports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// The sport a workout names, or a 422 on `sport` saying how to find one.
+pub async fn existing(conn: &mut AnyConnection, id: &str) -> Result<Sport> {
+    get(conn, id.trim()).await?.ok_or_else(|| {
+        TrainingError::invalid("sport", format!("there is no sport `{id}`; GET /api/v1/sports lists them"))
+    })
+}
+
+pub async fn create(conn: &mut AnyConnection, input: SportInput) -> Result<Sport> {
+    let id = input.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+    if id.is_empty() || id.len() > 40 || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(TrainingError::invalid("id", "the id must be 1 to 40 lowercase letters, digits or dashes"));
+    }
+    let sport = Sport {
+        id,
+        name: check_name(input.name.as_deref().unwrap_or_default())?,
+        icon: check_icon(input.icon.as_deref().unwrap_or("⭐"))?,
+        has_distance: input.has_distance.unwrap_or(true),
+        position: input.position.unwrap_or(500),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO sports (id, name, icon, has_distance, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&sport.id)
+    .bind(&sport.name)
+    .bind(&sport.icon)
+    .bind(i64::from(sport.has_distance))
+    .bind(sport.position)
+    .bind(platform::db::now_ms())
+    .execute(conn)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(TrainingError::Conflict(format!("a sport `{}` exists already", sport.id)));
+    }
+    Ok(sport)
+}
+
+pub async fn update(conn: &mut AnyConnection, id: &str, input: SportInput) -> Result<Sport> {
+    if input.id.is_some() {
+        return Err(TrainingError::invalid("id", "a sport's id cannot change; workouts refer to it"));
+    }
+    let mut sport = get(conn, id).await?.ok_or(TrainingError::NotFound)?;
+    if let Some(name) = &input.name {
+        sport.name = check_name(name)?;
+    }
+    if let Some(icon) = &input.icon {
+        sport.icon = check_icon(icon)?;
+    }
+    sport.has_distance = input.has_distance.unwrap_or(sport.has_distance);
+    sport.position = input.position.unwrap_or(sport.position);
+    sqlx::query("UPDATE sports SET name = $1, icon = $2, has_distance = $3, position = $4 WHERE id = $5")
+        .bind(&sport.name)
+        .bind(&sport.icon)
+        .bind(i64::from(sport.has_distance))
+        .bind(sport.position)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(sport)
+}
+
+/// Removes a sport no workout uses.
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    let used: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM workouts WHERE sport_id = $1").bind(id).fetch_one(&mut *conn).await?;
+    if used > 0 {
+        return Err(TrainingError::Conflict(format!(
+            "{used} workouts are of this sport; move them to another sport first"
+        )));
+    }
+    let deleted = sqlx::query("DELETE FROM sports WHERE id = $1").bind(id).execute(conn).await?;
+    if deleted.rows_affected() == 0 {
+        return Err(TrainingError::NotFound);
+    }
+    Ok(())
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(TrainingError::invalid("name", "the name must be 1 to 60 characters"));
+    }
+    Ok(name.to_string())
+}
+
+fn check_icon(icon: &str) -> Result<String> {
+    let icon = icon.trim();
+    if icon.is_empty() || icon.chars().count() > 8 {
+        return Err(TrainingError::invalid("icon", "the icon must be an emoji (1 to 8 characters)"));
+    }
+    Ok(icon.to_string())
+}
+
+/// The catalogue's sport for what an activity file calls its sport
+/// (`running`, `Biking`, `cycling_road`, …), `other` when none fits.
+pub fn from_file(named: Option<&str>) -> &'static str {
+    let named = named.unwrap_or_default().to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| named.contains(w));
+    if has(&["trail"]) {
+        "trail-running"
+    } else if has(&["run"]) {
+        "running"
+    } else if has(&["mountain", "mtb"]) {
+        "mountain-biking"
+    } else if has(&["bik", "cycl", "ride"]) {
+        "cycling"
+    } else if has(&["swim"]) {
+        "swimming"
+    } else if has(&["hik"]) {
+        "hiking"
+    } else if has(&["walk"]) {
+        "walking"
+    } else if has(&["row"]) {
+        "rowing"
+    } else if has(&["ski"]) {
+        "skiing"
+    } else if has(&["weight", "strength"]) {
+        "strength"
+    } else if has(&["yoga"]) {
+        "yoga"
+    } else {
+        "other"
+    }
+}

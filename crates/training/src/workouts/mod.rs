@@ -1,0 +1,407 @@
+//! Workouts: logged by hand or read from an activity file, changed,
+//! deleted, and seen by whom their privacy allows.
+
+pub mod list;
+pub mod model;
+mod processing;
+pub(crate) mod store;
+
+use bytes::Bytes;
+use platform::db::{now_ms, rfc3339};
+use platform::jobs::JobHandlers;
+
+pub use model::{Measures, NewWorkout, OriginalFile, Privacy, Workout, WorkoutChanges, WorkoutState};
+pub use processing::PROCESS_JOB;
+
+use crate::analysis::{self, Analysed};
+use crate::error::{Result, TrainingError};
+use crate::events::{self, DELETED, RECORDED, UPDATED};
+use crate::sports::{self, Sport};
+use crate::{visibility, Training};
+use model::{check_distance, check_duration, check_elevation, check_equipment, check_notes, check_title, parse_time};
+use platform::change_log::Operation;
+
+/// What a person may send along with a file.
+#[derive(Debug, Default)]
+pub struct FileDetails {
+    pub sport: Option<String>,
+    pub title: Option<String>,
+    pub notes: Option<String>,
+    pub privacy: Option<Privacy>,
+    pub equipment_ids: Vec<String>,
+}
+
+/// An activity file already on the file store.
+pub struct StoredFile {
+    pub workout_id: String,
+    pub key: String,
+    /// The name it had on the person's device.
+    pub name: String,
+    pub size: u64,
+    /// The file itself when small enough to read now; otherwise a job reads it.
+    pub bytes: Option<Bytes>,
+}
+
+/// Where a workout's files go: under the person's folder, so erasing the
+/// account sweeps them.
+pub fn folder(user_id: &str, workout_id: &str) -> String {
+    format!("{}/training/{workout_id}", platform::personal_data::user_folder(user_id))
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl Training {
+    /// Logs a workout by hand. With an `Idempotency-Key` seen before, the
+    /// workout that request made is returned instead (`false`: not new).
+    pub async fn log_workout(&self, user_id: &str, input: NewWorkout, key: Option<&str>) -> Result<(Workout, bool)> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
+            return Ok((existing, false));
+        }
+        let sport = sports::existing(&mut conn, &input.sport).await?;
+        let (start, duration) = input.timing()?;
+        let distance = input.distance_m.map(check_distance).transpose()?;
+        let measures = Measures {
+            duration_s: duration,
+            distance_m: distance,
+            elevation_gain_m: input.elevation_gain_m.map(check_elevation).transpose()?,
+            average_speed_mps: distance.map(|d| d / duration),
+            ..Measures::default()
+        };
+        let mut workout = blank(new_id(), user_id, &sport, start, measures);
+        workout.title = titled(input.title.as_deref(), None, &sport, start)?;
+        workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
+        workout.privacy = input.privacy.unwrap_or(Privacy::Private);
+        workout.equipment_ids = check_equipment(input.equipment_ids.as_deref().unwrap_or_default())?;
+        drop(conn);
+        self.insert(&workout, None, &[], key).await
+    }
+
+    /// Records a workout from a file on the file store: read now when its
+    /// bytes are at hand, else by a job while it shows `processing`. A file
+    /// that cannot be read now is deleted and refused with what is wrong.
+    pub async fn record_file(
+        &self,
+        user_id: &str,
+        file: StoredFile,
+        details: FileDetails,
+        key: Option<&str>,
+    ) -> Result<(Workout, bool)> {
+        let recorded = self.record_stored_file(user_id, &file, details, key).await;
+        if !matches!(recorded, Ok((_, true))) {
+            // Refused, failed, or a repeat of an earlier request: keep no copy.
+            if let Err(e) = self.platform.blobs.delete(&file.key).await {
+                tracing::warn!(error = %e, key = %file.key, "a refused upload could not be deleted");
+            }
+        }
+        recorded
+    }
+
+    async fn record_stored_file(
+        &self,
+        user_id: &str,
+        file: &StoredFile,
+        details: FileDetails,
+        key: Option<&str>,
+    ) -> Result<(Workout, bool)> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
+            return Ok((existing, false));
+        }
+        let chosen = match &details.sport {
+            Some(sport) => Some(sports::existing(&mut conn, sport).await?),
+            None => None,
+        };
+        let other = sports::existing(&mut conn, "other").await?;
+        drop(conn);
+        let mut workout =
+            blank(file.workout_id.clone(), user_id, chosen.as_ref().unwrap_or(&other), now_ms(), Measures::default());
+        workout.title = check_title(details.title.as_deref().unwrap_or_default())?;
+        workout.notes = check_notes(details.notes.as_deref().unwrap_or_default())?;
+        workout.privacy = details.privacy.unwrap_or(Privacy::Private);
+        workout.equipment_ids = check_equipment(&details.equipment_ids)?;
+        workout.file =
+            Some(OriginalFile { format: String::new(), name: file_name(&file.name), size: file.size as i64 });
+        workout.file_key = Some(file.key.clone());
+        let Some(bytes) = file.bytes.clone() else {
+            let chosen = processing::Chosen { sport: chosen.is_some(), title: !workout.title.is_empty() };
+            if !chosen.title {
+                workout.title = file_name(&file.name);
+            }
+            workout.state = WorkoutState::Processing;
+            return self.insert_processing(&workout, chosen, key).await;
+        };
+        let analysed =
+            read(bytes).await.map_err(|detail| TrainingError::UnreadableFile { file: file.name.clone(), detail })?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let sport = match chosen {
+            Some(sport) => sport,
+            None => sports::existing(&mut conn, sports::from_file(analysed.track.sport.as_deref())).await?,
+        };
+        drop(conn);
+        apply(&mut workout, &analysed, &sport);
+        self.insert(&workout, Some(&analysed.analysis_json()), &analysed.efforts(), key).await
+    }
+
+    /// The workout an earlier request with this `Idempotency-Key` made, if any.
+    pub async fn earlier_workout(&self, user_id: &str, key: Option<&str>) -> Result<Option<Workout>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        self.earlier(&mut conn, user_id, key).await
+    }
+
+    /// A workout's track as GPX, read again from its original file.
+    pub async fn export_gpx(&self, viewer: Option<&str>, id: &str) -> Result<(Workout, Vec<u8>)> {
+        let workout = self.workout_for(viewer, id).await?;
+        let key = workout.file_key.as_deref().ok_or(TrainingError::NoTrack)?;
+        if workout.state != WorkoutState::Ready {
+            return Err(TrainingError::Conflict("the workout's file is still being read, or could not be".into()));
+        }
+        let mut analysed = self.read_stored(key).await?.map_err(TrainingError::Internal)?;
+        analysed.track.name = Some(workout.title.clone());
+        let mut gpx = Vec::new();
+        tracks::write_gpx(&analysed.track, &mut gpx)?;
+        Ok((workout, gpx))
+    }
+
+    async fn earlier(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user_id: &str,
+        key: Option<&str>,
+    ) -> Result<Option<Workout>> {
+        match key {
+            Some(key) => store::by_client_key(conn, user_id, key).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn insert(
+        &self,
+        workout: &Workout,
+        analysis: Option<&str>,
+        efforts: &[(f64, f64)],
+        key: Option<&str>,
+    ) -> Result<(Workout, bool)> {
+        let mut tx = self.platform.db.begin().await?;
+        let stored = store::Stored { workout, analysis, client_key: key };
+        if let Err(e) = store::insert(&mut tx, stored).await {
+            drop(tx);
+            return self.lost_race(workout, key, e).await;
+        }
+        store::replace_efforts(&mut tx, workout, efforts).await?;
+        events::log_change(&mut tx, workout, Operation::Created).await?;
+        events::publish(&mut tx, RECORDED, workout, efforts).await?;
+        tx.commit().await?;
+        Ok((workout.clone(), true))
+    }
+
+    async fn insert_processing(
+        &self,
+        workout: &Workout,
+        chosen: processing::Chosen,
+        key: Option<&str>,
+    ) -> Result<(Workout, bool)> {
+        let mut tx = self.platform.db.begin().await?;
+        if let Err(e) = store::insert(&mut tx, store::Stored { workout, analysis: None, client_key: key }).await {
+            drop(tx);
+            return self.lost_race(workout, key, e).await;
+        }
+        events::log_change(&mut tx, workout, Operation::Created).await?;
+        processing::enqueue(&self.platform, &mut tx, &workout.id, chosen).await?;
+        tx.commit().await?;
+        Ok((workout.clone(), true))
+    }
+
+    /// Two requests with one `Idempotency-Key` at once: the second insert
+    /// breaks the unique index, and the first one's workout is the answer.
+    async fn lost_race(&self, workout: &Workout, key: Option<&str>, error: TrainingError) -> Result<(Workout, bool)> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        match self.earlier(&mut conn, &workout.user_id, key).await? {
+            Some(existing) => Ok((existing, false)),
+            None => Err(error),
+        }
+    }
+
+    /// A workout as `viewer` (none: not logged in) may see it, with its analysis.
+    pub async fn workout_for(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut workout = store::get(&mut conn, id).await?.ok_or(TrainingError::NotFound)?;
+        if !visibility::may_see(self.followers.as_ref(), viewer, &workout).await {
+            return Err(TrainingError::NotFound);
+        }
+        workout.analysis = store::analysis(&mut conn, id).await?;
+        Ok(workout)
+    }
+
+    /// One of the person's own workouts; anybody else's is not found.
+    pub(crate) async fn own_workout(&self, user_id: &str, id: &str) -> Result<Workout> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        match store::get(&mut conn, id).await? {
+            Some(workout) if workout.user_id == user_id => Ok(workout),
+            _ => Err(TrainingError::NotFound),
+        }
+    }
+
+    pub async fn change_workout(&self, user_id: &str, id: &str, changes: WorkoutChanges) -> Result<Workout> {
+        let mut workout = self.own_workout(user_id, id).await?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let sport_changed = match &changes.sport {
+            Some(sport) => {
+                let sport = sports::existing(&mut conn, sport).await?;
+                let changed = sport.id != workout.sport;
+                workout.sport = sport.id;
+                changed
+            }
+            None => false,
+        };
+        drop(conn);
+        change_measures(&mut workout, &changes)?;
+        if let Some(title) = &changes.title {
+            workout.title = check_title(title)?;
+            if workout.title.is_empty() {
+                return Err(TrainingError::invalid("title", "the title cannot be empty"));
+            }
+        }
+        if let Some(notes) = &changes.notes {
+            workout.notes = check_notes(notes)?;
+        }
+        workout.privacy = changes.privacy.unwrap_or(workout.privacy);
+        if let Some(ids) = &changes.equipment_ids {
+            workout.equipment_ids = check_equipment(ids)?;
+        }
+        let mut tx = self.platform.db.begin().await?;
+        store::update(&mut tx, &workout, None).await?;
+        if sport_changed || changes.started_at.is_some() {
+            store::move_efforts(&mut tx, &workout).await?;
+        }
+        events::log_change(&mut tx, &workout, Operation::Updated).await?;
+        events::publish(&mut tx, UPDATED, &workout, &[]).await?;
+        tx.commit().await?;
+        self.workout_for(Some(user_id), id).await
+    }
+
+    /// Deletes a workout with its efforts, photos and files.
+    pub async fn delete_workout(&self, user_id: &str, id: &str) -> Result<()> {
+        let workout = self.own_workout(user_id, id).await?;
+        let mut tx = self.platform.db.begin().await?;
+        store::delete(&mut tx, id).await?;
+        events::log_change(&mut tx, &workout, Operation::Deleted).await?;
+        events::publish(&mut tx, DELETED, &workout, &[]).await?;
+        tx.commit().await?;
+        // After the commit: a file left by a failure here is swept with the account.
+        if let Err(e) = self.platform.blobs.delete_prefix(&folder(user_id, id)).await {
+            tracing::warn!(error = %e, workout = %id, "files of a deleted workout were left behind");
+        }
+        Ok(())
+    }
+}
+
+pub fn register_jobs(training: &Training, handlers: &mut JobHandlers) {
+    processing::register(training, handlers);
+}
+
+/// A workout with nothing but its owner, sport, start and measures.
+fn blank(id: String, user_id: &str, sport: &Sport, start: i64, measures: Measures) -> Workout {
+    let now = rfc3339(now_ms());
+    Workout {
+        id,
+        user_id: user_id.to_string(),
+        sport: sport.id.clone(),
+        title: String::new(),
+        notes: String::new(),
+        privacy: Privacy::Private,
+        state: WorkoutState::Ready,
+        failure: None,
+        started_at: rfc3339(start),
+        started_ms: start,
+        measures,
+        equipment_ids: Vec::new(),
+        file: None,
+        file_key: None,
+        created_at: now.clone(),
+        updated_at: now,
+        analysis: None,
+    }
+}
+
+/// The title given, else the file's own name, else the sport and the day.
+fn titled(given: Option<&str>, from_file: Option<&str>, sport: &Sport, start: i64) -> Result<String> {
+    let given = check_title(given.unwrap_or_default())?;
+    if !given.is_empty() {
+        return Ok(given);
+    }
+    match from_file.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(name) => check_title(&name.chars().take(200).collect::<String>()),
+        None => Ok(format!("{}, {}", sport.name, &rfc3339(start)[..10])),
+    }
+}
+
+/// Fills in what the file says: start, measures, format, and the sport and
+/// title when the person did not choose them.
+pub(crate) fn apply(workout: &mut Workout, analysed: &Analysed, sport: &Sport) {
+    let start = analysed.summary.start_time.unwrap_or(workout.started_ms);
+    workout.sport = sport.id.clone();
+    workout.started_ms = start;
+    workout.started_at = rfc3339(start);
+    workout.measures = analysed.measures();
+    if workout.title.is_empty() {
+        workout.title = titled(None, analysed.track.name.as_deref(), sport, start).unwrap_or_default();
+    }
+    if let Some(file) = workout.file.as_mut() {
+        file.format = analysed.format.extension().to_string();
+    }
+    workout.state = WorkoutState::Ready;
+    workout.failure = None;
+}
+
+/// Reads an activity file held in memory on a blocking thread.
+pub(crate) async fn read(bytes: Bytes) -> std::result::Result<Analysed, String> {
+    tokio::task::spawn_blocking(move || analysis::analyse(&bytes[..]).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| format!("reading the file stopped: {e}"))?
+}
+
+/// The hand-entered numbers; a workout read from a file keeps the file's.
+fn change_measures(workout: &mut Workout, changes: &WorkoutChanges) -> Result<()> {
+    let touched = [
+        ("started_at", changes.started_at.is_some()),
+        ("duration_s", changes.duration_s.is_some()),
+        ("distance_m", changes.distance_m.is_some()),
+        ("elevation_gain_m", changes.elevation_gain_m.is_some()),
+    ];
+    if workout.file.is_some() {
+        if let Some((field, _)) = touched.iter().find(|(_, t)| *t) {
+            return Err(TrainingError::invalid(field, "this comes from the workout's file and cannot be changed"));
+        }
+        return Ok(());
+    }
+    if let Some(start) = &changes.started_at {
+        workout.started_ms = parse_time("started_at", start)?;
+        workout.started_at = rfc3339(workout.started_ms);
+    }
+    let m = &mut workout.measures;
+    if let Some(duration) = changes.duration_s {
+        m.duration_s = check_duration(duration)?;
+    }
+    if let Some(distance) = changes.distance_m {
+        m.distance_m = Some(check_distance(distance)?);
+    }
+    if let Some(gain) = changes.elevation_gain_m {
+        m.elevation_gain_m = Some(check_elevation(gain)?);
+    }
+    m.average_speed_mps = m.distance_m.map(|d| d / m.duration_s);
+    Ok(())
+}
+
+/// Only the last part of a path, as a device might send `C:\runs\a.gpx`.
+fn file_name(name: &str) -> String {
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    if name.is_empty() {
+        "activity".into()
+    } else {
+        name
+    }
+}

@@ -1,0 +1,255 @@
+//! What a workout is, as stored and as shown, and what a person may send.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Result, TrainingError};
+
+/// Who may see a workout. `followers` is the owner alone until the social
+/// context answers who follows whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Privacy {
+    Public,
+    Followers,
+    Private,
+}
+
+impl Privacy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Privacy::Public => "public",
+            Privacy::Followers => "followers",
+            Privacy::Private => "private",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(Privacy::Public),
+            "followers" => Some(Privacy::Followers),
+            "private" => Some(Privacy::Private),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a workout's numbers are there yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkoutState {
+    /// Its file waits for a job to read it.
+    Processing,
+    Ready,
+    /// Its file could not be read; `failure` says why.
+    Failed,
+}
+
+impl WorkoutState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkoutState::Processing => "processing",
+            WorkoutState::Ready => "ready",
+            WorkoutState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "processing" => WorkoutState::Processing,
+            "failed" => WorkoutState::Failed,
+            _ => WorkoutState::Ready,
+        }
+    }
+}
+
+/// The activity file a workout was read from.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OriginalFile {
+    /// gpx, tcx or fit.
+    pub format: String,
+    pub name: String,
+    pub size: i64,
+}
+
+/// The measured numbers of a workout; all but duration may be unknown.
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct Measures {
+    /// Elapsed seconds, pauses included.
+    pub duration_s: f64,
+    pub moving_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub elevation_gain_m: Option<f64>,
+    pub elevation_loss_m: Option<f64>,
+    pub average_speed_mps: Option<f64>,
+    pub max_speed_mps: Option<f64>,
+    pub average_heart_rate: Option<f64>,
+    pub max_heart_rate: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Workout {
+    pub id: String,
+    pub user_id: String,
+    /// The sport's id in the catalogue (`/api/v1/sports`).
+    pub sport: String,
+    pub title: String,
+    pub notes: String,
+    pub privacy: Privacy,
+    pub state: WorkoutState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// UTC, RFC 3339.
+    pub started_at: String,
+    #[serde(skip)]
+    pub started_ms: i64,
+    #[serde(flatten)]
+    pub measures: Measures,
+    /// Equipment used (the inventory context's ids).
+    pub equipment_ids: Vec<String>,
+    /// The activity file it was read from; none for a workout logged by hand.
+    pub file: Option<OriginalFile>,
+    #[serde(skip)]
+    pub file_key: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Splits, best efforts, heart-rate zones, the shape for the map and the
+    /// chart series; only on a single workout, and only for one read from a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub analysis: Option<serde_json::Value>,
+}
+
+/// A workout logged by hand.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkout {
+    pub sport: String,
+    /// RFC 3339, for example `2026-11-25T07:30:00+01:00`.
+    pub started_at: String,
+    /// Give either the duration or the end.
+    pub duration_s: Option<f64>,
+    pub ended_at: Option<String>,
+    pub distance_m: Option<f64>,
+    pub elevation_gain_m: Option<f64>,
+    pub title: Option<String>,
+    pub notes: Option<String>,
+    pub privacy: Option<Privacy>,
+    pub equipment_ids: Option<Vec<String>>,
+}
+
+/// Changes to a workout; what is left out stays as it is. The start,
+/// duration, distance and elevation of a workout read from a file come
+/// from the file and cannot be changed.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkoutChanges {
+    pub sport: Option<String>,
+    pub title: Option<String>,
+    pub notes: Option<String>,
+    pub privacy: Option<Privacy>,
+    pub equipment_ids: Option<Vec<String>>,
+    pub started_at: Option<String>,
+    pub duration_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub elevation_gain_m: Option<f64>,
+}
+
+const MAX_TITLE: usize = 200;
+const MAX_NOTES: usize = 20_000;
+const MAX_EQUIPMENT: usize = 20;
+/// A week: longer is a typing mistake, not an ultra.
+const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
+/// Further than anyone goes in one workout (10 000 km).
+const MAX_DISTANCE_M: f64 = 10_000_000.0;
+const MAX_ELEVATION_M: f64 = 100_000.0;
+
+pub fn check_title(title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.chars().count() > MAX_TITLE {
+        return Err(TrainingError::invalid("title", format!("the title is longer than {MAX_TITLE} characters")));
+    }
+    Ok(title.to_string())
+}
+
+pub fn check_notes(notes: &str) -> Result<String> {
+    if notes.chars().count() > MAX_NOTES {
+        return Err(TrainingError::invalid("notes", format!("the notes are longer than {MAX_NOTES} characters")));
+    }
+    Ok(notes.trim_end().to_string())
+}
+
+pub fn check_equipment(ids: &[String]) -> Result<Vec<String>> {
+    if ids.len() > MAX_EQUIPMENT {
+        return Err(TrainingError::invalid("equipment_ids", format!("at most {MAX_EQUIPMENT} pieces of equipment")));
+    }
+    let mut checked = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = uuid::Uuid::parse_str(id.trim())
+            .map_err(|_| TrainingError::invalid("equipment_ids", format!("`{id}` is not an equipment id")))?;
+        if !checked.contains(&id.to_string()) {
+            checked.push(id.to_string());
+        }
+    }
+    Ok(checked)
+}
+
+pub fn check_duration(seconds: f64) -> Result<f64> {
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_DURATION_S) {
+        return Err(TrainingError::invalid(
+            "duration_s",
+            "the duration must be more than 0 seconds and at most a week",
+        ));
+    }
+    Ok(seconds)
+}
+
+pub fn check_distance(metres: f64) -> Result<f64> {
+    if !(metres.is_finite() && (0.0..=MAX_DISTANCE_M).contains(&metres)) {
+        return Err(TrainingError::invalid("distance_m", "the distance must be between 0 and 10 000 km, in metres"));
+    }
+    Ok(metres)
+}
+
+pub fn check_elevation(metres: f64) -> Result<f64> {
+    if !(metres.is_finite() && (0.0..=MAX_ELEVATION_M).contains(&metres)) {
+        return Err(TrainingError::invalid("elevation_gain_m", "the elevation gain must be 0 or more metres"));
+    }
+    Ok(metres)
+}
+
+/// Parses an RFC 3339 time into epoch milliseconds, refusing the far past
+/// and more than a day ahead (a clock in another time zone, not the future).
+pub fn parse_time(field: &'static str, text: &str) -> Result<i64> {
+    use time::format_description::well_known::Rfc3339;
+    let at = time::OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| {
+        TrainingError::invalid(field, format!("`{text}` is not a time like 2026-11-25T07:30:00+01:00 (RFC 3339)"))
+    })?;
+    let ms = (at.unix_timestamp_nanos() / 1_000_000) as i64;
+    if ms < 0 || ms > platform::db::now_ms() + 24 * 3600 * 1000 {
+        return Err(TrainingError::invalid(field, "the time must be after 1970 and not in the future"));
+    }
+    Ok(ms)
+}
+
+impl NewWorkout {
+    /// The start and duration, from `duration_s` or from `ended_at`.
+    pub fn timing(&self) -> Result<(i64, f64)> {
+        let start = parse_time("started_at", &self.started_at)?;
+        let duration = match (&self.duration_s, &self.ended_at) {
+            (Some(d), None) => *d,
+            (None, Some(end)) => {
+                let end = parse_time("ended_at", end)?;
+                if end <= start {
+                    return Err(TrainingError::invalid("ended_at", "the end must come after the start"));
+                }
+                (end - start) as f64 / 1000.0
+            }
+            (Some(_), Some(_)) => {
+                return Err(TrainingError::invalid("ended_at", "give either duration_s or ended_at, not both"))
+            }
+            (None, None) => return Err(TrainingError::invalid("duration_s", "give duration_s or ended_at")),
+        };
+        Ok((start, check_duration(duration)?))
+    }
+}

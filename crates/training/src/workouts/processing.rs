@@ -1,0 +1,114 @@
+//! The job that reads an activity file too large to read while its upload
+//! waited. The workout shows `processing` until it is done, then `ready`
+//! with its numbers, or `failed` with what is wrong with the file.
+
+use std::io::Write;
+
+use futures::StreamExt;
+use platform::jobs::{JobContext, JobFailure, JobHandlers};
+use platform::Platform;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+use super::{apply, store, WorkoutState};
+use crate::analysis::{self, Analysed};
+use crate::error::{Result, TrainingError};
+use crate::events::{self, RECORDED};
+use crate::sports;
+use crate::Training;
+
+pub const PROCESS_JOB: &str = "training.process";
+
+/// What the person chose at upload, which the file must not override.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Chosen {
+    pub sport: bool,
+    pub title: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ProcessJob {
+    workout_id: String,
+    chosen: Chosen,
+}
+
+pub async fn enqueue(platform: &Platform, conn: &mut AnyConnection, workout_id: &str, chosen: Chosen) -> Result<()> {
+    platform.jobs.enqueue(conn, PROCESS_JOB, &ProcessJob { workout_id: workout_id.into(), chosen }).await?;
+    Ok(())
+}
+
+pub fn register(training: &Training, handlers: &mut JobHandlers) {
+    let training = training.clone();
+    handlers.register(PROCESS_JOB, move |ctx: JobContext| {
+        let training = training.clone();
+        async move {
+            let job: ProcessJob = serde_json::from_value(ctx.payload).map_err(JobFailure::permanent)?;
+            training.process(&job.workout_id, job.chosen).await.map_err(JobFailure::retry)
+        }
+    });
+}
+
+impl Training {
+    /// Reads the workout's file and stores what it says. Runs at least
+    /// once: a workout no longer processing (done, or deleted) is left alone.
+    async fn process(&self, workout_id: &str, chosen: Chosen) -> Result<()> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let Some(mut workout) = store::get(&mut conn, workout_id).await? else { return Ok(()) };
+        if workout.state != WorkoutState::Processing {
+            return Ok(());
+        }
+        drop(conn);
+        let key =
+            workout.file_key.clone().ok_or_else(|| TrainingError::Internal("a file workout without a file".into()))?;
+        let analysed = match self.read_stored(&key).await? {
+            Ok(analysed) => analysed,
+            Err(detail) => return self.mark_failed(&mut workout, detail).await,
+        };
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let sport = if chosen.sport {
+            sports::existing(&mut conn, &workout.sport).await?
+        } else {
+            sports::existing(&mut conn, sports::from_file(analysed.track.sport.as_deref())).await?
+        };
+        drop(conn);
+        if !chosen.title {
+            workout.title.clear();
+        }
+        apply(&mut workout, &analysed, &sport);
+        let efforts = analysed.efforts();
+        let mut tx = self.platform.db.begin().await?;
+        store::update(&mut tx, &workout, Some(&analysed.analysis_json())).await?;
+        store::replace_efforts(&mut tx, &workout, &efforts).await?;
+        events::log_change(&mut tx, &workout, platform::change_log::Operation::Updated).await?;
+        events::publish(&mut tx, RECORDED, &workout, &efforts).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Copies the stored file to a scratch file (it may be large) and reads
+    /// it there. The outer error is ours (retry); the inner is the file's.
+    pub(crate) async fn read_stored(&self, key: &str) -> Result<std::result::Result<Analysed, String>> {
+        let mut scratch = tempfile::tempfile()?;
+        let mut chunks = self.platform.blobs.get_stream(key).await?;
+        while let Some(chunk) = chunks.next().await {
+            scratch.write_all(&chunk?)?;
+        }
+        let read = tokio::task::spawn_blocking(move || {
+            use std::io::Seek;
+            scratch.rewind()?;
+            Ok::<_, std::io::Error>(analysis::analyse(scratch).map_err(|e| e.to_string()))
+        });
+        read.await.map_err(|e| TrainingError::Internal(e.to_string()))?.map_err(Into::into)
+    }
+
+    async fn mark_failed(&self, workout: &mut super::Workout, detail: String) -> Result<()> {
+        let name = workout.file.as_ref().map(|f| f.name.clone()).unwrap_or_default();
+        workout.state = WorkoutState::Failed;
+        workout.failure = Some(format!("{name}: {detail}"));
+        let mut tx = self.platform.db.begin().await?;
+        store::update(&mut tx, workout, None).await?;
+        events::log_change(&mut tx, workout, platform::change_log::Operation::Updated).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

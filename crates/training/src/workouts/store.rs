@@ -1,0 +1,213 @@
+//! All SQL of workouts and their efforts.
+
+use platform::db::rfc3339;
+use sqlx::{AnyConnection, Row};
+
+use super::model::{Measures, OriginalFile, Privacy, Workout, WorkoutState};
+use crate::error::Result;
+
+pub const COLUMNS: &str = "id, user_id, sport_id, title, notes, privacy, state, failure, started_at, duration_s, \
+    moving_s, distance_m, elevation_gain_m, elevation_loss_m, average_speed_mps, max_speed_mps, average_heart_rate, \
+    max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size, created_at, updated_at";
+
+pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Workout> {
+    let started_ms: i64 = row.try_get("started_at")?;
+    let file_format: Option<String> = row.try_get("file_format")?;
+    let file = match file_format {
+        Some(format) => Some(OriginalFile {
+            format,
+            name: row.try_get::<Option<String>, _>("file_name")?.unwrap_or_default(),
+            size: row.try_get::<Option<i64>, _>("file_size")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(Workout {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        sport: row.try_get("sport_id")?,
+        title: row.try_get("title")?,
+        notes: row.try_get("notes")?,
+        privacy: Privacy::parse(&row.try_get::<String, _>("privacy")?).unwrap_or(Privacy::Private),
+        state: WorkoutState::parse(&row.try_get::<String, _>("state")?),
+        failure: row.try_get("failure")?,
+        started_at: rfc3339(started_ms),
+        started_ms,
+        measures: Measures {
+            duration_s: row.try_get("duration_s")?,
+            moving_s: row.try_get("moving_s")?,
+            distance_m: row.try_get("distance_m")?,
+            elevation_gain_m: row.try_get("elevation_gain_m")?,
+            elevation_loss_m: row.try_get("elevation_loss_m")?,
+            average_speed_mps: row.try_get("average_speed_mps")?,
+            max_speed_mps: row.try_get("max_speed_mps")?,
+            average_heart_rate: row.try_get("average_heart_rate")?,
+            max_heart_rate: row.try_get("max_heart_rate")?,
+        },
+        equipment_ids: serde_json::from_str(&row.try_get::<String, _>("equipment_ids")?)?,
+        file,
+        file_key: row.try_get("file_key")?,
+        created_at: rfc3339(row.try_get("created_at")?),
+        updated_at: rfc3339(row.try_get("updated_at")?),
+        analysis: None,
+    })
+}
+
+/// What is written for a new workout besides its shown fields.
+pub struct Stored<'a> {
+    pub workout: &'a Workout,
+    pub analysis: Option<&'a str>,
+    pub client_key: Option<&'a str>,
+}
+
+pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
+    let w = new.workout;
+    let m = &w.measures;
+    let now = platform::db::now_ms();
+    sqlx::query(
+        "INSERT INTO workouts (id, user_id, sport_id, title, notes, privacy, state, failure, started_at, duration_s,
+            moving_s, distance_m, elevation_gain_m, elevation_loss_m, average_speed_mps, max_speed_mps,
+            average_heart_rate, max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size,
+            analysis, client_key, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+            $23, $24, $25, $26, $26)",
+    )
+    .bind(&w.id)
+    .bind(&w.user_id)
+    .bind(&w.sport)
+    .bind(&w.title)
+    .bind(&w.notes)
+    .bind(w.privacy.as_str())
+    .bind(w.state.as_str())
+    .bind(w.failure.as_deref())
+    .bind(w.started_ms)
+    .bind(m.duration_s)
+    .bind(m.moving_s)
+    .bind(m.distance_m)
+    .bind(m.elevation_gain_m)
+    .bind(m.elevation_loss_m)
+    .bind(m.average_speed_mps)
+    .bind(m.max_speed_mps)
+    .bind(m.average_heart_rate)
+    .bind(m.max_heart_rate)
+    .bind(serde_json::to_string(&w.equipment_ids)?)
+    .bind(w.file.as_ref().map(|f| f.format.clone()))
+    .bind(w.file.as_ref().map(|f| f.name.clone()))
+    .bind(w.file_key.as_deref())
+    .bind(w.file.as_ref().map(|f| f.size))
+    .bind(new.analysis)
+    .bind(new.client_key)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes back everything a person or a finished job may change.
+pub async fn update(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str>) -> Result<()> {
+    let m = &w.measures;
+    sqlx::query(
+        "UPDATE workouts SET sport_id = $1, title = $2, notes = $3, privacy = $4, state = $5, failure = $6,
+            started_at = $7, duration_s = $8, moving_s = $9, distance_m = $10, elevation_gain_m = $11,
+            elevation_loss_m = $12, average_speed_mps = $13, max_speed_mps = $14, average_heart_rate = $15,
+            max_heart_rate = $16, equipment_ids = $17, analysis = COALESCE($18, analysis), updated_at = $19
+         WHERE id = $20",
+    )
+    .bind(&w.sport)
+    .bind(&w.title)
+    .bind(&w.notes)
+    .bind(w.privacy.as_str())
+    .bind(w.state.as_str())
+    .bind(w.failure.as_deref())
+    .bind(w.started_ms)
+    .bind(m.duration_s)
+    .bind(m.moving_s)
+    .bind(m.distance_m)
+    .bind(m.elevation_gain_m)
+    .bind(m.elevation_loss_m)
+    .bind(m.average_speed_mps)
+    .bind(m.max_speed_mps)
+    .bind(m.average_heart_rate)
+    .bind(m.max_heart_rate)
+    .bind(serde_json::to_string(&w.equipment_ids)?)
+    .bind(analysis)
+    .bind(platform::db::now_ms())
+    .bind(&w.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM workouts WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn analysis(conn: &mut AnyConnection, id: &str) -> Result<Option<serde_json::Value>> {
+    let text: Option<String> = sqlx::query_scalar("SELECT analysis FROM workouts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .flatten();
+    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+}
+
+/// The workout an earlier request with the same `Idempotency-Key` made.
+pub async fn by_client_key(conn: &mut AnyConnection, user_id: &str, key: &str) -> Result<Option<Workout>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workouts WHERE user_id = $1 AND client_key = $2"))
+        .bind(user_id)
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM workouts WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Replaces a workout's best efforts (after it was read, or its sport changed).
+pub async fn replace_efforts(conn: &mut AnyConnection, w: &Workout, efforts: &[(f64, f64)]) -> Result<()> {
+    sqlx::query("DELETE FROM workout_efforts WHERE workout_id = $1").bind(&w.id).execute(&mut *conn).await?;
+    for (distance, seconds) in efforts {
+        sqlx::query(
+            "INSERT INTO workout_efforts (workout_id, user_id, sport_id, distance_m, seconds, started_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&w.id)
+        .bind(&w.user_id)
+        .bind(&w.sport)
+        .bind(distance)
+        .bind(seconds)
+        .bind(w.started_ms)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Keeps a workout's efforts under its sport and start after either changed.
+pub async fn move_efforts(conn: &mut AnyConnection, w: &Workout) -> Result<()> {
+    sqlx::query("UPDATE workout_efforts SET sport_id = $1, started_at = $2 WHERE workout_id = $3")
+        .bind(&w.sport)
+        .bind(w.started_ms)
+        .bind(&w.id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn ids_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM workouts WHERE user_id = $1 ORDER BY started_at, id")
+        .bind(user_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn delete_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
+    for table in ["workout_imports", "workout_photos", "workout_efforts", "workouts"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
