@@ -167,4 +167,59 @@ async fn migrate_brings_an_empty_database_up_to_date(backend: Backend) {
     assert!(platform.jobs.list(None, 1).await.unwrap().is_empty());
 }
 
-on_every_database!(migrate_brings_an_empty_database_up_to_date);
+/// `athlos import` reads a folder (here with a Strava-style
+/// `activities.csv`) into an account's workouts; a second run adds nothing.
+async fn import_reads_a_folder_into_workouts_once(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let platform = athlos::server::connect(env.config()).await.unwrap();
+    platform.db.migrate(&athlos::server::migrations()).await.unwrap();
+    let contexts = athlos::server::Contexts::new(&platform).await.unwrap();
+    let email = support::unique_email("importer");
+    let user =
+        contexts.identity.create_user(&email, "Importer", "correct horse battery", identity::Role::User).await.unwrap();
+    let folder = env.dir.path().join("export");
+    std::fs::create_dir_all(folder.join("activities")).unwrap();
+    std::fs::write(
+        folder.join("activities.csv"),
+        "Activity Name,Activity Type,Filename\nLake walk,Walk,activities/lake.gpx\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("activities/lake.gpx"), support::corpus_file("gpx/cerknicko-jezero.gpx")).unwrap();
+    std::fs::write(folder.join("activities/run.fit"), support::corpus_file("fit/garmin-fenix-5-run.fit")).unwrap();
+    std::fs::write(folder.join("activities/notes.gpx"), "not a track").unwrap();
+    std::fs::write(folder.join("readme.txt"), "not an activity file name").unwrap();
+
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_athlos"))
+            .args(["import", "--user", &email, "--privacy", "public"])
+            .arg(&folder)
+            .envs(env.child_env())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout.contains("2 imported, 0 already there, 1 not imported (of 3 activity files)"), "{stdout}");
+    assert!(stdout.contains("activities/notes.gpx: not a GPX, TCX or FIT file"), "{stdout}");
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 imported, 2 already there"));
+
+    let page = contexts.training.list_workouts(&user, Default::default()).await.unwrap();
+    let mut titles: Vec<(&str, &str)> = page.items.iter().map(|w| (w.title.as_str(), w.sport.as_str())).collect();
+    titles.sort();
+    assert_eq!(titles.len(), 2);
+    assert_eq!(titles[0], ("Lake walk", "walking"));
+    assert!(page.items.iter().all(|w| w.privacy == training::workouts::Privacy::Public));
+
+    let nobody = Command::new(env!("CARGO_BIN_EXE_athlos"))
+        .args(["import", "--user", "nobody@example.org"])
+        .arg(&folder)
+        .envs(env.child_env())
+        .output()
+        .unwrap();
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("there is no account nobody@example.org"));
+}
+
+on_every_database!(migrate_brings_an_empty_database_up_to_date, import_reads_a_folder_into_workouts_once);

@@ -133,4 +133,54 @@ on_every_database!(
     a_new_export_replaces_the_previous_archive,
     deleting_an_account_erases_its_files_in_the_local_folder,
     deleting_an_account_erases_its_files_on_s3,
+    workouts_are_in_the_export_and_gone_with_the_account,
 );
+
+/// Training's part: workouts as JSON and their original files in the
+/// export; the workouts, their files and the efforts gone with the account.
+async fn workouts_are_in_the_export_and_gone_with_the_account(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email();
+    let token = access(&app.signed_up(&address, "correct horse battery").await);
+    let id = user_id(&app, &token).await;
+    let gpx = support::corpus_file("gpx/cerknicko-jezero.gpx");
+    let uploaded: Value =
+        app.upload_as(&token, "lake.gpx", gpx.clone(), &[("title", "Lake")]).await.json().await.unwrap();
+    let workout_id = uploaded["id"].as_str().unwrap().to_string();
+    let by_hand = json!({ "sport": "yoga", "started_at": "2026-11-20T07:00:00Z", "duration_s": 1800 });
+    assert_eq!(app.post_as(&token, "/api/v1/workouts", by_hand).await.status(), 201);
+
+    assert_eq!(app.post_as(&token, "/api/v1/account/exports", json!({})).await.status(), 202);
+    let (_, zip) = download_export(&app, &address).await;
+    let workouts: Value = serde_json::from_str(&entry(&zip, "training/workouts.json")).unwrap();
+    let titles: Vec<&str> = workouts.as_array().unwrap().iter().map(|w| w["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Lake", "Yoga, 2026-11-20"], "oldest first");
+    assert_eq!(workouts[0]["analysis"]["splits_km"].as_array().unwrap().len(), 5);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+    let mut original = Vec::new();
+    archive.by_name(&format!("training/originals/{workout_id}.gpx")).unwrap().read_to_end(&mut original).unwrap();
+    assert_eq!(original, gpx);
+
+    let deleted = app.delete_as(&token, "/api/v1/account", json!({ "password": "correct horse battery" })).await;
+    assert_eq!(deleted.status(), 204);
+    let db = app.server.platform.db.pool();
+    eventually("the workouts are erased", Duration::from_secs(20), || async {
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workouts WHERE user_id = $1")
+            .bind(&id)
+            .fetch_one(db)
+            .await
+            .unwrap();
+        left == 0
+    })
+    .await;
+    let efforts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workout_efforts WHERE user_id = $1")
+        .bind(&id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert_eq!(efforts, 0);
+    eventually("their files are erased", Duration::from_secs(20), || async {
+        app.stored_files(&format!("users/{id}")).await.is_empty()
+    })
+    .await;
+}

@@ -165,3 +165,37 @@ pub fn rfc3339(ms: i64) -> String {
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
     humantime::format_rfc3339_millis(at).to_string()
 }
+
+/// A nullable DOUBLE PRECISION to bind. sqlx 0.8's `Any` driver binds a
+/// `None::<f64>` to PostgreSQL as a FLOAT4 null (its Real and Double arms
+/// are swapped), so a statement first prepared with a null refuses a number
+/// later on the same connection ("incorrect binary data format"). This
+/// binds a null as the FLOAT8 one it should be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NullableDouble(pub Option<f64>);
+
+impl sqlx::Type<sqlx::Any> for NullableDouble {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <f64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for NullableDouble {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx_core::any::AnyArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        use sqlx_core::any::{AnyTypeInfoKind, AnyValueKind};
+        match self.0 {
+            Some(value) => {
+                buf.0.push(AnyValueKind::Double(value));
+                Ok(sqlx::encode::IsNull::No)
+            }
+            None => {
+                // `Real` is the arm that becomes a FLOAT8 null in sqlx 0.8.
+                buf.0.push(AnyValueKind::Null(AnyTypeInfoKind::Real));
+                Ok(sqlx::encode::IsNull::Yes)
+            }
+        }
+    }
+}

@@ -176,7 +176,7 @@ impl TestApp {
         Self::spawn_with_args(backend, |_| {}, ServeArgs { no_worker: true, ..ServeArgs::default() }).await
     }
 
-    async fn spawn_with_args(backend: Backend, adjust: impl FnOnce(&mut Config), args: ServeArgs) -> Self {
+    pub async fn spawn_with_args(backend: Backend, adjust: impl FnOnce(&mut Config), args: ServeArgs) -> Self {
         let env = TestEnv::new(backend).await;
         let mut config = env.config();
         adjust(&mut config);

@@ -1,6 +1,6 @@
 //! All SQL of workouts and their efforts.
 
-use platform::db::rfc3339;
+use platform::db::{rfc3339, NullableDouble};
 use sqlx::{AnyConnection, Row};
 
 use super::model::{Measures, OriginalFile, Privacy, Workout, WorkoutState};
@@ -81,13 +81,13 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
     .bind(w.failure.as_deref())
     .bind(w.started_ms)
     .bind(m.duration_s)
-    .bind(m.moving_s)
-    .bind(m.distance_m)
-    .bind(m.elevation_gain_m)
-    .bind(m.elevation_loss_m)
-    .bind(m.average_speed_mps)
-    .bind(m.max_speed_mps)
-    .bind(m.average_heart_rate)
+    .bind(NullableDouble(m.moving_s))
+    .bind(NullableDouble(m.distance_m))
+    .bind(NullableDouble(m.elevation_gain_m))
+    .bind(NullableDouble(m.elevation_loss_m))
+    .bind(NullableDouble(m.average_speed_mps))
+    .bind(NullableDouble(m.max_speed_mps))
+    .bind(NullableDouble(m.average_heart_rate))
     .bind(m.max_heart_rate)
     .bind(serde_json::to_string(&w.equipment_ids)?)
     .bind(w.file.as_ref().map(|f| f.format.clone()))
@@ -109,8 +109,9 @@ pub async fn update(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str
         "UPDATE workouts SET sport_id = $1, title = $2, notes = $3, privacy = $4, state = $5, failure = $6,
             started_at = $7, duration_s = $8, moving_s = $9, distance_m = $10, elevation_gain_m = $11,
             elevation_loss_m = $12, average_speed_mps = $13, max_speed_mps = $14, average_heart_rate = $15,
-            max_heart_rate = $16, equipment_ids = $17, analysis = COALESCE($18, analysis), updated_at = $19
-         WHERE id = $20",
+            max_heart_rate = $16, equipment_ids = $17, analysis = COALESCE($18, analysis), updated_at = $19,
+            file_format = $20
+         WHERE id = $21",
     )
     .bind(&w.sport)
     .bind(&w.title)
@@ -120,17 +121,18 @@ pub async fn update(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str
     .bind(w.failure.as_deref())
     .bind(w.started_ms)
     .bind(m.duration_s)
-    .bind(m.moving_s)
-    .bind(m.distance_m)
-    .bind(m.elevation_gain_m)
-    .bind(m.elevation_loss_m)
-    .bind(m.average_speed_mps)
-    .bind(m.max_speed_mps)
-    .bind(m.average_heart_rate)
+    .bind(NullableDouble(m.moving_s))
+    .bind(NullableDouble(m.distance_m))
+    .bind(NullableDouble(m.elevation_gain_m))
+    .bind(NullableDouble(m.elevation_loss_m))
+    .bind(NullableDouble(m.average_speed_mps))
+    .bind(NullableDouble(m.max_speed_mps))
+    .bind(NullableDouble(m.average_heart_rate))
     .bind(m.max_heart_rate)
     .bind(serde_json::to_string(&w.equipment_ids)?)
     .bind(analysis)
     .bind(platform::db::now_ms())
+    .bind(w.file.as_ref().map(|f| f.format.clone()))
     .bind(&w.id)
     .execute(conn)
     .await?;
