@@ -103,6 +103,11 @@ async fn bad_input_is_refused_and_nothing_is_stored(backend: Backend) {
         assert_eq!(refused["field"], field, "{body} → {refused}");
         assert!(!refused["detail"].as_str().unwrap().is_empty());
     }
+    let huge = json!({ "sport": "running", "started_at": "2026-11-20T07:00:00Z", "duration_s": 60, "notes": "x".repeat(2 << 20) });
+    expect_problem(app.post_as(&token, "/api/v1/workouts", huge).await, 413, "body-too-large").await;
+    let text =
+        app.client.post(app.url("/api/v1/workouts")).bearer_auth(&token).body("sport=running").send().await.unwrap();
+    expect_problem(text, 415, "unsupported-media-type").await;
     let unknown = app.post_as(&token, "/api/v1/sports", json!({})).await;
     assert_eq!(unknown.status(), 403, "not an admin");
     let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();

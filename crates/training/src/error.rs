@@ -13,6 +13,8 @@ pub enum TrainingError {
     UnreadableFile { file: String, detail: String },
     #[error("{what} is larger than this server accepts ({limit} bytes, {setting})")]
     TooLarge { what: &'static str, limit: usize, setting: &'static str },
+    #[error("send a workout as JSON (application/json) or a file as multipart/form-data")]
+    UnsupportedMediaType,
     #[error("nothing found here")]
     NotFound,
     #[error("this workout was logged by hand; it has no track")]
@@ -46,7 +48,11 @@ impl TrainingError {
             UnreadableFile { .. } => {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unreadable-activity-file", detail).with_field("file")
             }
-            TooLarge { .. } => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "file-too-large", detail),
+            TooLarge { setting, .. } => {
+                let kind = if *setting == "ATHLOS_MAX_BODY_BYTES" { "body-too-large" } else { "file-too-large" };
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, kind, detail)
+            }
+            UnsupportedMediaType => Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail),
             NotFound => Problem::not_found(detail),
             NoTrack => Problem::new(StatusCode::NOT_FOUND, "no-track", detail),
             Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),

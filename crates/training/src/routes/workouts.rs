@@ -56,21 +56,30 @@ async fn create(State(training): State<Training>, user: AuthUser, request: Reque
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let (workout, new) = if multipart {
-        if let Some(earlier) = training.earlier_workout(&user.id, key.as_deref()).await? {
-            return Ok(answer(earlier, false));
-        }
-        let form = Multipart::from_request(request, &training)
-            .await
-            .map_err(|e| TrainingError::invalid("file", e.body_text()))?;
-        let (file, details) = receive_upload(&training, &user.id, form).await?;
-        training.record_file(&user.id, file, details, key.as_deref()).await?
-    } else {
-        let Json(input) = Json::<NewWorkout>::from_request(request, &training)
-            .await
-            .map_err(|e| TrainingError::invalid("body", e.body_text()))?;
-        training.log_workout(&user.id, input, key.as_deref()).await?
-    };
+    let (workout, new) =
+        if multipart {
+            if let Some(earlier) = training.earlier_workout(&user.id, key.as_deref()).await? {
+                return Ok(answer(earlier, false));
+            }
+            let form = Multipart::from_request(request, &training)
+                .await
+                .map_err(|e| TrainingError::invalid("file", e.body_text()))?;
+            let (file, details) = receive_upload(&training, &user.id, form).await?;
+            training.record_file(&user.id, file, details, key.as_deref()).await?
+        } else {
+            // This route lifts the body limit for files, so JSON keeps its own.
+            let limit = training.platform.config.max_body_bytes;
+            let json = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            if !json.is_some_and(|v| v.starts_with("application/json")) {
+                return Err(TrainingError::UnsupportedMediaType);
+            }
+            let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| {
+                TrainingError::TooLarge { what: "the request body", limit, setting: "ATHLOS_MAX_BODY_BYTES" }
+            })?;
+            let input: NewWorkout =
+                serde_json::from_slice(&bytes).map_err(|e| TrainingError::invalid("body", e.to_string()))?;
+            training.log_workout(&user.id, input, key.as_deref()).await?
+        };
     Ok(answer(workout, new))
 }
 
