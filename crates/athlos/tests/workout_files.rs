@@ -151,11 +151,7 @@ async fn files_that_are_not_workouts_are_refused_and_nothing_is_kept(backend: Ba
     assert!(app.stored_files(&format!("users/{me}")).await.is_empty(), "no file is kept");
     let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
     assert_eq!(page["items"], json!([]));
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_events")
-        .fetch_one(app.server.platform.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(events, 0);
+    assert_eq!(support::event_count(&app).await, 0, "no event for what was refused");
 }
 
 async fn large_files_are_read_by_a_job_while_the_workout_shows_processing(backend: Backend) {

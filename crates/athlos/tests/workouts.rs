@@ -112,11 +112,7 @@ async fn bad_input_is_refused_and_nothing_is_stored(backend: Backend) {
     assert_eq!(unknown.status(), 403, "not an admin");
     let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
     assert_eq!(page["items"], json!([]));
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_events")
-        .fetch_one(app.server.platform.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(events, 0);
+    assert_eq!(support::event_count(&app).await, 0, "no event for what was refused");
 
     // Changing a workout is checked the same way, and a refused change changes nothing.
     let workout = log(&app, &token, run("2026-11-20T07:00:00Z", 30.0, 5.0)).await;

@@ -359,6 +359,11 @@ pub async fn events_about(app: &TestApp, subject: &str) -> Vec<String> {
         .unwrap()
 }
 
+/// How many domain events the outbox holds.
+pub async fn event_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox_events").fetch_one(app.server.platform.db.pool()).await.unwrap()
+}
+
 /// The change-log operations on `entity_id`, oldest first.
 pub async fn changes_to(app: &TestApp, entity_id: &str) -> Vec<String> {
     sqlx::query_scalar("SELECT operation FROM change_log WHERE entity_id = $1 ORDER BY id")

@@ -61,9 +61,8 @@ pub struct Stored<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
     let w = new.workout;
-    let m = &w.measures;
     let now = platform::db::now_ms();
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO workouts (id, user_id, sport_id, title, notes, privacy, state, failure, started_at, duration_s,
             moving_s, distance_m, elevation_gain_m, elevation_loss_m, average_speed_mps, max_speed_mps,
             average_heart_rate, max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size,
@@ -72,71 +71,64 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
             $23, $24, $25, $26, $26)",
     )
     .bind(&w.id)
-    .bind(&w.user_id)
-    .bind(&w.sport)
-    .bind(&w.title)
-    .bind(&w.notes)
-    .bind(w.privacy.as_str())
-    .bind(w.state.as_str())
-    .bind(w.failure.as_deref())
-    .bind(w.started_ms)
-    .bind(m.duration_s)
-    .bind(NullableDouble(m.moving_s))
-    .bind(NullableDouble(m.distance_m))
-    .bind(NullableDouble(m.elevation_gain_m))
-    .bind(NullableDouble(m.elevation_loss_m))
-    .bind(NullableDouble(m.average_speed_mps))
-    .bind(NullableDouble(m.max_speed_mps))
-    .bind(NullableDouble(m.average_heart_rate))
-    .bind(m.max_heart_rate)
-    .bind(serde_json::to_string(&w.equipment_ids)?)
-    .bind(w.file.as_ref().map(|f| f.format.clone()))
-    .bind(w.file.as_ref().map(|f| f.name.clone()))
-    .bind(w.file_key.as_deref())
-    .bind(w.file.as_ref().map(|f| f.size))
-    .bind(new.analysis)
-    .bind(new.client_key)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    .bind(&w.user_id);
+    bind_fields(query, w)?
+        .bind(w.file.as_ref().map(|f| f.format.clone()))
+        .bind(w.file.as_ref().map(|f| f.name.clone()))
+        .bind(w.file_key.as_deref())
+        .bind(w.file.as_ref().map(|f| f.size))
+        .bind(new.analysis)
+        .bind(new.client_key)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Writes back everything a person or a finished job may change.
 pub async fn update(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str>) -> Result<()> {
-    let m = &w.measures;
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE workouts SET sport_id = $1, title = $2, notes = $3, privacy = $4, state = $5, failure = $6,
             started_at = $7, duration_s = $8, moving_s = $9, distance_m = $10, elevation_gain_m = $11,
             elevation_loss_m = $12, average_speed_mps = $13, max_speed_mps = $14, average_heart_rate = $15,
             max_heart_rate = $16, equipment_ids = $17, analysis = COALESCE($18, analysis), updated_at = $19,
             file_format = $20
          WHERE id = $21",
-    )
-    .bind(&w.sport)
-    .bind(&w.title)
-    .bind(&w.notes)
-    .bind(w.privacy.as_str())
-    .bind(w.state.as_str())
-    .bind(w.failure.as_deref())
-    .bind(w.started_ms)
-    .bind(m.duration_s)
-    .bind(NullableDouble(m.moving_s))
-    .bind(NullableDouble(m.distance_m))
-    .bind(NullableDouble(m.elevation_gain_m))
-    .bind(NullableDouble(m.elevation_loss_m))
-    .bind(NullableDouble(m.average_speed_mps))
-    .bind(NullableDouble(m.max_speed_mps))
-    .bind(NullableDouble(m.average_heart_rate))
-    .bind(m.max_heart_rate)
-    .bind(serde_json::to_string(&w.equipment_ids)?)
-    .bind(analysis)
-    .bind(platform::db::now_ms())
-    .bind(w.file.as_ref().map(|f| f.format.clone()))
-    .bind(&w.id)
-    .execute(conn)
-    .await?;
+    );
+    bind_fields(query, w)?
+        .bind(analysis)
+        .bind(platform::db::now_ms())
+        .bind(w.file.as_ref().map(|f| f.format.clone()))
+        .bind(&w.id)
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// The fields a person or a job may change, in the order both the insert
+/// and the update name them.
+fn bind_fields<'q>(query: Statement<'q>, w: &'q Workout) -> Result<Statement<'q>> {
+    let m = &w.measures;
+    Ok(query
+        .bind(&w.sport)
+        .bind(&w.title)
+        .bind(&w.notes)
+        .bind(w.privacy.as_str())
+        .bind(w.state.as_str())
+        .bind(w.failure.as_deref())
+        .bind(w.started_ms)
+        .bind(m.duration_s)
+        .bind(NullableDouble(m.moving_s))
+        .bind(NullableDouble(m.distance_m))
+        .bind(NullableDouble(m.elevation_gain_m))
+        .bind(NullableDouble(m.elevation_loss_m))
+        .bind(NullableDouble(m.average_speed_mps))
+        .bind(NullableDouble(m.max_speed_mps))
+        .bind(NullableDouble(m.average_heart_rate))
+        .bind(m.max_heart_rate)
+        .bind(serde_json::to_string(&w.equipment_ids)?))
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
