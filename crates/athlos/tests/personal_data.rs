@@ -164,8 +164,9 @@ async fn workouts_are_in_the_export_and_gone_with_the_account(backend: Backend) 
     let deleted = app.delete_as(&token, "/api/v1/account", json!({ "password": "correct horse battery" })).await;
     assert_eq!(deleted.status(), 204);
     let db = app.server.platform.db.pool();
-    eventually("the workouts are erased", Duration::from_secs(20), || async {
-        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workouts WHERE user_id = $1")
+    // The events about the person go last of all.
+    eventually("the account is erased", Duration::from_secs(20), || async {
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = $1")
             .bind(&id)
             .fetch_one(db)
             .await
@@ -173,6 +174,11 @@ async fn workouts_are_in_the_export_and_gone_with_the_account(backend: Backend) 
         left == 0
     })
     .await;
+    for table in ["workouts", "change_log"] {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1");
+        let left: i64 = sqlx::query_scalar(&sql).bind(&id).fetch_one(db).await.unwrap();
+        assert_eq!(left, 0, "{table} keeps nothing of the erased person");
+    }
     let efforts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workout_efforts WHERE user_id = $1")
         .bind(&id)
         .fetch_one(db)

@@ -174,6 +174,9 @@ async fn large_files_are_read_by_a_job_while_the_workout_shows_processing(backen
     let broken: Value = app.upload_as(&token, "broken.gpx", broken, &[]).await.json().await.unwrap();
     assert_eq!(broken["state"], "processing");
     assert!(events_about(&app, workout["id"].as_str().unwrap()).await.is_empty(), "recorded once read, not before");
+    // What the person changes while the file waits is kept when the job is done.
+    let changes = json!({ "privacy": "public", "notes": "changed while waiting" });
+    assert_eq!(app.patch_as(&token, &workout_path(&workout), changes).await.status(), 200);
 
     app.start_worker();
     let read = || async {
@@ -184,6 +187,7 @@ async fn large_files_are_read_by_a_job_while_the_workout_shows_processing(backen
     let done = read().await.unwrap();
     assert_eq!((done["state"].as_str(), done["sport"].as_str()), (Some("ready"), Some("walking")));
     assert_eq!(done["title"], "ACTIVE LOG", "the file's own name");
+    assert_eq!((done["privacy"].as_str(), done["notes"].as_str()), (Some("public"), Some("changed while waiting")));
     assert_eq!(done["file"]["format"], "gpx");
     assert!((done["distance_m"].as_f64().unwrap() - 4576.9).abs() < 1.0);
     assert_eq!(done["analysis"]["splits_km"].as_array().unwrap().len(), 5);

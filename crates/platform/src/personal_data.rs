@@ -38,6 +38,15 @@ pub trait PersonalData: Send + Sync {
     fn erase<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<(), PersonalDataError>>;
 }
 
+/// Erases the platform's own rows about a person: their change log and the
+/// domain events about their changes (whose payloads describe them).
+pub async fn erase_platform_rows(conn: &mut sqlx::AnyConnection, user_id: &str) -> Result<(), PersonalDataError> {
+    for table in ["change_log", "outbox_events"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The folder of the file store that holds every file of one person.
 /// Contexts keep a person's files under it, so erasing an account removes
 /// them all with one sweep, whatever context wrote them.

@@ -41,8 +41,9 @@ impl Analysed {
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-/// 1 GiB: a day of one-second records with every sensor is under 100 MB.
-const MAX_UNPACKED: u64 = 1 << 30;
+/// 256 MiB: a day of one-second records with every sensor is under 100 MB,
+/// and the points of more would cost gigabytes of memory.
+const MAX_UNPACKED: u64 = 256 << 20;
 
 /// Reads and analyses an activity file from `source`, unpacking gzip first.
 /// Blocking: call it from a blocking thread.
@@ -61,6 +62,7 @@ fn analyse_plain(mut source: impl BufRead) -> Result<Analysed, TrackError> {
     let format = sniff(&mut source)?;
     let track = tracks::read(format, source)?;
     let summary = tracks::analyse(&track, &tracks::Options::default());
+    check_start(summary.start_time)?;
     Ok(Analysed { format, track, summary })
 }
 
@@ -77,4 +79,16 @@ pub fn recognise(head: &[u8]) -> Option<&'static str> {
         return Some("gz");
     }
     Format::sniff(head).map(Format::extension)
+}
+
+/// A start before 1970 or more than a day ahead is a broken clock in the file.
+fn check_start(start: Option<i64>) -> Result<(), TrackError> {
+    let latest = platform::db::now_ms() + 24 * 3600 * 1000;
+    match start {
+        Some(ms) if !(0..=latest).contains(&ms) => Err(TrackError::OutOfRange {
+            at: tracks::Location::File,
+            detail: "its start time is before 1970 or in the future".into(),
+        }),
+        _ => Ok(()),
+    }
 }

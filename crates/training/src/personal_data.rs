@@ -23,8 +23,10 @@ impl PersonalData for TrainingData {
 
     fn erase<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<(), PersonalDataError>> {
         Box::pin(async move {
-            let mut conn = self.0.platform.db.pool().acquire().await?;
-            store::delete_of_user(&mut conn, user_id).await.map_err(|e| PersonalDataError::Other(e.to_string()))
+            let mut tx = self.0.platform.db.begin().await?;
+            store::delete_of_user(&mut tx, user_id).await.map_err(|e| PersonalDataError::Other(e.to_string()))?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 }

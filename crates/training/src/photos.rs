@@ -103,22 +103,17 @@ impl Training {
     /// Records a photo already on the file store; a file that is not an
     /// image it can read is deleted and refused.
     pub async fn add_photo(&self, user_id: &str, workout_id: &str, photo_id: &str, file: Received) -> Result<Photo> {
-        let added = self.add_stored_photo(user_id, workout_id, photo_id, &file).await;
-        if added.is_err() {
+        // Only a photo that was not recorded loses its file.
+        if let Err(e) = self.add_stored_photo(user_id, workout_id, photo_id, &file).await {
             if let Err(e) = self.platform.blobs.delete(&file.key).await {
                 tracing::warn!(error = %e, key = %file.key, "a refused photo could not be deleted");
             }
+            return Err(e);
         }
-        added
+        self.photo(Some(user_id), workout_id, photo_id).await
     }
 
-    async fn add_stored_photo(
-        &self,
-        user_id: &str,
-        workout_id: &str,
-        photo_id: &str,
-        file: &Received,
-    ) -> Result<Photo> {
+    async fn add_stored_photo(&self, user_id: &str, workout_id: &str, photo_id: &str, file: &Received) -> Result<()> {
         let bytes =
             file.bytes.clone().ok_or_else(|| TrainingError::Internal("a photo was not kept in memory".into()))?;
         let (content_type, _) = recognise(&bytes).ok_or_else(not_an_image)?;
@@ -143,7 +138,7 @@ impl Training {
             .await?;
         self.platform.jobs.enqueue(&mut tx, THUMBNAIL_JOB, &ThumbnailJob { photo_id: photo_id.into() }).await?;
         tx.commit().await?;
-        self.photo(Some(user_id), workout_id, photo_id).await
+        Ok(())
     }
 
     /// The photos of a workout `viewer` may see.

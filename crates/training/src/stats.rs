@@ -86,9 +86,9 @@ const MAX_PERIODS: usize = 530;
 impl Training {
     pub async fn stats(&self, user_id: &str, query: StatsQuery) -> Result<Stats> {
         let offset_minutes = query.utc_offset_minutes.unwrap_or(0);
-        let offset = UtcOffset::from_whole_seconds(offset_minutes * 60)
-            .ok()
-            .filter(|_| offset_minutes.abs() <= 14 * 60)
+        let offset = Some(offset_minutes)
+            .filter(|m| (-14 * 60..=14 * 60).contains(m))
+            .and_then(|m| UtcOffset::from_whole_seconds(m * 60).ok())
             .ok_or_else(|| TrainingError::invalid("utc_offset_minutes", "the offset must be within ±14 hours"))?;
         let to = match &query.to {
             Some(day) => parse_day("to", day)?,
@@ -163,7 +163,12 @@ impl Training {
 
 fn parse_day(field: &'static str, text: &str) -> Result<Date> {
     Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| TrainingError::invalid(field, format!("`{text}` is not a day like 2026-11-25")))
+        .ok()
+        // Far from the calendar's end, so stepping a period on never overflows.
+        .filter(|day| (1900..=9000).contains(&day.year()))
+        .ok_or_else(|| {
+            TrainingError::invalid(field, format!("`{text}` is not a day like 2026-11-25 (years 1900 to 9000)"))
+        })
 }
 
 fn period_start(period: Period, day: Date) -> Date {

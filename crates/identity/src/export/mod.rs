@@ -133,6 +133,8 @@ impl Identity {
         for context in self.personal_data.iter() {
             context.erase(user_id).await?;
         }
+        let mut conn = self.platform.db.pool().acquire().await?;
+        platform::personal_data::erase_platform_rows(&mut conn, user_id).await?;
         tracing::info!(user = %user_id, files, "deleted account erased");
         Ok(())
     }

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+const MAX_CSV_BYTES: u64 = 32 << 20;
+
 /// What Strava knew of one activity file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activity {
@@ -17,7 +19,14 @@ pub struct Activity {
 /// Columns are found by name, as Strava adds columns over the years; a
 /// name that appears twice (Strava repeats some) is taken the first time.
 pub fn read(source: impl Read) -> Result<HashMap<String, Activity>, String> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(source);
+    // A real one is a few megabytes; a packed archive could hide a huge one.
+    let mut source = source.take(MAX_CSV_BYTES + 1);
+    let mut text = Vec::new();
+    source.read_to_end(&mut text).map_err(|e| format!("activities.csv cannot be read: {e}"))?;
+    if text.len() as u64 > MAX_CSV_BYTES {
+        return Err(format!("activities.csv is larger than {} MiB", MAX_CSV_BYTES >> 20));
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(&text[..]);
     let headers = reader.headers().map_err(|e| format!("activities.csv cannot be read: {e}"))?.clone();
     let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let file = column("Filename").ok_or("activities.csv has no Filename column")?;

@@ -50,7 +50,13 @@ async fn start(State(training): State<Training>, user: AuthUser, mut form: Multi
         }
     })
     .await?;
-    let status = training.queue_import(&user.id, &import_id, &received.key).await?;
+    let status = match training.queue_import(&user.id, &import_id, &received.key).await {
+        Ok(status) => status,
+        Err(e) => {
+            let _ = training.platform.blobs.delete(&received.key).await;
+            return Err(e);
+        }
+    };
     let location = format!("/api/v1/workouts/imports/{}", status.id);
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(status)).into_response())
 }

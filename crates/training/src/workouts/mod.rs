@@ -272,12 +272,15 @@ impl Training {
             workout.equipment_ids = check_equipment(ids)?;
         }
         let mut tx = self.platform.db.begin().await?;
-        store::update(&mut tx, &workout, None).await?;
+        store::update_details(&mut tx, &workout).await?;
         if sport_changed || changes.started_at.is_some() {
             store::move_efforts(&mut tx, &workout).await?;
         }
         events::log_change(&mut tx, &workout, Operation::Updated).await?;
-        events::publish(&mut tx, UPDATED, &workout, &[]).await?;
+        // Others hear of a workout first when its file is read (`RECORDED`).
+        if workout.state != WorkoutState::Processing {
+            events::publish(&mut tx, UPDATED, &workout, &[]).await?;
+        }
         tx.commit().await?;
         self.workout_for(Some(user_id), id).await
     }

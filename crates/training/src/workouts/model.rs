@@ -179,10 +179,15 @@ pub fn check_notes(notes: &str) -> Result<String> {
     Ok(notes.trim_end().to_string())
 }
 
-pub fn check_equipment(ids: &[String]) -> Result<Vec<String>> {
+pub fn check_equipment_count(ids: &[String]) -> Result<()> {
     if ids.len() > MAX_EQUIPMENT {
         return Err(TrainingError::invalid("equipment_ids", format!("at most {MAX_EQUIPMENT} pieces of equipment")));
     }
+    Ok(())
+}
+
+pub fn check_equipment(ids: &[String]) -> Result<Vec<String>> {
+    check_equipment_count(ids)?;
     let mut checked = Vec::with_capacity(ids.len());
     for id in ids {
         let id = uuid::Uuid::parse_str(id.trim())

@@ -77,7 +77,11 @@ impl Training {
         apply(&mut workout, &analysed, &sport);
         let efforts = analysed.efforts();
         let mut tx = self.platform.db.begin().await?;
-        store::update(&mut tx, &workout, Some(&analysed.analysis_json())).await?;
+        if !store::record_reading(&mut tx, &workout, Some(&analysed.analysis_json())).await? {
+            return Ok(()); // deleted, or read by another run meanwhile
+        }
+        // With what the person changed meanwhile (privacy, equipment), as others should hear it.
+        let workout = store::get(&mut tx, workout_id).await?.unwrap_or(workout);
         store::replace_efforts(&mut tx, &workout, &efforts).await?;
         events::log_change(&mut tx, &workout, platform::change_log::Operation::Updated).await?;
         events::publish(&mut tx, RECORDED, &workout, &efforts).await?;
@@ -106,7 +110,9 @@ impl Training {
         workout.state = WorkoutState::Failed;
         workout.failure = Some(format!("{name}: {detail}"));
         let mut tx = self.platform.db.begin().await?;
-        store::update(&mut tx, workout, None).await?;
+        if !store::record_reading(&mut tx, workout, None).await? {
+            return Ok(());
+        }
         events::log_change(&mut tx, workout, platform::change_log::Operation::Updated).await?;
         tx.commit().await?;
         Ok(())

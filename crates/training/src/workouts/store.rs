@@ -85,30 +85,75 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Writes back everything a person or a finished job may change.
-pub async fn update(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str>) -> Result<()> {
-    let query = sqlx::query(
-        "UPDATE workouts SET sport_id = $1, title = $2, notes = $3, privacy = $4, state = $5, failure = $6,
-            started_at = $7, duration_s = $8, moving_s = $9, distance_m = $10, elevation_gain_m = $11,
-            elevation_loss_m = $12, average_speed_mps = $13, max_speed_mps = $14, average_heart_rate = $15,
-            max_heart_rate = $16, equipment_ids = $17, analysis = COALESCE($18, analysis), updated_at = $19,
-            file_format = $20
-         WHERE id = $21",
-    );
-    bind_fields(query, w)?
-        .bind(analysis)
-        .bind(platform::db::now_ms())
-        .bind(w.file.as_ref().map(|f| f.format.clone()))
-        .bind(&w.id)
-        .execute(conn)
-        .await?;
+/// Writes what a person changed. The numbers of a workout read from a file
+/// stay the file's, even if a job records them meanwhile.
+pub async fn update_details(conn: &mut AnyConnection, w: &Workout) -> Result<()> {
+    let m = &w.measures;
+    sqlx::query(
+        "UPDATE workouts SET sport_id = $1, title = $2, notes = $3, privacy = $4, equipment_ids = $5,
+            started_at = CASE WHEN file_key IS NULL THEN $6 ELSE started_at END,
+            duration_s = CASE WHEN file_key IS NULL THEN $7 ELSE duration_s END,
+            distance_m = CASE WHEN file_key IS NULL THEN $8 ELSE distance_m END,
+            elevation_gain_m = CASE WHEN file_key IS NULL THEN $9 ELSE elevation_gain_m END,
+            average_speed_mps = CASE WHEN file_key IS NULL THEN $10 ELSE average_speed_mps END,
+            updated_at = $11
+         WHERE id = $12",
+    )
+    .bind(&w.sport)
+    .bind(&w.title)
+    .bind(&w.notes)
+    .bind(w.privacy.as_str())
+    .bind(serde_json::to_string(&w.equipment_ids)?)
+    .bind(w.started_ms)
+    .bind(m.duration_s)
+    .bind(NullableDouble(m.distance_m))
+    .bind(NullableDouble(m.elevation_gain_m))
+    .bind(NullableDouble(m.average_speed_mps))
+    .bind(platform::db::now_ms())
+    .bind(&w.id)
+    .execute(conn)
+    .await?;
     Ok(())
+}
+
+/// Writes what reading the file found (or why it failed), only while the
+/// workout still waits for it; a person's privacy, notes and equipment,
+/// changed meanwhile, are left alone. False when it no longer waits.
+pub async fn record_reading(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str>) -> Result<bool> {
+    let m = &w.measures;
+    let done = sqlx::query(
+        "UPDATE workouts SET sport_id = $1, title = $2, state = $3, failure = $4, started_at = $5, duration_s = $6,
+            moving_s = $7, distance_m = $8, elevation_gain_m = $9, elevation_loss_m = $10, average_speed_mps = $11,
+            max_speed_mps = $12, average_heart_rate = $13, max_heart_rate = $14, file_format = $15,
+            analysis = $16, updated_at = $17
+         WHERE id = $18 AND state = 'processing'",
+    )
+    .bind(&w.sport)
+    .bind(&w.title)
+    .bind(w.state.as_str())
+    .bind(w.failure.as_deref())
+    .bind(w.started_ms)
+    .bind(m.duration_s)
+    .bind(NullableDouble(m.moving_s))
+    .bind(NullableDouble(m.distance_m))
+    .bind(NullableDouble(m.elevation_gain_m))
+    .bind(NullableDouble(m.elevation_loss_m))
+    .bind(NullableDouble(m.average_speed_mps))
+    .bind(NullableDouble(m.max_speed_mps))
+    .bind(NullableDouble(m.average_heart_rate))
+    .bind(m.max_heart_rate)
+    .bind(w.file.as_ref().map(|f| f.format.clone()))
+    .bind(analysis)
+    .bind(platform::db::now_ms())
+    .bind(&w.id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// The fields a person or a job may change, in the order both the insert
-/// and the update name them.
+/// The fields from `sport_id` to `equipment_ids`, in the insert's order.
 fn bind_fields<'q>(query: Statement<'q>, w: &'q Workout) -> Result<Statement<'q>> {
     let m = &w.measures;
     Ok(query
@@ -199,6 +244,8 @@ pub async fn ids_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<
         .await?)
 }
 
+/// Everything training keeps of a person (the caller's transaction makes
+/// it all or nothing).
 pub async fn delete_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
     for table in ["workout_imports", "workout_photos", "workout_efforts", "workouts"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
