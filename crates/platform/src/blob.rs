@@ -21,6 +21,8 @@ pub enum BlobError {
     BadKey(String),
     #[error("reading the upload failed: {0}")]
     Source(#[from] std::io::Error),
+    #[error("writing a copy of a stored file failed: {0}")]
+    Copy(std::io::Error),
     #[error("the file store failed: {0}")]
     Store(object_store::Error),
 }
@@ -115,6 +117,19 @@ impl BlobStore {
     pub async fn get_stream(&self, key: &str) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
         let found = self.inner.get(&parse_key(key)?).await?;
         Ok(found.into_stream().map(|chunk| chunk.map_err(BlobError::from)).boxed())
+    }
+
+    /// Writes the file under `key` into `out` chunk by chunk (a scratch
+    /// file, an archive entry, a buffer); returns the number of bytes.
+    pub async fn copy_to(&self, key: &str, out: &mut impl std::io::Write) -> Result<u64, BlobError> {
+        let mut chunks = self.get_stream(key).await?;
+        let mut size = 0;
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk?;
+            size += chunk.len() as u64;
+            out.write_all(&chunk).map_err(BlobError::Copy)?;
+        }
+        Ok(size)
     }
 
     pub async fn size(&self, key: &str) -> Result<u64, BlobError> {

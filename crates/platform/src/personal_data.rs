@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use futures::future::BoxFuture;
-use futures::StreamExt;
 use serde::Serialize;
 use zip::write::SimpleFileOptions;
 use zip::ZipWriter;
@@ -84,14 +83,7 @@ impl Archive {
     pub async fn add_file(&mut self, name: &str, blobs: &BlobStore, key: &str) -> Result<u64, PersonalDataError> {
         let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
         self.writer.start_file(name, options)?;
-        let mut chunks = blobs.get_stream(key).await?;
-        let mut size = 0;
-        while let Some(chunk) = chunks.next().await {
-            let chunk = chunk?;
-            size += chunk.len() as u64;
-            self.writer.write_all(&chunk)?;
-        }
-        Ok(size)
+        Ok(blobs.copy_to(key, &mut self.writer).await?)
     }
 
     /// Writes the archive's directory; the file is complete after this.

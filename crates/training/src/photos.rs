@@ -214,16 +214,8 @@ impl Training {
         if photo.thumbnail_ready {
             return Ok(());
         }
-        let chunks: Vec<Bytes> = self
-            .platform
-            .blobs
-            .get_stream(&photo.file_key)
-            .await
-            .map_err(JobFailure::retry)?
-            .try_collect()
-            .await
-            .map_err(JobFailure::retry)?;
-        let original = chunks.concat();
+        let mut original = Vec::new();
+        self.platform.blobs.copy_to(&photo.file_key, &mut original).await.map_err(JobFailure::retry)?;
         let thumbnail = tokio::task::spawn_blocking(move || shrink(&original))
             .await
             .map_err(JobFailure::retry)?

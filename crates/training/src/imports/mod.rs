@@ -261,13 +261,9 @@ impl Training {
 
     /// Copies a stored archive to a scratch file: ZIP reading needs to seek.
     async fn download(&self, key: &str) -> Result<tempfile::NamedTempFile> {
-        use futures::StreamExt;
         use std::io::Write;
         let mut scratch = tempfile::Builder::new().suffix(".zip").tempfile()?;
-        let mut chunks = self.platform.blobs.get_stream(key).await?;
-        while let Some(chunk) = chunks.next().await {
-            scratch.write_all(&chunk?)?;
-        }
+        self.platform.blobs.copy_to(key, &mut scratch).await?;
         scratch.flush()?;
         Ok(scratch)
     }

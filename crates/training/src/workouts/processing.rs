@@ -2,9 +2,6 @@
 //! waited. The workout shows `processing` until it is done, then `ready`
 //! with its numbers, or `failed` with what is wrong with the file.
 
-use std::io::Write;
-
-use futures::StreamExt;
 use platform::jobs::{JobContext, JobFailure, JobHandlers};
 use platform::Platform;
 use serde::{Deserialize, Serialize};
@@ -93,10 +90,7 @@ impl Training {
     /// it there. The outer error is ours (retry); the inner is the file's.
     pub(crate) async fn read_stored(&self, key: &str) -> Result<std::result::Result<Analysed, String>> {
         let mut scratch = tempfile::tempfile()?;
-        let mut chunks = self.platform.blobs.get_stream(key).await?;
-        while let Some(chunk) = chunks.next().await {
-            scratch.write_all(&chunk?)?;
-        }
+        self.platform.blobs.copy_to(key, &mut scratch).await?;
         let read = tokio::task::spawn_blocking(move || {
             use std::io::Seek;
             scratch.rewind()?;
