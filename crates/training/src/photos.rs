@@ -143,7 +143,7 @@ impl Training {
 
     /// The photos of a workout `viewer` may see.
     pub async fn photos(&self, viewer: Option<&str>, workout_id: &str) -> Result<Vec<Photo>> {
-        self.workout_for(viewer, workout_id).await?;
+        self.visible_workout(viewer, workout_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_photos WHERE workout_id = $1 ORDER BY id"))
             .bind(workout_id)
@@ -153,7 +153,7 @@ impl Training {
     }
 
     pub async fn photo(&self, viewer: Option<&str>, workout_id: &str, photo_id: &str) -> Result<Photo> {
-        self.workout_for(viewer, workout_id).await?;
+        self.visible_workout(viewer, workout_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_photos WHERE id = $1 AND workout_id = $2"))
             .bind(photo_id)

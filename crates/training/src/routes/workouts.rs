@@ -237,7 +237,7 @@ async fn original(
     user: Option<AuthUser>,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let workout = training.workout_for(user.as_ref().map(|u| u.id.as_str()), &id).await?;
+    let workout = training.visible_workout(user.as_ref().map(|u| u.id.as_str()), &id).await?;
     let (Some(key), Some(file)) = (&workout.file_key, &workout.file) else { return Err(TrainingError::NoTrack) };
     let chunks = training.platform.blobs.get_stream(key).await?;
     let body = Body::from_stream(chunks.map_err(std::io::Error::other));

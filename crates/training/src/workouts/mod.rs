@@ -153,7 +153,7 @@ impl Training {
 
     /// A workout's track as GPX, read again from its original file.
     pub async fn export_gpx(&self, viewer: Option<&str>, id: &str) -> Result<(Workout, Vec<u8>)> {
-        let workout = self.workout_for(viewer, id).await?;
+        let workout = self.visible_workout(viewer, id).await?;
         let key = workout.file_key.as_deref().ok_or(TrainingError::NoTrack)?;
         if workout.state != WorkoutState::Ready {
             return Err(TrainingError::Conflict("the workout's file is still being read, or could not be".into()));
@@ -226,12 +226,21 @@ impl Training {
 
     /// A workout as `viewer` (none: not logged in) may see it, with its analysis.
     pub async fn workout_for(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
+        let mut workout = self.visible_workout(viewer, id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        let mut workout = store::get(&mut conn, id).await?.ok_or(TrainingError::NotFound)?;
+        workout.analysis = store::analysis(&mut conn, id).await?;
+        Ok(workout)
+    }
+
+    /// A workout `viewer` may see, without its analysis: for what only needs
+    /// to know that (photos, files), not the splits and series.
+    pub(crate) async fn visible_workout(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let workout = store::get(&mut conn, id).await?.ok_or(TrainingError::NotFound)?;
+        drop(conn);
         if !visibility::may_see(self.followers.as_ref(), viewer, &workout).await {
             return Err(TrainingError::NotFound);
         }
-        workout.analysis = store::analysis(&mut conn, id).await?;
         Ok(workout)
     }
 
