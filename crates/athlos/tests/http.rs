@@ -59,6 +59,7 @@ async fn every_error_is_a_problem(backend: Backend) {
     assert_eq!(body["type"], "/problems/method-not-allowed");
 
     let too_big = app.client.post(app.url("/api/v1/server")).body(vec![b'x'; 4096]).send().await.unwrap();
+    assert_eq!(too_big.headers()["connection"], "close", "the unread rest of the body ends the connection");
     let (status, body) = problem(too_big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["type"], "/problems/body-too-large");

@@ -71,8 +71,13 @@ impl IntoResponse for Problem {
 /// unknown path, a wrong method, a body over the limit, a timeout, a JSON
 /// rejection) are turned into problems here, so every error has one shape.
 pub async fn problems_for_bare_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     let status = response.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        // The rest of the body was never read: the connection cannot carry
+        // another request, and a client that reused it would see it break.
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
