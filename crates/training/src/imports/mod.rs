@@ -62,7 +62,7 @@ pub struct ImportStatus {
 }
 
 /// Counts kept while importing.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Progress {
     pub total: usize,
     pub processed: usize,
@@ -233,7 +233,7 @@ impl Training {
                 // Progress is saved at most twice a second, not after every file.
                 if last_saved.elapsed().as_millis() >= 500 {
                     last_saved = std::time::Instant::now();
-                    let (platform, id, snapshot) = (platform.clone(), import_id.to_string(), progress.snapshot());
+                    let (platform, id, snapshot) = (platform.clone(), import_id.to_string(), progress.clone());
                     tokio::spawn(async move {
                         if let Ok(mut conn) = platform.db.pool().acquire().await {
                             let _ = save(&mut conn, &id, "running", &snapshot).await;
@@ -266,18 +266,6 @@ impl Training {
         self.platform.blobs.copy_to(key, &mut scratch).await?;
         scratch.flush()?;
         Ok(scratch)
-    }
-}
-
-impl Progress {
-    fn snapshot(&self) -> Progress {
-        Progress {
-            total: self.total,
-            processed: self.processed,
-            imported: self.imported,
-            duplicates: self.duplicates,
-            problems: self.problems.clone(),
-        }
     }
 }
 

@@ -120,8 +120,7 @@ pub async fn update_details(conn: &mut AnyConnection, w: &Workout) -> Result<()>
 /// workout still waits for it; a person's privacy, notes and equipment,
 /// changed meanwhile, are left alone. False when it no longer waits.
 pub async fn record_reading(conn: &mut AnyConnection, w: &Workout, analysis: Option<&str>) -> Result<bool> {
-    let m = &w.measures;
-    let done = sqlx::query(
+    let query = sqlx::query(
         "UPDATE workouts SET sport_id = $1, title = $2, state = $3, failure = $4, started_at = $5, duration_s = $6,
             moving_s = $7, distance_m = $8, elevation_gain_m = $9, elevation_loss_m = $10, average_speed_mps = $11,
             max_speed_mps = $12, average_heart_rate = $13, max_heart_rate = $14, file_format = $15,
@@ -131,23 +130,14 @@ pub async fn record_reading(conn: &mut AnyConnection, w: &Workout, analysis: Opt
     .bind(&w.sport)
     .bind(&w.title)
     .bind(w.state.as_str())
-    .bind(w.failure.as_deref())
-    .bind(w.started_ms)
-    .bind(m.duration_s)
-    .bind(NullableDouble(m.moving_s))
-    .bind(NullableDouble(m.distance_m))
-    .bind(NullableDouble(m.elevation_gain_m))
-    .bind(NullableDouble(m.elevation_loss_m))
-    .bind(NullableDouble(m.average_speed_mps))
-    .bind(NullableDouble(m.max_speed_mps))
-    .bind(NullableDouble(m.average_heart_rate))
-    .bind(m.max_heart_rate)
-    .bind(w.file.as_ref().map(|f| f.format.clone()))
-    .bind(analysis)
-    .bind(platform::db::now_ms())
-    .bind(&w.id)
-    .execute(conn)
-    .await?;
+    .bind(w.failure.as_deref());
+    let done = bind_measures(query, w)
+        .bind(w.file.as_ref().map(|f| f.format.clone()))
+        .bind(analysis)
+        .bind(platform::db::now_ms())
+        .bind(&w.id)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -155,14 +145,21 @@ type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'
 
 /// The fields from `sport_id` to `equipment_ids`, in the insert's order.
 fn bind_fields<'q>(query: Statement<'q>, w: &'q Workout) -> Result<Statement<'q>> {
-    let m = &w.measures;
-    Ok(query
+    let query = query
         .bind(&w.sport)
         .bind(&w.title)
         .bind(&w.notes)
         .bind(w.privacy.as_str())
         .bind(w.state.as_str())
-        .bind(w.failure.as_deref())
+        .bind(w.failure.as_deref());
+    Ok(bind_measures(query, w).bind(serde_json::to_string(&w.equipment_ids)?))
+}
+
+/// The start and the measured numbers, from `started_at` to `max_heart_rate`
+/// in the order the insert and the job's update both name them.
+fn bind_measures<'q>(query: Statement<'q>, w: &'q Workout) -> Statement<'q> {
+    let m = &w.measures;
+    query
         .bind(w.started_ms)
         .bind(m.duration_s)
         .bind(NullableDouble(m.moving_s))
@@ -173,7 +170,6 @@ fn bind_fields<'q>(query: Statement<'q>, w: &'q Workout) -> Result<Statement<'q>
         .bind(NullableDouble(m.max_speed_mps))
         .bind(NullableDouble(m.average_heart_rate))
         .bind(m.max_heart_rate)
-        .bind(serde_json::to_string(&w.equipment_ids)?))
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
