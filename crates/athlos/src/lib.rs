@@ -5,6 +5,7 @@ pub mod cli;
 mod commands;
 mod import;
 pub mod server;
+pub mod web;
 
 use std::process::ExitCode;
 

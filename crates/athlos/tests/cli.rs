@@ -108,6 +108,7 @@ fn a_bad_setting_stops_with_one_line_and_exit_code_2() {
         ("ATHLOS_WORKER_CONCURRENCY", "many", "ATHLOS_WORKER_CONCURRENCY"),
         ("ATHLOS_SMTP_URL", "mail.example.org", "ATHLOS_SMTP_URL"),
         ("ATHLOS_LISTN", "127.0.0.1:1", "ATHLOS_LISTN"),
+        ("ATHLOS_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}.png", "ATHLOS_MAP_TILES"),
     ] {
         let output = athlos(dir.path()).arg("serve").env(key, value).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{key}={value}");

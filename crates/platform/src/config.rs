@@ -82,6 +82,13 @@ pub struct Config {
     pub job_retry_base_ms: u64,
     pub job_poll_ms: u64,
 
+    /// Map tiles behind a workout's track, as a URL template such as
+    /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Unset: the client
+    /// draws tracks on a plain background and asks no tile server anything.
+    pub map_tiles: Option<String>,
+    /// The credit the tile provider asks for, shown on every map.
+    pub map_attribution: Option<String>,
+
     /// `tracing` filter, for example `info` or `athlos=debug,info`.
     pub log: String,
     /// `auto` (JSON unless on a terminal), `json` or `pretty`.
@@ -134,6 +141,8 @@ impl Default for Config {
             job_lease_secs: 300,
             job_retry_base_ms: 10_000,
             job_poll_ms: 1_000,
+            map_tiles: None,
+            map_attribution: None,
             log: "info".into(),
             log_format: LogFormat::Auto,
         }
@@ -225,6 +234,9 @@ impl Config {
         if let Some(url) = &self.public_url {
             url::Url::parse(url).map_err(|e| ConfigError::new("public_url", format!("is not a URL: {e}")))?;
         }
+        if let Some(template) = &self.map_tiles {
+            tile_server(template).map_err(|problem| ConfigError::new("map_tiles", problem))?;
+        }
         for (key, value) in [
             ("worker_concurrency", self.worker_concurrency as u64),
             ("job_max_attempts", self.job_max_attempts as u64),
@@ -261,6 +273,15 @@ impl Config {
         self.public_url.clone().unwrap_or_else(|| local_url(self.listen))
     }
 
+    /// Where browsers fetch map tiles from (`scheme://host[:port]`, `*.` for
+    /// a `{s}` subdomain), for the web client's Content-Security-Policy.
+    pub fn map_tiles_origin(&self) -> Option<String> {
+        let url = tile_server(self.map_tiles.as_deref()?).ok()?;
+        let host = url.host_str()?.replacen(SUBDOMAIN_SAMPLE, "*", 1);
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        Some(format!("{}://{host}{port}", url.scheme()))
+    }
+
     /// The effective configuration as TOML, with secrets and passwords in URLs masked.
     pub fn masked_toml(&self) -> String {
         let mut value = serde_json::to_value(self).expect("config serializes");
@@ -286,6 +307,32 @@ impl Config {
         }
         out
     }
+}
+
+/// Stands in for `{s}` when a tile template is checked: a subdomain a URL
+/// parser accepts and nothing real is called.
+const SUBDOMAIN_SAMPLE: &str = "tile-subdomain";
+
+/// A tile URL template as a URL, with its placeholders filled in: it must be
+/// http(s) and name the zoom, column and row, or no map could be drawn.
+fn tile_server(template: &str) -> Result<url::Url, String> {
+    let example = "like https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+    for placeholder in ["{z}", "{x}", "{y}"] {
+        if !template.contains(placeholder) {
+            return Err(format!("must contain {{z}}, {{x}} and {{y}} ({example}); {placeholder} is missing"));
+        }
+    }
+    let filled = template
+        .replace("{z}", "1")
+        .replace("{x}", "0")
+        .replace("{y}", "0")
+        .replace("{s}", SUBDOMAIN_SAMPLE)
+        .replace("{r}", "");
+    let url = url::Url::parse(&filled).map_err(|e| format!("is not a URL ({example}): {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("must be an http:// or https:// URL ({example})"));
+    }
+    Ok(url)
 }
 
 /// Accepts `"a,b"` (as an environment variable gives it) as well as `["a", "b"]`.
@@ -356,6 +403,26 @@ mod tests {
         assert_eq!(err.setting, "ATHLOS_S3_BUCKET");
         let err = load(&[("worker_concurrency", "0")]).unwrap_err();
         assert_eq!(err.setting, "ATHLOS_WORKER_CONCURRENCY");
+    }
+
+    #[test]
+    fn map_tiles_must_be_an_http_template_with_zoom_column_and_row() {
+        let osm = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+        let c = load(&[("map_tiles", osm), ("map_attribution", "© OpenStreetMap contributors")]).unwrap();
+        assert_eq!(c.map_tiles.as_deref(), Some(osm));
+        assert_eq!(c.map_tiles_origin().as_deref(), Some("https://tile.openstreetmap.org"));
+        let c = load(&[("map_tiles", "http://{s}.tiles.example.org:8081/{z}/{x}/{y}@2x.png")]).unwrap();
+        assert_eq!(c.map_tiles_origin().as_deref(), Some("http://*.tiles.example.org:8081"));
+        assert!(load(&[]).unwrap().map_tiles_origin().is_none());
+        for bad in [
+            "https://tile.openstreetmap.org/{z}/{x}.png",
+            "ftp://tiles.example.org/{z}/{x}/{y}.png",
+            "tiles/{z}/{x}/{y}.png",
+            "javascript:alert(1)//{z}/{x}/{y}",
+        ] {
+            let err = load(&[("map_tiles", bad)]).unwrap_err();
+            assert_eq!(err.setting, "ATHLOS_MAP_TILES", "{bad}");
+        }
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub fn api() -> OpenApiRouter<Platform> {
 }
 
 /// Turns the assembled routes into the application with every layer.
-pub fn app(platform: Platform, api: OpenApiRouter<Platform>) -> Router {
+/// `pages` answers whatever no route does (the binary serves the web client
+/// there); it passes the same layers, so its errors become problems too.
+/// `Router::new()` answers every such request 404.
+pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> Router {
     let (router, mut openapi) = api.split_for_parts();
     openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
     let openapi = Arc::new(openapi);
@@ -66,7 +69,7 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>) -> Router {
         .route("/documentation", get(documentation::page))
         .route("/metrics", get(metrics::export).with_state(platform.metrics.clone()))
         .layer(middleware::from_fn_with_state(platform.metrics.clone(), metrics::record))
-        .fallback(|| async { StatusCode::NOT_FOUND })
+        .fallback_service(pages)
         .with_state(platform.clone());
 
     // Innermost first: the limits answer with bare statuses, which the
