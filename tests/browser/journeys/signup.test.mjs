@@ -1,0 +1,65 @@
+// Sign up → the verification mail in the outbox → its link → log in.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { api, launch, logIn, mailMatching, newPage, screenshots, startServer, uniqueEmail } from './support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a new person signs up, confirms the address from the mail and logs in', async () => {
+  const { page } = await newPage(browser);
+  const email = uniqueEmail('ada');
+  await page.goto(server.url);
+  // Not logged in: the app sends the visitor to the login screen.
+  await page.waitForURL(/\/login/);
+  await screenshots(page, 'login');
+  await page.getByRole('link', { name: 'Sign up' }).click();
+
+  // A password that is too short is caught beside its field; nothing is sent.
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Name').fill('Ada Runner');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByText('Use at least 10 characters.').waitFor();
+  assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+  assert.equal(server.mails().length, 0, 'no mail for a refused form');
+  await screenshots(page, 'signup-error');
+
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+
+  const [link] = await mailMatching(server, new RegExp(`https?://[^\\s"<>]+/verify-email\\?token=[A-Za-z0-9_-]+`));
+  assert.ok(link.startsWith(server.url), `the mail links to this server: ${link}`);
+  await page.goto(link);
+  await page.getByText('Your e-mail address is confirmed.').waitFor();
+  await screenshots(page, 'verified');
+
+  // The same link a second time is refused in words, not with a blank page.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(link);
+  await again.getByRole('alert').waitFor();
+  await again.close();
+
+  // A wrong password reads as such, beside nothing leaking which part was wrong.
+  await logIn(page, server, { email, password: 'wrong password!' });
+  await page.getByText(/e-mail address or the password is wrong|invalid|wrong/i).first().waitFor();
+  await logIn(page, server, { email, password: 'correct horse battery' });
+  await page.getByRole('heading', { name: 'Hello, Ada Runner' }).waitFor();
+  await screenshots(page, 'home-empty');
+
+  const me = await api(server, '/api/v1/auth/login', {
+    method: 'POST',
+    body: { email, password: 'correct horse battery' },
+  });
+  const account = await api(server, '/api/v1/account', { token: me.body.access_token });
+  assert.equal(account.body.email_verified, true);
+});

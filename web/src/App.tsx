@@ -1,0 +1,79 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, useSyncExternalStore } from 'react';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
+import { ApiError } from './api/problem';
+import { isLoggedIn, subscribe } from './api/session';
+import { I18nProvider } from './i18n';
+import { Layout } from './Layout';
+import { ExternalLogin } from './pages/auth/ExternalLogin';
+import { Login } from './pages/auth/Login';
+import { ResetPassword } from './pages/auth/ResetPassword';
+import { SignUp } from './pages/auth/SignUp';
+import { VerifyEmail } from './pages/auth/VerifyEmail';
+import { Home } from './pages/Home';
+import { NotFound } from './pages/NotFound';
+import { LogWorkout } from './pages/workouts/LogWorkout';
+import { Loading } from './ui/forms';
+
+// Screens not needed for the first paint load when first opened.
+const WorkoutPage = lazy(() => import('./pages/workouts/WorkoutPage'));
+const EditWorkout = lazy(() => import('./pages/workouts/EditWorkout'));
+const Upload = lazy(() => import('./pages/workouts/Upload'));
+const Stats = lazy(() => import('./pages/Stats'));
+const Records = lazy(() => import('./pages/Records'));
+const Settings = lazy(() => import('./pages/settings/Settings'));
+
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // A refusal will not change on a retry; a lost connection may.
+      retry: (count, error) =>
+        count < 2 && error instanceof ApiError && (error.isNetwork || error.status >= 500),
+      networkMode: 'offlineFirst',
+    },
+  },
+});
+
+function useLoggedIn() {
+  return useSyncExternalStore(subscribe, isLoggedIn);
+}
+
+function Private() {
+  const [location] = useLocation();
+  if (!useLoggedIn()) return <Redirect to={`/login?next=${encodeURIComponent(location)}`} replace />;
+  return (
+    <Layout>
+      <Suspense fallback={<Loading />}>
+        <Switch>
+          <Route path="/" component={Home} />
+          <Route path="/log" component={LogWorkout} />
+          <Route path="/upload" component={Upload} />
+          <Route path="/workouts/:id/edit">{(params) => <EditWorkout id={params.id} />}</Route>
+          <Route path="/workouts/:id">{(params) => <WorkoutPage id={params.id} />}</Route>
+          <Route path="/stats" component={Stats} />
+          <Route path="/records" component={Records} />
+          <Route path="/settings" component={Settings} />
+          <Route component={NotFound} />
+        </Switch>
+      </Suspense>
+    </Layout>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <QueryClientProvider client={queries}>
+        <Switch>
+          <Route path="/login" component={Login} />
+          <Route path="/login/external" component={ExternalLogin} />
+          <Route path="/signup" component={SignUp} />
+          <Route path="/verify-email" component={VerifyEmail} />
+          <Route path="/reset-password" component={ResetPassword} />
+          <Route component={Private} />
+        </Switch>
+      </QueryClientProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,86 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect } from 'react';
+import { Link, useRoute } from 'wouter';
+import { keys } from './api/queries';
+import { type Key, useT } from './i18n';
+import { useOnline } from './lib/online';
+import { onSent, useOutbox } from './offline/outbox';
+import { Outbox } from './pages/workouts/Outbox';
+
+const TABS: { href: string; icon: string; label: Key }[] = [
+  { href: '/', icon: '🏠', label: 'nav.home' },
+  { href: '/log', icon: '➕', label: 'nav.log' },
+  { href: '/upload', icon: '⬆️', label: 'nav.upload' },
+  { href: '/stats', icon: '📊', label: 'nav.stats' },
+  { href: '/settings', icon: '⚙️', label: 'nav.settings' },
+];
+
+function NavLink({ href, children }: { href: string; children: ReactNode }) {
+  const [active] = useRoute(href);
+  return (
+    <Link href={href} aria-current={active ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+/** The frame of every logged-in screen: top bar, the network's state, tabs on a phone. */
+export function Layout({ children }: { children: ReactNode }) {
+  const t = useT();
+  const online = useOnline();
+  const waiting = useOutbox();
+  const queries = useQueryClient();
+
+  // A workout that left the outbox shows in lists and totals at once.
+  useEffect(
+    () =>
+      onSent(() => {
+        queries.invalidateQueries({ queryKey: keys.workouts });
+        queries.invalidateQueries({ queryKey: ['stats'] });
+      }),
+    [queries],
+  );
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          <img src="/icon.svg" alt="" width={28} height={28} />
+          Athlos
+        </Link>
+        <nav className="topnav" aria-label={t('nav.main')}>
+          {TABS.map((tab) => (
+            <NavLink key={tab.href} href={tab.href}>
+              {t(tab.label)}
+            </NavLink>
+          ))}
+          <NavLink href="/records">{t('nav.records')}</NavLink>
+        </nav>
+        <span className="spacer" />
+        {!online && (
+          <span className="small muted" role="status">
+            {t('offline.badge')}
+          </span>
+        )}
+      </header>
+      <main id="main">
+        {!online && <div className="notice">{t('offline.notice')}</div>}
+        {waiting.length > 0 && <Outbox entries={waiting} />}
+        {children}
+      </main>
+      <nav className="tabbar" aria-label={t('nav.main')}>
+        {TABS.map((tab) => (
+          <NavLink key={tab.href} href={tab.href}>
+            <span className="icon" aria-hidden="true">
+              {tab.icon}
+            </span>
+            {t(tab.label)}
+          </NavLink>
+        ))}
+      </nav>
+    </>
+  );
+}

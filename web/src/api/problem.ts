@@ -1,0 +1,51 @@
+/** An answer from the API that was not a success: RFC 9457 problem+json, or a network failure. */
+export class ApiError extends Error {
+  readonly status: number;
+  /** The problem's slug (`invalid-input`, `invalid-credentials`, …), or `network` when no answer came. */
+  readonly slug: string;
+  readonly detail: string;
+  readonly field?: string;
+  readonly retryAfter?: number;
+
+  constructor(status: number, slug: string, detail: string, field?: string, retryAfter?: number) {
+    super(detail || slug);
+    this.status = status;
+    this.slug = slug;
+    this.detail = detail;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+
+  /** True when the request never reached the server (offline, DNS, connection cut). */
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+interface ProblemBody {
+  type?: string;
+  detail?: string;
+  field?: string;
+}
+
+export async function problemFrom(response: Response): Promise<ApiError> {
+  let body: ProblemBody = {};
+  try {
+    body = (await response.json()) as ProblemBody;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  const slug = body.type?.split('/').pop() ?? `http-${response.status}`;
+  const retry = Number(response.headers.get('retry-after'));
+  return new ApiError(
+    response.status,
+    slug,
+    body.detail ?? '',
+    body.field,
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+  );
+}
+
+export function networkError(cause: unknown): ApiError {
+  return new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
+}

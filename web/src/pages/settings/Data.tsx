@@ -1,0 +1,92 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useLocation } from 'wouter';
+import { api } from '../../api/client';
+import { forgetCopies } from '../../api/queries';
+import { forget } from '../../api/session';
+import type { ExportInfo } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { Field, FormError } from '../../ui/forms';
+import { useSubmit } from '../../ui/useSubmit';
+
+const KEY = ['account', 'exports'];
+
+/** A copy of everything (mailed as a link when ready), and deleting the account for good. */
+export function Data() {
+  const { t, locale } = useI18n();
+  const queries = useQueryClient();
+  const [, navigate] = useLocation();
+  const exports = useQuery({
+    queryKey: KEY,
+    queryFn: () => api<ExportInfo[]>('/api/v1/account/exports'),
+    refetchInterval: (query) => (query.state.data?.some((e) => e.status === 'pending') ? 3000 : false),
+  });
+  const [password, setPassword] = useState('');
+  const [confirming, setConfirming] = useState(false);
+
+  const request = useSubmit([], async () => {
+    await api('/api/v1/account/exports', { method: 'POST' });
+    await queries.invalidateQueries({ queryKey: KEY });
+  });
+  const erase = useSubmit(['password'], async () => {
+    await api('/api/v1/account', { method: 'DELETE', body: { password } });
+    forget();
+    forgetCopies();
+    navigate('/login', { replace: true });
+  });
+  const latest = exports.data?.[0];
+
+  return (
+    <section className="card" aria-labelledby="data-title">
+      <h2 id="data-title" style={{ marginTop: 0 }}>
+        {t('data.title')}
+      </h2>
+      <p className="muted small">{t('data.exportExplain')}</p>
+      <FormError message={request.formError} />
+      {latest && (
+        <p className="small" role="status">
+          {t(`data.export.${latest.status}`, { when: formatDateTime(latest.created_at, locale) })}
+        </p>
+      )}
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => request.onSubmit()}
+        disabled={request.pending}
+      >
+        {t('data.export')}
+      </button>
+      <h3>{t('data.deleteTitle')}</h3>
+      <p className="muted small">{t('data.deleteExplain')}</p>
+      {confirming ? (
+        <form onSubmit={erase.onSubmit} noValidate>
+          <FormError message={erase.formError} />
+          <Field label={t('field.password')} error={erase.fieldError('password')}>
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="actions">
+            <button type="submit" className="danger" disabled={erase.pending}>
+              {t('data.deleteForGood')}
+            </button>
+            <button type="button" className="link" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+          {t('data.delete')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { useLocation } from 'wouter';
+import { logOut } from '../../api/auth';
+import { useAccount } from '../../api/queries';
+import { useI18n } from '../../i18n';
+import { describe, Loading } from '../../ui/forms';
+import { ConnectedApps } from './ConnectedApps';
+import { Data } from './Data';
+import { Passkeys } from './Passkeys';
+import { Password } from './Password';
+import { Preferences } from './Preferences';
+import { Profile } from './Profile';
+import { Sessions } from './Sessions';
+import { TwoFactor } from './TwoFactor';
+
+export default function Settings() {
+  const { t, language } = useI18n();
+  const account = useAccount();
+  const [, navigate] = useLocation();
+  if (account.isPending) return <Loading />;
+  if (!account.data) return <div className="alert">{describe(account.error, t, language === 'en')}</div>;
+  return (
+    <>
+      <h1>{t('settings.title')}</h1>
+      <Profile account={account.data} />
+      <Preferences account={account.data} />
+      <TwoFactor account={account.data} />
+      <Passkeys />
+      <Password />
+      <Sessions />
+      <ConnectedApps />
+      <Data />
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            await logOut();
+            navigate('/login', { replace: true });
+          }}
+        >
+          {t('settings.logOut')}
+        </button>
+      </div>
+    </>
+  );
+}

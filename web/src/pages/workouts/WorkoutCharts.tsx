@@ -1,0 +1,117 @@
+import 'uplot/dist/uPlot.min.css';
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import { useUnits } from '../../api/queries';
+import type { Sample, Units } from '../../api/types';
+import { useT } from '../../i18n';
+import { elevationValue, formatDuration, paceSeconds, speedValue, usesPace } from '../../lib/units';
+
+interface Series {
+  title: string;
+  unit: string;
+  colour: string;
+  values: (number | null)[];
+  /** Pace reads better upside down: faster is higher. */
+  invert?: boolean;
+  format?: (value: number) => string;
+}
+
+function Chart({ x, series, xLabel }: { x: number[]; series: Series; xLabel: string }) {
+  const element = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const target = element.current;
+    if (!target) return;
+    const colour = getComputedStyle(document.documentElement).getPropertyValue(series.colour).trim();
+    const muted = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim();
+    const axis = { stroke: muted, grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false } };
+    const plot = new uPlot(
+      {
+        width: target.clientWidth,
+        height: 160,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: false }, y: { dir: series.invert ? -1 : 1 } },
+        axes: [
+          { ...axis, label: xLabel, labelSize: 18, size: 36 },
+          {
+            ...axis,
+            size: 52,
+            values: (_u, ticks) =>
+              ticks.map((v) => (series.format ? series.format(v) : String(Math.round(v)))),
+          },
+        ],
+        series: [{}, { stroke: colour, width: 2, fill: `${colour}22`, spanGaps: true }],
+      },
+      [x, series.values],
+      target,
+    );
+    const resize = new ResizeObserver(() => plot.setSize({ width: target.clientWidth, height: 160 }));
+    resize.observe(target);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [x, series, xLabel]);
+
+  return (
+    <figure className="chart" style={{ margin: 0 }}>
+      <h3>
+        {series.title} <span className="muted small">({series.unit})</span>
+      </h3>
+      <div ref={element} role="img" aria-label={series.title} />
+    </figure>
+  );
+}
+
+function build(samples: Sample[], sport: string, units: Units, t: ReturnType<typeof useT>): Series[] {
+  const charts: Series[] = [];
+  const has = (pick: (s: Sample) => unknown) => samples.some((s) => pick(s) != null);
+  if (has((s) => s.elevation_m)) {
+    charts.push({
+      title: t('workout.elevation'),
+      unit: units === 'imperial' ? 'ft' : 'm',
+      colour: '--chart-1',
+      values: samples.map((s) => (s.elevation_m == null ? null : elevationValue(s.elevation_m, units))),
+    });
+  }
+  if (has((s) => s.speed_mps)) {
+    const pace = usesPace(sport);
+    charts.push({
+      title: pace ? t('workout.pace') : t('workout.speed'),
+      unit: pace ? `min/${units === 'imperial' ? 'mi' : 'km'}` : units === 'imperial' ? 'mph' : 'km/h',
+      colour: '--chart-2',
+      invert: pace,
+      format: pace ? (v) => formatDuration(v) : undefined,
+      values: samples.map((s) => {
+        if (!s.speed_mps || s.speed_mps < 0.3) return null;
+        return pace ? Math.min(paceSeconds(s.speed_mps, units), 30 * 60) : speedValue(s.speed_mps, units);
+      }),
+    });
+  }
+  if (has((s) => s.heart_rate)) {
+    charts.push({
+      title: t('workout.heartRate'),
+      unit: t('unit.bpm'),
+      colour: '--chart-3',
+      values: samples.map((s) => s.heart_rate ?? null),
+    });
+  }
+  return charts;
+}
+
+/** Elevation, pace or speed, and heart rate along the distance. */
+export default function WorkoutCharts({ samples, sport }: { samples: Sample[]; sport: string }) {
+  const t = useT();
+  const units = useUnits();
+  const perUnit = units === 'imperial' ? 1609.344 : 1000;
+  const x = useMemo(() => samples.map((s) => s.distance_m / perUnit), [samples, perUnit]);
+  const charts = useMemo(() => build(samples, sport, units, t), [samples, sport, units, t]);
+  const xLabel = units === 'imperial' ? 'mi' : 'km';
+  return (
+    <div data-testid="charts">
+      {charts.map((series) => (
+        <Chart key={series.title} x={x} series={series} xLabel={xLabel} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { Link } from 'wouter';
+import { useSports, useUnits } from '../../api/queries';
+import type { Workout } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { formatDay } from '../../lib/dates';
+import { formatDistance, formatDuration } from '../../lib/units';
+import { useSportName } from './sportName';
+
+export function WorkoutItem({ workout }: { workout: Workout }) {
+  const { locale } = useI18n();
+  const units = useUnits();
+  const sports = useSports();
+  const sportName = useSportName();
+  const sport = sports.data?.find((s) => s.id === workout.sport);
+  return (
+    <li>
+      <Link href={`/workouts/${workout.id}`} className="workout-item">
+        <span className="sport" aria-hidden="true">
+          {sport?.icon ?? '⭐'}
+        </span>
+        <span>
+          <span className="title">{workout.title || sportName(workout.sport)}</span>
+          <br />
+          <span className="meta">
+            {sportName(workout.sport)} · {formatDay(workout.started_at, locale)}
+          </span>
+        </span>
+        <span className="numbers">
+          {workout.distance_m ? formatDistance(workout.distance_m, units, locale) : ''}
+          <br />
+          <span className="meta">{formatDuration(workout.duration_s)}</span>
+        </span>
+      </Link>
+    </li>
+  );
+}

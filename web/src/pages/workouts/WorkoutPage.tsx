@@ -1,0 +1,244 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { api, download } from '../../api/client';
+import { keys, useAccount, useUnits } from '../../api/queries';
+import type { Split, Workout } from '../../api/types';
+import { type Key, useI18n } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import {
+  distanceUnit,
+  effortKey,
+  formatDistance,
+  formatDuration,
+  formatElevation,
+  formatPace,
+  formatSpeed,
+  usesPace,
+} from '../../lib/units';
+import { describe, Loading } from '../../ui/forms';
+import { Photos } from './Photos';
+import { useSportName } from './sportName';
+import { useWorkout } from './useWorkout';
+
+const WorkoutMap = lazy(() => import('./WorkoutMap'));
+const WorkoutCharts = lazy(() => import('./WorkoutCharts'));
+
+function Tile({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="tile">
+      <div className="label">{label}</div>
+      <div className="value" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+function Numbers({ workout }: { workout: Workout }) {
+  const { t, locale } = useI18n();
+  const units = useUnits();
+  const pace = usesPace(workout.sport);
+  return (
+    <div className="tiles">
+      {workout.distance_m != null && (
+        <Tile
+          label={t('stats.distance')}
+          value={formatDistance(workout.distance_m, units, locale)}
+          testId="distance"
+        />
+      )}
+      <Tile label={t('workout.duration')} value={formatDuration(workout.duration_s)} />
+      {workout.moving_s != null && (
+        <Tile label={t('workout.moving')} value={formatDuration(workout.moving_s)} />
+      )}
+      {workout.average_speed_mps != null && (
+        <Tile
+          label={pace ? t('workout.avgPace') : t('workout.avgSpeed')}
+          value={
+            pace
+              ? formatPace(workout.average_speed_mps, units)
+              : formatSpeed(workout.average_speed_mps, units, locale)
+          }
+        />
+      )}
+      {workout.elevation_gain_m != null && (
+        <Tile label={t('stats.climb')} value={formatElevation(workout.elevation_gain_m, units, locale)} />
+      )}
+      {workout.average_heart_rate != null && (
+        <Tile
+          label={t('workout.avgHeartRate')}
+          value={`${Math.round(workout.average_heart_rate)} ${t('unit.bpm')}`}
+        />
+      )}
+    </div>
+  );
+}
+
+function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
+  const { t } = useI18n();
+  const units = useUnits();
+  const pace = usesPace(sport);
+  if (splits.length === 0) return null;
+  const fastest = Math.min(...splits.map((s) => s.seconds / s.distance_m));
+  return (
+    <section aria-labelledby="splits-title">
+      <h2 id="splits-title">{t('workout.splits')}</h2>
+      <table data-testid="splits">
+        <thead>
+          <tr>
+            <th scope="col">{distanceUnit(units)}</th>
+            <th scope="col">{pace ? t('workout.pace') : t('workout.speed')}</th>
+            <th scope="col" style={{ width: '45%' }}>
+              <span className="visually-hidden">{t('workout.relative')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {splits.map((split) => {
+            const speed = split.distance_m / split.seconds;
+            return (
+              <tr key={split.number}>
+                <td>{split.number}</td>
+                <td>{pace ? formatPace(speed, units) : formatSpeed(speed, units, 'en')}</td>
+                <td>
+                  <div
+                    className="bar"
+                    style={{ width: `${(fastest / (split.seconds / split.distance_m)) * 100}%` }}
+                  />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Efforts({ workout }: { workout: Workout }) {
+  const { t } = useI18n();
+  const efforts = workout.analysis?.best_efforts ?? [];
+  if (efforts.length === 0) return null;
+  return (
+    <section aria-labelledby="efforts-title">
+      <h2 id="efforts-title">{t('workout.bestEfforts')}</h2>
+      <table>
+        <tbody>
+          {efforts.map((effort) => (
+            <tr key={effort.distance_m}>
+              <th scope="row">{t(effortKey(effort.distance_m) as Key)}</th>
+              <td>{formatDuration(effort.seconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export default function WorkoutPage({ id }: { id: string }) {
+  const { t, locale, language } = useI18n();
+  const units = useUnits();
+  const account = useAccount();
+  const sportName = useSportName();
+  const queries = useQueryClient();
+  const [, navigate] = useLocation();
+  const workout = useWorkout(id);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  if (workout.isPending) return <Loading />;
+  if (workout.error) return <div className="alert">{describe(workout.error, t, language === 'en')}</div>;
+  const w = workout.data;
+  const mine = w.user_id === account.data?.id;
+  const analysis = w.analysis;
+  const splits = units === 'imperial' ? analysis?.splits_mile : analysis?.splits_km;
+
+  const remove = async () => {
+    if (!window.confirm(t('workout.deleteConfirm'))) return;
+    try {
+      await api(`/api/v1/workouts/${id}`, { method: 'DELETE' });
+      queries.removeQueries({ queryKey: keys.workout(id) });
+      queries.invalidateQueries({ queryKey: keys.workouts });
+      queries.invalidateQueries({ queryKey: ['stats'] });
+      queries.invalidateQueries({ queryKey: keys.records });
+      navigate('/', { replace: true });
+    } catch (error) {
+      setFailure(describe(error, t, language === 'en'));
+    }
+  };
+  const save = (path: string, name: string) =>
+    download(path, name).catch((error) => setFailure(describe(error, t, language === 'en')));
+
+  return (
+    <article>
+      <h1>{w.title || sportName(w.sport)}</h1>
+      <p className="muted">
+        {sportName(w.sport)} · {formatDateTime(w.started_at, locale)} · {t(`privacy.${w.privacy}`)}
+      </p>
+      {failure && (
+        <div className="alert" role="alert">
+          {failure}
+        </div>
+      )}
+      {w.state === 'processing' && (
+        <div className="notice" role="status">
+          {t('workout.processing')}
+        </div>
+      )}
+      {w.state === 'failed' && (
+        <div className="alert" role="alert">
+          {t('workout.failed', { reason: w.failure ?? '' })}
+        </div>
+      )}
+      <Numbers workout={w} />
+      {w.notes && <p style={{ whiteSpace: 'pre-wrap' }}>{w.notes}</p>}
+      <Suspense fallback={<Loading />}>
+        {analysis && analysis.shape.length > 0 && (
+          <section aria-labelledby="map-title">
+            <h2 id="map-title">{t('workout.map')}</h2>
+            <WorkoutMap shape={analysis.shape} />
+          </section>
+        )}
+        {analysis && analysis.series.length > 1 && (
+          <WorkoutCharts samples={analysis.series} sport={w.sport} />
+        )}
+      </Suspense>
+      {splits && <Splits splits={splits} sport={w.sport} />}
+      <Efforts workout={w} />
+      <Photos workoutId={w.id} mine={mine} />
+      <div className="actions" style={{ marginTop: '1.5rem' }}>
+        {mine && (
+          <Link href={`/workouts/${w.id}/edit`} className="button secondary">
+            {t('workout.edit')}
+          </Link>
+        )}
+        {w.file && (
+          <>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => save(`/api/v1/workouts/${w.id}/gpx`, `${w.id}.gpx`)}
+            >
+              {t('workout.downloadGpx')}
+            </button>
+            {mine && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => save(`/api/v1/workouts/${w.id}/original`, w.file?.name ?? 'original')}
+              >
+                {t('workout.downloadOriginal')}
+              </button>
+            )}
+          </>
+        )}
+        {mine && (
+          <button type="button" className="danger" onClick={remove}>
+            {t('workout.delete')}
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}
