@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { ApiError } from './api/problem';
 import { isLoggedIn, subscribe } from './api/session';
@@ -62,6 +62,10 @@ function Private() {
 }
 
 export function App() {
+  // The first screen is on the page and answers input: bench/web reads this mark.
+  useEffect(() => {
+    performance.mark('athlos:interactive');
+  }, []);
   return (
     <I18nProvider>
       <QueryClientProvider client={queries}>

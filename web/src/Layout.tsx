@@ -6,13 +6,14 @@ import { type Key, useT } from './i18n';
 import { useOnline } from './lib/online';
 import { onSent, useOutbox } from './offline/outbox';
 import { Outbox } from './pages/workouts/Outbox';
+import { Icon, type IconName } from './ui/icons';
 
-const TABS: { href: string; icon: string; label: Key }[] = [
-  { href: '/', icon: '🏠', label: 'nav.home' },
-  { href: '/log', icon: '➕', label: 'nav.log' },
-  { href: '/upload', icon: '⬆️', label: 'nav.upload' },
-  { href: '/stats', icon: '📊', label: 'nav.stats' },
-  { href: '/settings', icon: '⚙️', label: 'nav.settings' },
+const TABS: { href: string; icon: IconName; label: Key }[] = [
+  { href: '/', icon: 'home', label: 'nav.home' },
+  { href: '/log', icon: 'log', label: 'nav.log' },
+  { href: '/upload', icon: 'upload', label: 'nav.upload' },
+  { href: '/stats', icon: 'stats', label: 'nav.stats' },
+  { href: '/settings', icon: 'settings', label: 'nav.settings' },
 ];
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
@@ -74,9 +75,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <nav className="tabbar" aria-label={t('nav.main')}>
         {TABS.map((tab) => (
           <NavLink key={tab.href} href={tab.href}>
-            <span className="icon" aria-hidden="true">
-              {tab.icon}
-            </span>
+            <Icon name={tab.icon} />
             {t(tab.label)}
           </NavLink>
         ))}

@@ -100,6 +100,8 @@ export async function screenshots(page, name) {
     ['desktop', DESKTOP],
   ]) {
     await page.setViewportSize(viewport);
+    // From the top, or the sticky bar lands mid-page in a full-page capture.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
   }

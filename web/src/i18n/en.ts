@@ -20,6 +20,7 @@ export const en = {
   'offline.badge': 'Offline',
   'offline.notice':
     'You are offline. Trainings you log are kept on this device and sent when the network is back.',
+  'offline.listLater': 'Your trainings show here when the network is back.',
   'outbox.title.one': '{count} training waiting to be sent',
   'outbox.title.other': '{count} trainings waiting to be sent',
   'outbox.untitled': 'Training',

@@ -21,6 +21,7 @@ export const ru: Dictionary & Record<string, string> = {
   'offline.badge': 'Нет сети',
   'offline.notice':
     'Нет подключения к сети. Записанные тренировки сохраняются на устройстве и отправятся, когда сеть появится.',
+  'offline.listLater': 'Тренировки появятся здесь, когда вернётся сеть.',
   'outbox.title.one': '{count} тренировка ждёт отправки',
   'outbox.title.few': '{count} тренировки ждут отправки',
   'outbox.title.many': '{count} тренировок ждут отправки',

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { keys, useAccount, useUnits } from '../api/queries';
 import type { Stats, WorkoutPage } from '../api/types';
 import { useI18n } from '../i18n';
+import { useOnline } from '../lib/online';
 import { formatDistance, formatDuration, formatElevation } from '../lib/units';
 import { describe, Loading } from '../ui/forms';
 import { WorkoutItem } from './workouts/WorkoutItem';
@@ -82,6 +83,7 @@ function VerifyReminder() {
 export function Home() {
   const { t, language } = useI18n();
   const account = useAccount();
+  const online = useOnline();
   const workouts = useInfiniteQuery({
     queryKey: [...keys.workouts, 'list'],
     queryFn: ({ pageParam }) =>
@@ -107,7 +109,7 @@ export function Home() {
       <WeekTotals />
       <section aria-labelledby="recent-title">
         <h2 id="recent-title">{t('home.recent')}</h2>
-        {workouts.isPending && <Loading />}
+        {workouts.isPending && (online ? <Loading /> : <p className="muted">{t('offline.listLater')}</p>)}
         {workouts.error && <div className="alert">{describe(workouts.error, t, language === 'en')}</div>}
         {workouts.isSuccess && items.length === 0 && <p className="muted">{t('home.empty')}</p>}
         <ul

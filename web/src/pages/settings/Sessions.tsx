@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import type { Session } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
+import { deviceName } from '../../lib/device';
 import { FormError } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 
@@ -30,7 +31,9 @@ export function Sessions() {
             style={{ display: 'flex', gap: '0.5rem', alignItems: 'center', padding: '0.4rem 0' }}
           >
             <span>
-              <strong>{session.device || t('sessions.unknownDevice')}</strong>
+              <strong title={session.device}>
+                {session.device ? deviceName(session.device) : t('sessions.unknownDevice')}
+              </strong>
               {session.current && <span className="muted"> · {t('sessions.current')}</span>}
               <br />
               <span className="muted small">

@@ -16,6 +16,20 @@ interface Series {
   format?: (value: number) => string;
 }
 
+/**
+ * The y range from the 2nd to the 98th percentile, with a margin: one GPS
+ * jump (a 180 km/h "sprint") must not flatten the whole line.
+ */
+function visibleRange(values: (number | null)[]): [number, number] {
+  const sorted = values.filter((v): v is number => v != null && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return [0, 1];
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const low = at(0.02);
+  const high = at(0.98);
+  const margin = Math.max((high - low) * 0.15, 1);
+  return [low - margin, high + margin];
+}
+
 function Chart({ x, series, xLabel }: { x: number[]; series: Series; xLabel: string }) {
   const element = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -30,7 +44,10 @@ function Chart({ x, series, xLabel }: { x: number[]; series: Series; xLabel: str
         height: 160,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: false }, y: { dir: series.invert ? -1 : 1 } },
+        scales: {
+          x: { time: false },
+          y: { dir: series.invert ? -1 : 1, range: () => visibleRange(series.values) },
+        },
         axes: [
           { ...axis, label: xLabel, labelSize: 18, size: 36 },
           {

@@ -76,7 +76,7 @@ function Numbers({ workout }: { workout: Workout }) {
 }
 
 function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const units = useUnits();
   const pace = usesPace(sport);
   if (splits.length === 0) return null;
@@ -100,7 +100,7 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
             return (
               <tr key={split.number}>
                 <td>{split.number}</td>
-                <td>{pace ? formatPace(speed, units) : formatSpeed(speed, units, 'en')}</td>
+                <td>{pace ? formatPace(speed, units) : formatSpeed(speed, units, locale)}</td>
                 <td>
                   <div
                     className="bar"
