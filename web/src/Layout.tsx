@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect } from 'react';
-import { Link, useRoute } from 'wouter';
+import { type ReactNode, useEffect, useRef } from 'react';
+import { Link, useLocation, useRoute } from 'wouter';
 import { keys } from './api/queries';
 import { type Key, useT } from './i18n';
 import { useOnline } from './lib/online';
@@ -31,6 +31,19 @@ export function Layout({ children }: { children: ReactNode }) {
   const online = useOnline();
   const waiting = useOutbox();
   const queries = useQueryClient();
+  const [location] = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  // After a navigation, screen readers and keyboards start at the new screen, not the old link.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each new location
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [location]);
 
   // A workout that left the outbox shows in lists and totals at once.
   useEffect(
@@ -67,7 +80,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </span>
         )}
       </header>
-      <main id="main">
+      <main id="main" ref={main} tabIndex={-1}>
         {!online && <div className="notice">{t('offline.notice')}</div>}
         {waiting.length > 0 && <Outbox entries={waiting} />}
         {children}

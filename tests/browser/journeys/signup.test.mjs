@@ -56,6 +56,14 @@ test('a new person signs up, confirms the address from the mail and logs in', as
   await page.getByRole('heading', { name: 'Hello, Ada Runner' }).waitFor();
   await screenshots(page, 'home-empty');
 
+  // Every string goes through the translations: the same screen in Russian.
+  await page.goto(`${server.url}/settings`);
+  await page.getByLabel('Language').selectOption('ru');
+  await page.getByRole('heading', { name: 'Настройки' }).waitFor();
+  await page.getByRole('link', { name: 'Главная' }).first().click();
+  await page.getByRole('heading', { name: 'Привет, Ada Runner' }).waitFor();
+  await screenshots(page, 'home-empty-ru');
+
   const me = await api(server, '/api/v1/auth/login', {
     method: 'POST',
     body: { email, password: 'correct horse battery' },

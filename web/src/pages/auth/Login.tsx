@@ -83,7 +83,7 @@ export function Login() {
             onClick={() => passkey.onSubmit()}
             disabled={passkey.pending}
           >
-            🔑 {t('login.passkey')}
+            {t('login.passkey')}
           </button>
         )}
         {external.data && (
@@ -148,7 +148,7 @@ function SecondFactor({ step, onDone }: { step: SecondStep; onDone: () => void }
             onClick={() => passkey.onSubmit()}
             disabled={passkey.pending}
           >
-            🔑 {t('login.passkey')}
+            {t('login.passkey')}
           </button>
         </div>
       )}

@@ -47,7 +47,7 @@ export function Passkeys() {
             style={{ display: 'flex', gap: '0.5rem', alignItems: 'center', padding: '0.4rem 0' }}
           >
             <span>
-              🔑 <strong>{key.name}</strong>
+              <strong>{key.name}</strong>
               <br />
               <span className="muted small">
                 {t('passkeys.added', { when: formatDateTime(key.created_at, locale) })}
