@@ -46,9 +46,10 @@ pub struct ImportArgs {
     /// The e-mail address of the account the workouts belong to.
     #[arg(long, value_name = "EMAIL")]
     pub user: String,
-    /// Who may see the imported workouts: public, followers or private.
-    #[arg(long, default_value = "private", value_parser = ["public", "followers", "private"])]
-    pub privacy: String,
+    /// Who may see the imported workouts: public, followers or private
+    /// (default: the account's default privacy).
+    #[arg(long, value_parser = ["public", "followers", "private"])]
+    pub privacy: Option<String>,
     /// Folders or ZIP archives to import.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -18,7 +18,7 @@ pub async fn run(config: Config, args: ImportArgs) -> anyhow::Result<()> {
         contexts.identity.user_id_by_email(&args.user).await?.with_context(|| {
             format!("there is no account {}; create it first (athlos admin create-user)", args.user)
         })?;
-    let privacy = Privacy::parse(&args.privacy).expect("clap checked the privacy");
+    let privacy = args.privacy.as_deref().map(|p| Privacy::parse(p).expect("clap checked the privacy"));
     let mut failed = false;
     for path in &args.paths {
         anyhow::ensure!(path.exists(), "{} does not exist", path.display());

@@ -178,6 +178,9 @@ async fn import_reads_a_folder_into_workouts_once(backend: Backend) {
     let email = support::unique_email("importer");
     let user =
         contexts.identity.create_user(&email, "Importer", "correct horse battery", identity::Role::User).await.unwrap();
+    // Without --privacy, workouts take the account's default.
+    let public = identity::preferences::ProfileChange { default_privacy: Some("public".into()), ..Default::default() };
+    contexts.identity.change_profile(&user, public).await.unwrap();
     let folder = env.dir.path().join("export");
     std::fs::create_dir_all(folder.join("activities")).unwrap();
     std::fs::write(
@@ -192,7 +195,7 @@ async fn import_reads_a_folder_into_workouts_once(backend: Backend) {
 
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_athlos"))
-            .args(["import", "--user", &email, "--privacy", "public"])
+            .args(["import", "--user", &email])
             .arg(&folder)
             .envs(env.child_env())
             .output()

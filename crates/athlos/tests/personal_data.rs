@@ -41,10 +41,20 @@ fn entry(zip: &[u8], name: &str) -> String {
     text
 }
 
+fn bytes_of(zip: &[u8], name: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a valid ZIP");
+    let mut bytes = Vec::new();
+    archive.by_name(name).unwrap_or_else(|_| panic!("{name} in the export")).read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
 async fn an_export_is_made_by_a_job_and_fetched_with_the_mailed_link(backend: Backend) {
     let app = TestApp::spawn_without_worker(backend).await;
     let address = email();
     let token = access(&app.signed_up(&address, "correct horse battery").await);
+    let preferences = json!({ "units": "imperial", "default_privacy": "followers" });
+    assert_eq!(app.patch_as(&token, "/api/v1/account", preferences.clone()).await.status(), 200);
+    assert_eq!(app.put_avatar_as(&token, support::striped_png(100, 100)).await.status(), 204);
 
     let started = app.post_as(&token, "/api/v1/account/exports", json!({})).await;
     assert_eq!(started.status(), 202);
@@ -58,6 +68,10 @@ async fn an_export_is_made_by_a_job_and_fetched_with_the_mailed_link(backend: Ba
     let account: Value = serde_json::from_str(&entry(&zip, "identity/account.json")).unwrap();
     assert_eq!(account["email"], address.as_str());
     assert_eq!(account["display_name"], "Runner");
+    assert_eq!(account["preferences"], preferences);
+    assert_eq!(account["avatar"]["file"], "identity/avatar.jpg");
+    let picture = bytes_of(&zip, "identity/avatar.jpg");
+    assert_eq!(image::load_from_memory(&picture).unwrap().width(), 256);
     let sessions: Value = serde_json::from_str(&entry(&zip, "identity/sessions.json")).unwrap();
     assert_eq!(sessions.as_array().unwrap().len(), 1);
     assert!(entry(&zip, "README.txt").contains("what Athlos keeps about you"));

@@ -312,6 +312,8 @@ async fn import(app: &TestApp, token: &str, archive: Vec<u8>) -> Value {
 async fn a_strava_archive_is_imported_by_a_job_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (token, me) = app.someone("strava").await;
+    // Imported workouts take the account's default privacy.
+    app.patch_as(&token, "/api/v1/account", json!({ "default_privacy": "followers" })).await;
     let status = import(&app, &token, strava_archive()).await;
     assert_eq!((status["total"].as_i64(), status["processed"].as_i64()), (Some(3), Some(3)));
     assert_eq!((status["imported"].as_i64(), status["duplicates"].as_i64()), (Some(2), Some(0)));
@@ -323,7 +325,7 @@ async fn a_strava_archive_is_imported_by_a_job_once(backend: Backend) {
     assert_eq!(items.len(), 2);
     let lake = items.iter().find(|w| w["title"] == "Around the lake").expect("named from activities.csv");
     assert_eq!((lake["sport"].as_str(), lake["notes"].as_str()), (Some("hiking"), Some("Muddy, but \"worth it\"")));
-    assert_eq!(lake["privacy"], "private");
+    assert_eq!(lake["privacy"], "followers");
     let run = items.iter().find(|w| w["title"] == "Short run").unwrap();
     assert_eq!(run["sport"], "running");
     assert!(app.stored_files(&format!("users/{me}/training/imports")).await.is_empty(), "the archive is not kept");

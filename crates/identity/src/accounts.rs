@@ -165,12 +165,6 @@ impl Identity {
         Ok(())
     }
 
-    pub async fn rename(&self, user_id: &str, display_name: &str) -> Result<()> {
-        let name = check_display_name(display_name)?;
-        let mut conn = self.platform.db.pool().acquire().await?;
-        store::set_display_name(&mut conn, user_id, &name).await
-    }
-
     /// Erases the account once its password confirms the wish.
     pub async fn delete_own_account(&self, user_id: &str, password: &str) -> Result<()> {
         let user = self.user(user_id).await?;

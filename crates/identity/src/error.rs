@@ -38,6 +38,10 @@ pub enum IdentityError {
     Conflict(&'static str),
     #[error("nothing found here")]
     NotFound,
+    #[error("{what} is larger than this server accepts ({limit} bytes)")]
+    TooLarge { what: &'static str, limit: usize },
+    #[error("{0}")]
+    UnsupportedMediaType(&'static str),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
@@ -73,6 +77,10 @@ impl IdentityError {
             EmailNotVerified => Problem::new(StatusCode::FORBIDDEN, "email-not-verified", detail),
             Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
             NotFound => Problem::not_found(detail),
+            TooLarge { .. } => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "file-too-large", detail),
+            UnsupportedMediaType(_) => {
+                Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail)
+            }
             RateLimited { .. } => Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", detail),
             Sql(e) => Problem::internal(e),
             Mail(e) => Problem::internal(e),

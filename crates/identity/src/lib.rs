@@ -1,10 +1,11 @@
 //! Identity: accounts, e-mail verification, password reset, sessions with
 //! access and refresh tokens, TOTP second factor with recovery codes,
-//! passkeys, roles, data export and erasure.
+//! passkeys, roles, preferences and profile pictures, data export and erasure.
 //! Other contexts learn who is calling through [`AuthUser`].
 
 mod accounts;
 mod admin;
+mod avatar;
 mod cookies;
 pub mod error;
 mod export;
@@ -15,6 +16,7 @@ mod mails;
 pub mod oauth;
 pub mod passkeys;
 mod password;
+pub mod preferences;
 mod rate_limit;
 mod routes;
 mod second_factor;
@@ -28,6 +30,7 @@ pub use error::IdentityError;
 pub use export::{ERASE_JOB, EXPORT_JOB};
 pub use extract::{AccessClaims, AppUser, AuthUser};
 pub use mails::add_templates;
+pub use preferences::{Preferences, Privacy, Units};
 pub use store::Role;
 
 use platform::Platform;

@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::Result;
+use crate::preferences::{CheckedChange, Preferences, Privacy, Units};
 use crate::secrets;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -45,10 +46,21 @@ pub struct User {
     pub totp_pending: Option<String>,
     pub totp_last_step: Option<i64>,
     pub created_at: i64,
+    pub preferences: Preferences,
+    /// When the profile picture was last set; `None` without one.
+    pub avatar_updated_at: Option<i64>,
 }
 
 const USER_COLUMNS: &str = "id, email, email_verified_at, display_name, password_hash, role, status, totp_secret, \
-                            totp_pending, totp_last_step, created_at";
+                            totp_pending, totp_last_step, created_at, units, default_privacy, avatar_updated_at";
+
+/// Stored preferences; a value this build does not know reads as the default.
+fn preferences_from(row: &AnyRow) -> Result<Preferences> {
+    Ok(Preferences {
+        units: Units::parse(&row.try_get::<String, _>("units")?).unwrap_or_default(),
+        default_privacy: Privacy::parse(&row.try_get::<String, _>("default_privacy")?).unwrap_or_default(),
+    })
+}
 
 fn user_from(row: &AnyRow) -> Result<User> {
     Ok(User {
@@ -63,6 +75,8 @@ fn user_from(row: &AnyRow) -> Result<User> {
         totp_pending: row.try_get("totp_pending")?,
         totp_last_step: row.try_get("totp_last_step")?,
         created_at: row.try_get("created_at")?,
+        preferences: preferences_from(row)?,
+        avatar_updated_at: row.try_get("avatar_updated_at")?,
     })
 }
 
@@ -149,14 +163,48 @@ pub async fn mark_verified(conn: &mut AnyConnection, user_id: &str) -> Result<()
     Ok(())
 }
 
-pub async fn set_display_name(conn: &mut AnyConnection, user_id: &str, name: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
-        .bind(name)
+/// Changes what `change` names in one statement, leaving the rest as it is
+/// (even when another change of other fields lands meanwhile).
+pub async fn change_profile(conn: &mut AnyConnection, user_id: &str, change: &CheckedChange) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET display_name = COALESCE($1, display_name), units = COALESCE($2, units),
+            default_privacy = COALESCE($3, default_privacy), updated_at = $4
+         WHERE id = $5",
+    )
+    .bind(change.display_name.as_deref())
+    .bind(change.units.map(Units::as_str))
+    .bind(change.default_privacy.map(Privacy::as_str))
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn preferences(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Preferences>> {
+    let row = sqlx::query("SELECT units, default_privacy FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(preferences_from).transpose()
+}
+
+/// Marks the profile picture as set at `at`, or as gone; false when there is no such account.
+pub async fn set_avatar(conn: &mut AnyConnection, user_id: &str, at: Option<i64>) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET avatar_updated_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(at)
         .bind(now_ms())
         .bind(user_id)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
+}
+
+/// When an account's profile picture was set; `None` without account or picture.
+pub async fn avatar_updated_at(conn: &mut AnyConnection, user_id: &str) -> Result<Option<i64>> {
+    let row =
+        sqlx::query("SELECT avatar_updated_at FROM users WHERE id = $1").bind(user_id).fetch_optional(conn).await?;
+    Ok(row.map(|r| r.try_get::<Option<i64>, _>("avatar_updated_at")).transpose()?.flatten())
 }
 
 pub async fn set_suspended(conn: &mut AnyConnection, user_id: &str, suspended: bool) -> Result<bool> {

@@ -407,3 +407,26 @@ impl TestApp {
         (token, me["id"].as_str().expect("an id").to_string())
     }
 }
+
+/// A PNG of `width`×`height` in broad stripes, which compresses well.
+pub fn striped_png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, _| {
+        if (x / 16) % 2 == 0 {
+            image::Rgb([200, 40, 40])
+        } else {
+            image::Rgb([40, 40, 200])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+impl TestApp {
+    /// Sends `bytes` as the profile picture, as the form field `file`.
+    pub async fn put_avatar_as(&self, token: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("me.png");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.client.put(self.url("/api/v1/account/avatar")).bearer_auth(token).multipart(form).send().await.unwrap()
+    }
+}

@@ -32,6 +32,8 @@ impl Identity {
             "created_at": rfc3339(user.created_at),
             "two_factor_enabled": user.totp_secret.is_some(),
             "external_logins": external,
+            "preferences": user.preferences,
+            "avatar": user.avatar_updated_at.map(|at| json!({ "file": "identity/avatar.jpg", "updated_at": rfc3339(at) })),
         });
         let grants = oauth::grants_of(&mut conn, &user.id).await?;
         let connected: Vec<_> = grants
@@ -51,6 +53,9 @@ impl Identity {
         archive.add_json("identity/passkeys.json", &self.passkeys(&user.id).await?)?;
         archive.add_json("identity/connected-apps.json", &connected)?;
         archive.add_json("identity/registered-apps.json", &registered)?;
+        if user.avatar_updated_at.is_some() {
+            archive.add_file("identity/avatar.jpg", &self.platform.blobs, &crate::avatar::key(&user.id)).await?;
+        }
         Ok(())
     }
 }

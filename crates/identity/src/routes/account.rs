@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::Result;
+use crate::preferences::{Privacy, ProfileChange, Units};
 use crate::second_factor::{RecoveryCodes, TotpEnrolment};
 use crate::store::{Role, Session, User};
 use crate::{AuthUser, Identity};
@@ -25,11 +26,21 @@ pub struct Account {
     pub recovery_codes_left: Option<i64>,
     /// UTC, RFC 3339.
     pub created_at: String,
+    /// How the client shows distances, speeds and heights.
+    pub units: Units,
+    /// The privacy of a new workout that does not name one.
+    pub default_privacy: Privacy,
+    /// The profile picture (a 256×256 JPEG anyone may fetch, no token needed),
+    /// or null; the address changes with every new picture.
+    pub avatar_url: Option<String>,
 }
 
 impl Account {
     pub fn from_user(user: User, recovery_codes_left: Option<i64>) -> Self {
         Self {
+            avatar_url: crate::avatar::url(&user),
+            units: user.preferences.units,
+            default_privacy: user.preferences.default_privacy,
             two_factor_enabled: user.totp_secret.is_some(),
             id: user.id,
             email: user.email,
@@ -54,20 +65,16 @@ async fn me(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Acc
     Ok(Json(Account::from_user(account, left)))
 }
 
-#[derive(Deserialize, ToSchema)]
-struct ProfileChange {
-    display_name: String,
-}
-
-/// Changes the name others see.
+/// Changes the name others see and the preferences; send only what changes.
+/// An invalid value changes nothing and is named in the problem's `field`.
 #[utoipa::path(patch, path = "/api/v1/account", tag = "account", security(("bearer" = [])), request_body = ProfileChange,
     responses((status = 200, body = Account), (status = 422, body = platform::http::Problem)))]
 async fn update(
     State(identity): State<Identity>,
     user: AuthUser,
-    Json(form): Json<ProfileChange>,
+    Json(change): Json<ProfileChange>,
 ) -> Result<Json<Account>> {
-    identity.rename(&user.id, &form.display_name).await?;
+    identity.change_profile(&user.id, change).await?;
     me(State(identity), user).await
 }
 

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod auth;
+mod avatar;
 mod exports;
 mod keys;
 mod passkeys;
@@ -45,6 +46,7 @@ pub fn all() -> OpenApiRouter<Identity> {
     OpenApiRouter::with_openapi(IdentityApi::openapi())
         .merge(auth::routes())
         .merge(account::routes())
+        .merge(avatar::routes())
         .merge(admin::routes())
         .merge(keys::routes())
         .merge(passkeys::routes())

@@ -143,13 +143,15 @@ impl Training {
 
     /// Reads every activity file of a folder or ZIP at `path` into workouts,
     /// telling `progress` after each. Used by the command line and the job.
+    /// Without a `privacy`, the workouts get the owner's default.
     pub async fn import_path(
         &self,
         user_id: &str,
         path: PathBuf,
-        privacy: Privacy,
+        privacy: Option<Privacy>,
         mut progress: impl FnMut(&Progress, Option<&str>),
     ) -> Result<Progress> {
+        let privacy = self.privacy_for(user_id, privacy).await?;
         let mut counts = Progress::default();
         let mut found = source::read(path, self.platform.config.max_upload_bytes as u64);
         while let Some(item) = found.recv().await {
@@ -229,7 +231,7 @@ impl Training {
         let mut last_saved = std::time::Instant::now();
         let platform = self.platform.clone();
         let imported = self
-            .import_path(&user_id, scratch.path().to_path_buf(), Privacy::Private, |progress, _| {
+            .import_path(&user_id, scratch.path().to_path_buf(), None, |progress, _| {
                 // Progress is saved at most twice a second, not after every file.
                 if last_saved.elapsed().as_millis() >= 500 {
                     last_saved = std::time::Instant::now();

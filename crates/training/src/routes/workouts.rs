@@ -31,6 +31,7 @@ struct WorkoutUpload {
     /// The file's own name, or the sport and day, when left out.
     title: Option<String>,
     notes: Option<String>,
+    /// Left out: the owner's `default_privacy` (an account preference).
     privacy: Option<Privacy>,
     /// Comma-separated equipment ids.
     equipment_ids: Option<String>,

@@ -53,6 +53,14 @@ pub fn new_id() -> String {
 }
 
 impl Training {
+    /// The privacy of a new workout: the one sent, else the owner's default.
+    pub async fn privacy_for(&self, user_id: &str, chosen: Option<Privacy>) -> Result<Privacy> {
+        match chosen {
+            Some(privacy) => Ok(privacy),
+            None => Ok(self.identity.preferences(user_id).await?.default_privacy),
+        }
+    }
+
     /// Logs a workout by hand. With an `Idempotency-Key` seen before, the
     /// workout that request made is returned instead (`false`: not new).
     pub async fn log_workout(&self, user_id: &str, input: NewWorkout, key: Option<&str>) -> Result<(Workout, bool)> {
@@ -73,7 +81,7 @@ impl Training {
         let mut workout = blank(new_id(), user_id, &sport, start, measures);
         workout.title = titled(input.title.as_deref(), None, &sport, start)?;
         workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
-        workout.privacy = input.privacy.unwrap_or(Privacy::Private);
+        workout.privacy = self.privacy_for(user_id, input.privacy).await?;
         workout.equipment_ids = check_equipment(input.equipment_ids.as_deref().unwrap_or_default())?;
         drop(conn);
         self.insert(&workout, None, &[], key).await
@@ -120,7 +128,7 @@ impl Training {
             blank(file.workout_id.clone(), user_id, chosen.as_ref().unwrap_or(&other), now_ms(), Measures::default());
         workout.title = check_title(details.title.as_deref().unwrap_or_default())?;
         workout.notes = check_notes(details.notes.as_deref().unwrap_or_default())?;
-        workout.privacy = details.privacy.unwrap_or(Privacy::Private);
+        workout.privacy = self.privacy_for(user_id, details.privacy).await?;
         workout.equipment_ids = check_equipment(&details.equipment_ids)?;
         workout.file =
             Some(OriginalFile { format: String::new(), name: file_name(&file.name), size: file.size as i64 });

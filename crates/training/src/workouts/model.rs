@@ -5,34 +5,10 @@ use utoipa::ToSchema;
 
 use crate::error::{Result, TrainingError};
 
-/// Who may see a workout. `followers` is the owner alone until the social
+/// Who may see a workout. The words are identity's, whose preferences hold
+/// each person's default; `followers` is the owner alone until the social
 /// context answers who follows whom.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Privacy {
-    Public,
-    Followers,
-    Private,
-}
-
-impl Privacy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Privacy::Public => "public",
-            Privacy::Followers => "followers",
-            Privacy::Private => "private",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "public" => Some(Privacy::Public),
-            "followers" => Some(Privacy::Followers),
-            "private" => Some(Privacy::Private),
-            _ => None,
-        }
-    }
-}
+pub use identity::Privacy;
 
 /// Whether a workout's numbers are there yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -134,6 +110,7 @@ pub struct NewWorkout {
     pub elevation_gain_m: Option<f64>,
     pub title: Option<String>,
     pub notes: Option<String>,
+    /// Left out: the owner's `default_privacy` (an account preference).
     pub privacy: Option<Privacy>,
     pub equipment_ids: Option<Vec<String>>,
 }

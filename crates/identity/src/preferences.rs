@@ -1,0 +1,164 @@
+//! A person's preferences: the units the client shows, and who sees what
+//! they record unless they say otherwise. Other contexts read them through
+//! [`Identity::preferences`] (training's default for a new workout's privacy).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::check_display_name;
+use crate::error::{IdentityError, Result};
+use crate::store;
+use crate::Identity;
+
+/// How the client shows distances, speeds and heights. The API itself always
+/// speaks metres and seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Units {
+    #[default]
+    Metric,
+    Imperial,
+}
+
+impl Units {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Units::Metric => "metric",
+            Units::Imperial => "imperial",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "metric" => Some(Units::Metric),
+            "imperial" => Some(Units::Imperial),
+            _ => None,
+        }
+    }
+}
+
+/// Who may see something a person records: everyone, their followers, or
+/// only they themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Privacy {
+    Public,
+    Followers,
+    #[default]
+    Private,
+}
+
+impl Privacy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Privacy::Public => "public",
+            Privacy::Followers => "followers",
+            Privacy::Private => "private",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(Privacy::Public),
+            "followers" => Some(Privacy::Followers),
+            "private" => Some(Privacy::Private),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Preferences {
+    pub units: Units,
+    /// The privacy of a new workout that does not name one.
+    pub default_privacy: Privacy,
+}
+
+/// What `PATCH /api/v1/account` may change; whatever is left out stays.
+/// The choices arrive as text so that a wrong one is refused naming its
+/// field, like every other invalid input.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ProfileChange {
+    /// The name others see, 1 to 80 characters.
+    pub display_name: Option<String>,
+    /// `metric` or `imperial`.
+    #[schema(value_type = Option<Units>)]
+    pub units: Option<String>,
+    /// `public`, `followers` or `private`.
+    #[schema(value_type = Option<Privacy>)]
+    pub default_privacy: Option<String>,
+}
+
+/// A checked change: every field valid, `None` where nothing changes.
+pub(crate) struct CheckedChange {
+    pub display_name: Option<String>,
+    pub units: Option<Units>,
+    pub default_privacy: Option<Privacy>,
+}
+
+impl ProfileChange {
+    fn check(self) -> Result<CheckedChange> {
+        let display_name = self.display_name.as_deref().map(check_display_name).transpose()?;
+        let units = self
+            .units
+            .map(|u| {
+                Units::parse(u.trim()).ok_or_else(|| IdentityError::invalid("units", "Choose metric or imperial."))
+            })
+            .transpose()?;
+        let default_privacy = self
+            .default_privacy
+            .map(|p| {
+                Privacy::parse(p.trim())
+                    .ok_or_else(|| IdentityError::invalid("default_privacy", "Choose public, followers or private."))
+            })
+            .transpose()?;
+        Ok(CheckedChange { display_name, units, default_privacy })
+    }
+}
+
+impl Identity {
+    /// A person's preferences; an account that is gone has the defaults,
+    /// which are what it would have had.
+    pub async fn preferences(&self, user_id: &str) -> Result<Preferences> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        Ok(store::preferences(&mut conn, user_id).await?.unwrap_or_default())
+    }
+
+    /// Changes the name and preferences a person sent; nothing changes when
+    /// any of them is invalid.
+    pub async fn change_profile(&self, user_id: &str, change: ProfileChange) -> Result<()> {
+        let change = change.check()?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::change_profile(&mut conn, user_id, &change).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_is_checked_field_by_field() {
+        let change = ProfileChange {
+            display_name: Some("  Ada  ".into()),
+            units: Some("imperial".into()),
+            default_privacy: None,
+        }
+        .check()
+        .unwrap();
+        assert_eq!(change.display_name.as_deref(), Some("Ada"));
+        assert_eq!(change.units, Some(Units::Imperial));
+        assert_eq!(change.default_privacy, None);
+
+        let wrong = |change: ProfileChange| match change.check() {
+            Err(IdentityError::Invalid { field, .. }) => field,
+            _ => panic!("accepted"),
+        };
+        assert_eq!(wrong(ProfileChange { units: Some("furlongs".into()), ..Default::default() }), "units");
+        assert_eq!(
+            wrong(ProfileChange { default_privacy: Some("friends".into()), ..Default::default() }),
+            "default_privacy"
+        );
+        assert_eq!(wrong(ProfileChange { display_name: Some(" ".into()), ..Default::default() }), "display_name");
+    }
+}
