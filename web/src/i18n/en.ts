@@ -228,6 +228,7 @@ export const en = {
   'workout.downloadOriginal': 'Download the original file',
   'workout.processing': 'The file is being read; the numbers appear in a moment.',
   'workout.failed': 'The file could not be read: {reason}',
+  'unit.min': 'min',
   'unit.bpm': 'bpm',
 
   'settings.title': 'Settings',

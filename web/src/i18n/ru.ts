@@ -233,6 +233,7 @@ export const ru: Dictionary & Record<string, string> = {
   'workout.downloadOriginal': 'Скачать исходный файл',
   'workout.processing': 'Файл читается; цифры появятся через минуту.',
   'workout.failed': 'Файл не удалось прочитать: {reason}',
+  'unit.min': 'мин',
   'unit.bpm': 'уд/мин',
 
   'settings.title': 'Настройки',

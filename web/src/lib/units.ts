@@ -11,21 +11,47 @@ export function usesPace(sport: string): boolean {
   return PACE_SPORTS.has(sport);
 }
 
-export function distanceUnit(units: Units): string {
-  return units === 'imperial' ? 'mi' : 'km';
+type Unit = 'kilometer' | 'mile' | 'meter' | 'foot' | 'kilometer-per-hour' | 'mile-per-hour';
+
+/** A number with its unit in the reader's language ("10,00 км", "6.21 mi"), by Intl. */
+function withUnit(value: number, unit: Unit, locale: string, digits: number): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit,
+    unitDisplay: 'short',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+/** The short name of a unit alone ("km", "км", "mi"), for labels and axes. */
+export function unitLabel(unit: Unit, locale: string): string {
+  const parts = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).formatToParts(1);
+  return parts.find((part) => part.type === 'unit')?.value ?? unit;
+}
+
+export function distanceUnit(units: Units, locale = 'en'): string {
+  return unitLabel(units === 'imperial' ? 'mile' : 'kilometer', locale);
+}
+
+export function elevationUnit(units: Units, locale = 'en'): string {
+  return unitLabel(units === 'imperial' ? 'foot' : 'meter', locale);
+}
+
+export function speedUnit(units: Units, locale = 'en'): string {
+  return unitLabel(units === 'imperial' ? 'mile-per-hour' : 'kilometer-per-hour', locale);
 }
 
 export function formatDistance(metres: number | null | undefined, units: Units, locale: string): string {
   if (metres == null) return '—';
   const value = units === 'imperial' ? metres / METRES_PER_MILE : metres / 1000;
-  const digits = value < 100 ? 2 : 1;
-  return `${value.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${distanceUnit(units)}`;
+  return withUnit(value, units === 'imperial' ? 'mile' : 'kilometer', locale, value < 100 ? 2 : 1);
 }
 
 export function formatElevation(metres: number | null | undefined, units: Units, locale: string): string {
   if (metres == null) return '—';
   const value = units === 'imperial' ? metres * FEET_PER_METRE : metres;
-  return `${Math.round(value).toLocaleString(locale)} ${units === 'imperial' ? 'ft' : 'm'}`;
+  return withUnit(Math.round(value), units === 'imperial' ? 'foot' : 'meter', locale, 0);
 }
 
 export function elevationValue(metres: number, units: Units): number {
@@ -49,9 +75,9 @@ export function paceSeconds(mps: number, units: Units): number {
   return metres / mps;
 }
 
-export function formatPace(mps: number | null | undefined, units: Units): string {
+export function formatPace(mps: number | null | undefined, units: Units, locale = 'en'): string {
   if (!mps || mps <= 0) return '—';
-  return `${formatDuration(paceSeconds(mps, units))} /${distanceUnit(units)}`;
+  return `${formatDuration(paceSeconds(mps, units))} /${distanceUnit(units, locale)}`;
 }
 
 export function speedValue(mps: number, units: Units): number {
@@ -60,8 +86,12 @@ export function speedValue(mps: number, units: Units): number {
 
 export function formatSpeed(mps: number | null | undefined, units: Units, locale: string): string {
   if (!mps || mps <= 0) return '—';
-  const unit = units === 'imperial' ? 'mph' : 'km/h';
-  return `${speedValue(mps, units).toLocaleString(locale, { maximumFractionDigits: 1 })} ${unit}`;
+  return withUnit(
+    speedValue(mps, units),
+    units === 'imperial' ? 'mile-per-hour' : 'kilometer-per-hour',
+    locale,
+    1,
+  );
 }
 
 /** A distance typed by a person in their unit, in metres. */

@@ -3,8 +3,17 @@ import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { useUnits } from '../../api/queries';
 import type { Sample, Units } from '../../api/types';
-import { useT } from '../../i18n';
-import { elevationValue, formatDuration, paceSeconds, speedValue, usesPace } from '../../lib/units';
+import { type Translate, useI18n } from '../../i18n';
+import {
+  distanceUnit,
+  elevationUnit,
+  elevationValue,
+  formatDuration,
+  paceSeconds,
+  speedUnit,
+  speedValue,
+  usesPace,
+} from '../../lib/units';
 
 interface Series {
   title: string;
@@ -80,13 +89,13 @@ function Chart({ x, series, xLabel }: { x: number[]; series: Series; xLabel: str
   );
 }
 
-function build(samples: Sample[], sport: string, units: Units, t: ReturnType<typeof useT>): Series[] {
+function build(samples: Sample[], sport: string, units: Units, t: Translate, locale: string): Series[] {
   const charts: Series[] = [];
   const has = (pick: (s: Sample) => unknown) => samples.some((s) => pick(s) != null);
   if (has((s) => s.elevation_m)) {
     charts.push({
       title: t('workout.elevation'),
-      unit: units === 'imperial' ? 'ft' : 'm',
+      unit: elevationUnit(units, locale),
       colour: '--chart-1',
       values: samples.map((s) => (s.elevation_m == null ? null : elevationValue(s.elevation_m, units))),
     });
@@ -95,7 +104,7 @@ function build(samples: Sample[], sport: string, units: Units, t: ReturnType<typ
     const pace = usesPace(sport);
     charts.push({
       title: pace ? t('workout.pace') : t('workout.speed'),
-      unit: pace ? `min/${units === 'imperial' ? 'mi' : 'km'}` : units === 'imperial' ? 'mph' : 'km/h',
+      unit: pace ? `${t('unit.min')}/${distanceUnit(units, locale)}` : speedUnit(units, locale),
       colour: '--chart-2',
       invert: pace,
       format: pace ? (v) => formatDuration(v) : undefined,
@@ -118,12 +127,12 @@ function build(samples: Sample[], sport: string, units: Units, t: ReturnType<typ
 
 /** Elevation, pace or speed, and heart rate along the distance. */
 export default function WorkoutCharts({ samples, sport }: { samples: Sample[]; sport: string }) {
-  const t = useT();
+  const { t, locale } = useI18n();
   const units = useUnits();
   const perUnit = units === 'imperial' ? 1609.344 : 1000;
   const x = useMemo(() => samples.map((s) => s.distance_m / perUnit), [samples, perUnit]);
-  const charts = useMemo(() => build(samples, sport, units, t), [samples, sport, units, t]);
-  const xLabel = units === 'imperial' ? 'mi' : 'km';
+  const charts = useMemo(() => build(samples, sport, units, t, locale), [samples, sport, units, t, locale]);
+  const xLabel = distanceUnit(units, locale);
   return (
     <div data-testid="charts">
       {charts.map((series) => (

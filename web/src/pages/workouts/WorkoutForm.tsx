@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useAccount, useSports, useUnits } from '../../api/queries';
 import type { NewWorkout, Privacy, Workout } from '../../api/types';
-import { useT } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { localInputToRfc3339, localInputValue } from '../../lib/dates';
-import { distanceUnit, elevationToMetres, elevationValue, toMetres } from '../../lib/units';
+import { distanceUnit, elevationToMetres, elevationUnit, elevationValue, toMetres } from '../../lib/units';
 import { Field, FormError, Invalid } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { PrivacySelect } from './PrivacySelect';
@@ -38,7 +38,7 @@ function split(seconds: number) {
 
 /** The fields of a training typed by hand; a file's own numbers are not offered for editing. */
 export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
-  const t = useT();
+  const { t, locale } = useI18n();
   const units = useUnits();
   const sports = useSports();
   const account = useAccount();
@@ -171,7 +171,7 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
           <div className="row">
             {hasDistance && (
               <Field
-                label={t('field.distanceIn', { unit: distanceUnit(units) })}
+                label={t('field.distanceIn', { unit: distanceUnit(units, locale) })}
                 error={form.fieldError('distance_m')}
               >
                 {(props) => (
@@ -185,7 +185,7 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
               </Field>
             )}
             <Field
-              label={t('field.climbIn', { unit: units === 'imperial' ? 'ft' : 'm' })}
+              label={t('field.climbIn', { unit: elevationUnit(units, locale) })}
               error={form.fieldError('elevation_gain_m')}
             >
               {(props) => (

@@ -57,7 +57,7 @@ function Numbers({ workout }: { workout: Workout }) {
           label={pace ? t('workout.avgPace') : t('workout.avgSpeed')}
           value={
             pace
-              ? formatPace(workout.average_speed_mps, units)
+              ? formatPace(workout.average_speed_mps, units, locale)
               : formatSpeed(workout.average_speed_mps, units, locale)
           }
         />
@@ -87,7 +87,7 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
       <table data-testid="splits">
         <thead>
           <tr>
-            <th scope="col">{distanceUnit(units)}</th>
+            <th scope="col">{distanceUnit(units, locale)}</th>
             <th scope="col">{pace ? t('workout.pace') : t('workout.speed')}</th>
             <th scope="col" style={{ width: '45%' }}>
               <span className="visually-hidden">{t('workout.relative')}</span>
@@ -100,7 +100,7 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
             return (
               <tr key={split.number}>
                 <td>{split.number}</td>
-                <td>{pace ? formatPace(speed, units) : formatSpeed(speed, units, locale)}</td>
+                <td>{pace ? formatPace(speed, units, locale) : formatSpeed(speed, units, locale)}</td>
                 <td>
                   <div
                     className="bar"
