@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
-const BIN = process.env.TEST_ATHLOS_BIN;
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'screenshots');
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 820 };
 
 /** Starts `athlos serve` in an empty folder; resolves once it says where it listens. */
 export async function startServer() {
-  if (!BIN) throw new Error('TEST_ATHLOS_BIN must name the athlos binary (scripts/test sets it)');
+  const bin = process.env.TEST_ATHLOS_BIN;
+  if (!bin) throw new Error('TEST_ATHLOS_BIN must name the athlos binary (scripts/test sets it)');
   const folder = mkdtempSync(join(tmpdir(), 'athlos-journey-'));
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0'], {
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0'], {
     cwd: folder,
     // Embedded defaults only: no ATHLOS_* setting from the caller's shell leaks in.
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ATHLOS_'))), ATHLOS_LOG: 'warn' },
