@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-e34e7997af22';
-const PRECACHE = ["/","/assets/EditWorkout-Ig_DkktE.js","/assets/Records-CQJL94At.js","/assets/Settings-CmIv0pjk.js","/assets/Stats-84wFsT8s.js","/assets/Upload-DAffI-VF.js","/assets/WorkoutCharts-BO7gztMn.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-JT1O-bDe.js","/assets/WorkoutPage-nX3K0w0c.js","/assets/dist-BJrmHKyY.js","/assets/forms-CQYhlzqr.js","/assets/index-CHOC4eOv.css","/assets/index-DB0xJ2_z.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-DEQYRris.js","/assets/ru-ZBaZ6S2N.js","/assets/useWorkout-Dbng4Yo5.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-4855ea68bf6e';
+const PRECACHE = ["/","/assets/EditWorkout-BhpsUvfm.js","/assets/Records-ra2ZdP7n.js","/assets/Settings-DlYL3SrE.js","/assets/Stats-C7hoodA1.js","/assets/Upload-C3VpgVlN.js","/assets/WorkoutCharts-CbjlpM-_.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-Btle3av0.js","/assets/WorkoutPage-uYsmPfs7.js","/assets/dist-BJrmHKyY.js","/assets/forms-DrvnBn1J.js","/assets/index-CE3FXj-Z.js","/assets/index-CHOC4eOv.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-Tchxasen.js","/assets/ru-D-zyBafg.js","/assets/useWorkout-BzzWbD4N.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

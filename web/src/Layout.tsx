@@ -46,11 +46,16 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [location]);
 
   // A workout that left the outbox shows in lists and totals at once.
+  // A fetch started while offline resumes when the network returns and may
+  // answer before the outbox's workout is in: TanStack Query hands a refetch
+  // that very fetch when nothing was loaded yet, so cancel it first.
   useEffect(
     () =>
-      onSent(() => {
-        queries.invalidateQueries({ queryKey: keys.workouts });
-        queries.invalidateQueries({ queryKey: ['stats'] });
+      onSent(async () => {
+        for (const queryKey of [keys.workouts, ['stats'], keys.records]) {
+          await queries.cancelQueries({ queryKey });
+          queries.invalidateQueries({ queryKey });
+        }
       }),
     [queries],
   );

@@ -1,20 +1,12 @@
 // Sign up → the verification mail in the outbox → its link → log in.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { api, launch, logIn, mailMatching, newPage, screenshots, startServer, uniqueEmail } from './support.mjs';
+import { test } from 'node:test';
+import { api, logIn, mailMatching, newPage, screenshots, uniqueEmail, serverAndBrowser } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowser();
 
 test('a new person signs up, confirms the address from the mail and logs in', async () => {
+  const { server, browser } = shared;
   const { page } = await newPage(browser);
   const email = uniqueEmail('ada');
   await page.goto(server.url);

@@ -1,20 +1,12 @@
 // Turn on two-factor authentication with the QR code's secret, then log in with a code.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { account, api, launch, logIn, newPage, screenshots, startServer, totp } from './support.mjs';
+import { test } from 'node:test';
+import { account, api, logIn, newPage, screenshots, totp, serverAndBrowser } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowser();
 
 test('a person enables 2FA in the settings and then logs in with a code', async () => {
+  const { server, browser } = shared;
   const person = await account(server, 'grace');
   const { page } = await newPage(browser);
   await logIn(page, server, person);

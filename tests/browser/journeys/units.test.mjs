@@ -1,18 +1,9 @@
 // Change units in the settings and see every distance follow.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { account, api, launch, logIn, newPage, screenshots, startServer } from './support.mjs';
+import { test } from 'node:test';
+import { account, api, logIn, newPage, screenshots, serverAndBrowser } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowser();
 
 /** Picks the units and waits for the server's answer to the change. */
 async function changeUnits(page, units) {
@@ -24,6 +15,7 @@ async function changeUnits(page, units) {
 }
 
 test('switching to imperial units shows miles and feet everywhere', async () => {
+  const { server, browser } = shared;
   const person = await account(server, 'units');
   const started = new Date(Date.now() - 3600_000).toISOString();
   const made = await api(server, '/api/v1/workouts', {
@@ -39,6 +31,14 @@ test('switching to imperial units shows miles and feet everywhere', async () => 
   await item.getByText('10.00 km').waitFor();
   await screenshots(page, 'home');
 
+  // Totals and records, in kilometres first.
+  await page.goto(`${server.url}/stats`);
+  await page.getByRole('cell', { name: '10.00 km' }).first().waitFor();
+  await screenshots(page, 'stats');
+  await page.goto(`${server.url}/records`);
+  await page.getByRole('row', { name: /Longest distance\s+10.00 km/ }).waitFor();
+  await screenshots(page, 'records');
+
   await page.goto(`${server.url}/settings`);
   await changeUnits(page, 'imperial');
   await screenshots(page, 'settings');
@@ -52,6 +52,8 @@ test('switching to imperial units shows miles and feet everywhere', async () => 
   await page.getByText('328 ft').waitFor();
   await page.getByText('8:03 /mi').waitFor();
   await screenshots(page, 'workout-imperial');
+  await page.goto(`${server.url}/records`);
+  await page.getByRole('row', { name: /Longest distance\s+6.21 mi/ }).waitFor();
 
   // Back to metric: the numbers return.
   await page.goto(`${server.url}/settings`);

@@ -2,23 +2,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { account, api, launch, logIn, newPage, screenshots, startServer } from './support.mjs';
+import { test } from 'node:test';
+import { account, api, logIn, newPage, screenshots, serverAndBrowser } from './support.mjs';
 
 const CORPUS = process.env.TEST_CORPUS_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus');
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowser();
 
 test('an uploaded GPX shows its map, charts and splits', async () => {
+  const { server, browser } = shared;
   const person = await account(server, 'lake');
   const { page } = await newPage(browser);
   await logIn(page, server, person);

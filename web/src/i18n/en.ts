@@ -249,6 +249,11 @@ export const en = {
   'settings.themeDark': 'Dark',
   'settings.logOut': 'Log out',
 
+  'settings.logOutLoses.one':
+    '{count} training on this device is not sent yet and will be lost. Log out anyway?',
+  'settings.logOutLoses.other':
+    '{count} trainings on this device are not sent yet and will be lost. Log out anyway?',
+
   'twofa.title': 'Two-factor authentication',
   'twofa.off': 'Off. Turn it on so a stolen password alone is not enough to log in.',
   'twofa.on': 'On.',

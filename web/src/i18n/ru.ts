@@ -254,6 +254,11 @@ export const ru: Dictionary & Record<string, string> = {
   'settings.themeDark': 'Тёмная',
   'settings.logOut': 'Выйти',
 
+  'settings.logOutLoses.one': '{count} тренировка ещё не отправлена и будет потеряна. Всё равно выйти?',
+  'settings.logOutLoses.few': '{count} тренировки ещё не отправлены и будут потеряны. Всё равно выйти?',
+  'settings.logOutLoses.many': '{count} тренировок ещё не отправлены и будут потеряны. Всё равно выйти?',
+  'settings.logOutLoses.other': '{count} тренировки ещё не отправлены и будут потеряны. Всё равно выйти?',
+
   'twofa.title': 'Двухфакторная защита',
   'twofa.off': 'Выключена. Включите, чтобы для входа не хватало одного украденного пароля.',
   'twofa.on': 'Включена.',

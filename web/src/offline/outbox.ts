@@ -93,6 +93,12 @@ export function flush(): Promise<void> {
   return flushing;
 }
 
+/** Forgets everything waiting (when the person logs out and chooses to drop it). */
+export async function clearOutbox(): Promise<void> {
+  for (const entry of await all<OutboxEntry>(OUTBOX)) await remove(OUTBOX, entry.id);
+  await load();
+}
+
 export function onSent(listener: (workout: Workout) => void): () => void {
   sentListeners.add(listener);
   return () => sentListeners.delete(listener);

@@ -80,3 +80,24 @@ export function Loading() {
     </p>
   );
 }
+
+interface TextFieldProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hint?: string;
+  type?: 'text' | 'email' | 'password' | 'datetime-local';
+  autoComplete?: string;
+  inputMode?: 'text' | 'numeric' | 'decimal' | 'email';
+  placeholder?: string;
+}
+
+/** The common case of a Field: one text input. */
+export function TextField({ label, value, onChange, error, hint, ...input }: TextFieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(props) => <input {...props} {...input} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  );
+}

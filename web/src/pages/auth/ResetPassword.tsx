@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useSearch } from 'wouter';
 import { api } from '../../api/client';
 import { useT } from '../../i18n';
-import { Field, FormError, Invalid } from '../../ui/forms';
+import { FormError, Invalid, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { AuthFrame } from './AuthFrame';
 import { MIN_PASSWORD } from './SignUp';
@@ -33,17 +33,14 @@ function AskForMail() {
         <form onSubmit={form.onSubmit} noValidate>
           <p className="muted">{t('reset.explain')}</p>
           <FormError message={form.formError} />
-          <Field label={t('field.email')} error={form.fieldError('email')}>
-            {(props) => (
-              <input
-                {...props}
-                type="email"
-                autoComplete="email"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('field.email')}
+            error={form.fieldError('email')}
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={setEmail}
+          />
           <button type="submit" disabled={form.pending}>
             {t('reset.send')}
           </button>
@@ -84,21 +81,15 @@ function ChooseNew({ token }: { token: string }) {
       ) : (
         <form onSubmit={form.onSubmit} noValidate>
           <FormError message={form.formError} />
-          <Field
+          <TextField
             label={t('field.newPassword')}
             hint={t('signup.passwordHint', { min: MIN_PASSWORD })}
             error={form.fieldError('new_password') ?? form.fieldError('password')}
-          >
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="new-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={setPassword}
+          />
           <button type="submit" disabled={form.pending}>
             {t('reset.save')}
           </button>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../../api/client';
 import { useT } from '../../i18n';
-import { Field, FormError, Invalid } from '../../ui/forms';
+import { FormError, Invalid, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { AuthFrame } from './AuthFrame';
 
@@ -41,46 +41,31 @@ export function SignUp() {
     <AuthFrame title={t('signup.title')}>
       <form onSubmit={form.onSubmit} noValidate>
         <FormError message={form.formError} />
-        <Field label={t('field.email')} error={form.fieldError('email')}>
-          {(props) => (
-            <input
-              {...props}
-              type="email"
-              autoComplete="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+        <TextField
+          label={t('field.email')}
+          error={form.fieldError('email')}
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={setEmail}
+        />
+        <TextField
           label={t('field.displayName')}
           hint={t('signup.nameHint')}
           error={form.fieldError('display_name')}
-        >
-          {(props) => (
-            <input
-              {...props}
-              autoComplete="nickname"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+          autoComplete="nickname"
+          value={name}
+          onChange={setName}
+        />
+        <TextField
           label={t('field.password')}
           hint={t('signup.passwordHint', { min: MIN_PASSWORD })}
           error={form.fieldError('password')}
-        >
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
         <div className="actions">
           <button type="submit" disabled={form.pending}>
             {t('signup.submit')}

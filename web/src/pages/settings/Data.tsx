@@ -7,7 +7,7 @@ import { forget } from '../../api/session';
 import type { ExportInfo } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
-import { Field, FormError } from '../../ui/forms';
+import { FormError, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 
 const KEY = ['account', 'exports'];
@@ -62,17 +62,14 @@ export function Data() {
       {confirming ? (
         <form onSubmit={erase.onSubmit} noValidate>
           <FormError message={erase.formError} />
-          <Field label={t('field.password')} error={erase.fieldError('password')}>
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('field.password')}
+            error={erase.fieldError('password')}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+          />
           <div className="actions">
             <button type="submit" className="danger" disabled={erase.pending}>
               {t('data.deleteForGood')}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { useT } from '../../i18n';
-import { Field, FormError, Invalid } from '../../ui/forms';
+import { FormError, Invalid, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { MIN_PASSWORD } from '../auth/SignUp';
 
@@ -29,32 +29,23 @@ export function Password() {
       </h2>
       <form onSubmit={form.onSubmit} noValidate>
         <FormError message={form.formError} />
-        <Field label={t('field.currentPassword')} error={form.fieldError('current_password')}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+        <TextField
+          label={t('field.currentPassword')}
+          error={form.fieldError('current_password')}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <TextField
           label={t('field.newPassword')}
           hint={t('password.othersEnd')}
           error={form.fieldError('new_password') ?? form.fieldError('password')}
-        >
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          )}
-        </Field>
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+        />
         <div className="actions">
           <button type="submit" disabled={form.pending}>
             {t('password.change')}

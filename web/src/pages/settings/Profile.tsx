@@ -4,7 +4,7 @@ import { api, upload } from '../../api/client';
 import { keys } from '../../api/queries';
 import type { Account } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { Field, FormError } from '../../ui/forms';
+import { Field, FormError, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { useAccountChange } from './useAccountChange';
 
@@ -79,9 +79,12 @@ export function Profile({ account }: { account: Account }) {
       </form>
       <form onSubmit={form.onSubmit} noValidate style={{ marginTop: '1rem' }}>
         <FormError message={form.formError} />
-        <Field label={t('field.displayName')} error={form.fieldError('display_name')}>
-          {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
+        <TextField
+          label={t('field.displayName')}
+          error={form.fieldError('display_name')}
+          value={name}
+          onChange={setName}
+        />
         <div className="actions">
           <button type="submit" disabled={form.pending}>
             {t('common.save')}

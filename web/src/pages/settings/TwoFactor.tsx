@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { keys } from '../../api/queries';
 import type { Account } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { Field, FormError } from '../../ui/forms';
+import { FormError, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 
 interface Enrolment {
@@ -86,16 +86,13 @@ export function TwoFactor({ account }: { account: Account }) {
             <span className="muted small">{plural('twofa.codesLeft', account.recovery_codes_left ?? 0)}</span>
           </p>
           <FormError message={disable.formError} />
-          <Field label={t('twofa.disableCode')} error={disable.fieldError('code')}>
-            {(props) => (
-              <input
-                {...props}
-                autoComplete="one-time-code"
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('twofa.disableCode')}
+            error={disable.fieldError('code')}
+            autoComplete="one-time-code"
+            value={code}
+            onChange={setCode}
+          />
           <button type="submit" className="secondary" disabled={disable.pending}>
             {t('twofa.disable')}
           </button>
@@ -118,17 +115,14 @@ export function TwoFactor({ account }: { account: Account }) {
             {t('twofa.manual')} <code data-testid="totp-secret">{enrolment.secret}</code>
           </p>
           <FormError message={confirm.formError} />
-          <Field label={t('field.code')} error={confirm.fieldError('code')}>
-            {(props) => (
-              <input
-                {...props}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('field.code')}
+            error={confirm.fieldError('code')}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={setCode}
+          />
           <div className="actions">
             <button type="submit" disabled={confirm.pending}>
               {t('twofa.confirm')}

@@ -4,7 +4,7 @@ import type { NewWorkout, Privacy, Workout } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { localInputToRfc3339, localInputValue } from '../../lib/dates';
 import { distanceUnit, elevationToMetres, elevationUnit, elevationValue, toMetres } from '../../lib/units';
-import { Field, FormError, Invalid } from '../../ui/forms';
+import { Field, FormError, Invalid, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { PrivacySelect } from './PrivacySelect';
 import { useSportName } from './sportName';
@@ -122,45 +122,35 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
       </Field>
       {!fromFile && (
         <>
-          <Field label={t('field.start')} error={form.fieldError('started_at')}>
-            {(props) => (
-              <input
-                {...props}
-                type="datetime-local"
-                value={start}
-                onChange={(e) => setStart(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('field.start')}
+            error={form.fieldError('started_at')}
+            type="datetime-local"
+            value={start}
+            onChange={setStart}
+          />
           <fieldset className="field" style={{ border: 'none', padding: 0, margin: '0 0 0.9rem' }}>
             <legend style={{ fontWeight: 600, fontSize: '0.92rem', marginBottom: '0.3rem' }}>
               {t('field.duration')}
             </legend>
             <div className="row3">
-              <input
-                aria-label={t('field.hours')}
-                placeholder={t('field.hoursShort')}
-                inputMode="numeric"
-                value={hours}
-                aria-invalid={Boolean(form.fieldError('duration_s'))}
-                onChange={(e) => setHours(e.target.value)}
-              />
-              <input
-                aria-label={t('field.minutes')}
-                placeholder={t('field.minutesShort')}
-                inputMode="numeric"
-                value={minutes}
-                aria-invalid={Boolean(form.fieldError('duration_s'))}
-                onChange={(e) => setMinutes(e.target.value)}
-              />
-              <input
-                aria-label={t('field.seconds')}
-                placeholder={t('field.secondsShort')}
-                inputMode="numeric"
-                value={seconds}
-                aria-invalid={Boolean(form.fieldError('duration_s'))}
-                onChange={(e) => setSeconds(e.target.value)}
-              />
+              {(
+                [
+                  ['field.hours', 'field.hoursShort', hours, setHours],
+                  ['field.minutes', 'field.minutesShort', minutes, setMinutes],
+                  ['field.seconds', 'field.secondsShort', seconds, setSeconds],
+                ] as const
+              ).map(([label, short, value, set]) => (
+                <input
+                  key={label}
+                  aria-label={t(label)}
+                  placeholder={t(short)}
+                  inputMode="numeric"
+                  value={value}
+                  aria-invalid={Boolean(form.fieldError('duration_s'))}
+                  onChange={(e) => set(e.target.value)}
+                />
+              ))}
             </div>
             {form.fieldError('duration_s') && (
               <span className="error" role="alert">
@@ -170,33 +160,21 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
           </fieldset>
           <div className="row">
             {hasDistance && (
-              <Field
+              <TextField
                 label={t('field.distanceIn', { unit: distanceUnit(units, locale) })}
                 error={form.fieldError('distance_m')}
-              >
-                {(props) => (
-                  <input
-                    {...props}
-                    inputMode="decimal"
-                    value={distance}
-                    onChange={(e) => setDistance(e.target.value)}
-                  />
-                )}
-              </Field>
+                inputMode="decimal"
+                value={distance}
+                onChange={setDistance}
+              />
             )}
-            <Field
+            <TextField
               label={t('field.climbIn', { unit: elevationUnit(units, locale) })}
               error={form.fieldError('elevation_gain_m')}
-            >
-              {(props) => (
-                <input
-                  {...props}
-                  inputMode="decimal"
-                  value={climb}
-                  onChange={(e) => setClimb(e.target.value)}
-                />
-              )}
-            </Field>
+              inputMode="decimal"
+              value={climb}
+              onChange={setClimb}
+            />
           </div>
         </>
       )}
