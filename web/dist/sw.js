@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-4855ea68bf6e';
-const PRECACHE = ["/","/assets/EditWorkout-BhpsUvfm.js","/assets/Records-ra2ZdP7n.js","/assets/Settings-DlYL3SrE.js","/assets/Stats-C7hoodA1.js","/assets/Upload-C3VpgVlN.js","/assets/WorkoutCharts-CbjlpM-_.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-Btle3av0.js","/assets/WorkoutPage-uYsmPfs7.js","/assets/dist-BJrmHKyY.js","/assets/forms-DrvnBn1J.js","/assets/index-CE3FXj-Z.js","/assets/index-CHOC4eOv.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-Tchxasen.js","/assets/ru-D-zyBafg.js","/assets/useWorkout-BzzWbD4N.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-dc8bfee7a910';
+const PRECACHE = ["/","/assets/EditWorkout-bRGambu0.js","/assets/Records-Tf2lMiNz.js","/assets/Settings-xK0rR3Nh.js","/assets/Stats-j0_I3tWW.js","/assets/Upload-Do-p3NIa.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-kAjdYk5Q.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-DhuZzmwv.js","/assets/WorkoutPage-D5QXRpKK.js","/assets/dist-BJrmHKyY.js","/assets/forms-BDVXB_Hj.js","/assets/index-CvF2D05d.css","/assets/index-D7Jx3Vxk.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-CMLW7NEP.js","/assets/ru-m_YeG3DS.js","/assets/useWorkout-D0kUEN1F.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -46,6 +46,10 @@ test('an uploaded GPX shows its map, charts and splits', async () => {
   const splits = page.getByTestId('splits').locator('tbody tr');
   assert.equal(await splits.count(), 5);
   await screenshots(page, 'workout');
+  // The dark theme follows the device.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+  await screenshots(page, 'workout-dark');
 
   // Only the good file became a workout.
   const list = await api(server, '/api/v1/workouts', { token: person.token });

@@ -145,6 +145,7 @@ export const en = {
   'count.workouts.other': '{count}',
 
   'stats.title': 'Statistics',
+  'stats.toRecords': 'Your personal records →',
   'stats.period': 'Period',
   'stats.week': 'Week',
   'stats.month': 'Month',

@@ -147,6 +147,7 @@ export const ru: Dictionary & Record<string, string> = {
   'count.workouts.other': '{count}',
 
   'stats.title': 'Статистика',
+  'stats.toRecords': 'Ваши личные рекорды →',
   'stats.period': 'Период',
   'stats.week': 'Неделя',
   'stats.month': 'Месяц',

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { api } from '../api/client';
 import { keys, useUnits } from '../api/queries';
 import type { Stats as StatsAnswer } from '../api/types';
@@ -41,6 +42,9 @@ export default function Stats() {
           </button>
         ))}
       </fieldset>
+      <p>
+        <Link href="/records">{t('stats.toRecords')}</Link>
+      </p>
       {stats.isPending && <Loading />}
       {stats.error && <div className="alert">{describe(stats.error, t, language === 'en')}</div>}
       {stats.data && (
@@ -52,8 +56,10 @@ export default function Stats() {
                 <th scope="col">{t('stats.workouts')}</th>
                 <th scope="col">{t('stats.distance')}</th>
                 <th scope="col">{t('stats.time')}</th>
-                <th scope="col">{t('stats.climb')}</th>
-                <th scope="col" style={{ width: '25%' }}>
+                <th scope="col" className="wide-only">
+                  {t('stats.climb')}
+                </th>
+                <th scope="col" className="wide-only" style={{ width: '25%' }}>
                   <span className="visually-hidden">{t('workout.relative')}</span>
                 </th>
               </tr>
@@ -65,8 +71,8 @@ export default function Stats() {
                   <td>{p.total.workouts}</td>
                   <td>{formatDistance(p.total.distance_m, units, locale)}</td>
                   <td>{formatDuration(p.total.duration_s)}</td>
-                  <td>{formatElevation(p.total.elevation_gain_m, units, locale)}</td>
-                  <td>
+                  <td className="wide-only">{formatElevation(p.total.elevation_gain_m, units, locale)}</td>
+                  <td className="wide-only">
                     <div
                       className="bar"
                       style={{
