@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-dc8bfee7a910';
-const PRECACHE = ["/","/assets/EditWorkout-bRGambu0.js","/assets/Records-Tf2lMiNz.js","/assets/Settings-xK0rR3Nh.js","/assets/Stats-j0_I3tWW.js","/assets/Upload-Do-p3NIa.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-kAjdYk5Q.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-DhuZzmwv.js","/assets/WorkoutPage-D5QXRpKK.js","/assets/dist-BJrmHKyY.js","/assets/forms-BDVXB_Hj.js","/assets/index-CvF2D05d.css","/assets/index-D7Jx3Vxk.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-CMLW7NEP.js","/assets/ru-m_YeG3DS.js","/assets/useWorkout-D0kUEN1F.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-318a3ff70f62';
+const PRECACHE = ["/","/assets/EditWorkout-QtgF2fhc.js","/assets/Records-ClzXUtx5.js","/assets/Settings-DeHcY7xb.js","/assets/Stats-iVxgzo6A.js","/assets/Upload-utRyXT_k.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-HyVqTBDz.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-Bh5oR8AP.js","/assets/WorkoutPage-DDkyKd8C.js","/assets/dist-BJrmHKyY.js","/assets/forms-C6bjwciR.js","/assets/index-CtsN_JIn.js","/assets/index-CvF2D05d.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-sBrMcTMm.js","/assets/ru-m_YeG3DS.js","/assets/useWorkout-96YTaiYK.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -28,8 +28,7 @@ const queries = new QueryClient({
     queries: {
       staleTime: 30_000,
       // A refusal will not change on a retry; a lost connection may.
-      retry: (count, error) =>
-        count < 2 && error instanceof ApiError && (error.isNetwork || error.status >= 500),
+      retry: (count, error) => count < 2 && error instanceof ApiError && error.isTransient,
       networkMode: 'offlineFirst',
     },
   },

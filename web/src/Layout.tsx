@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
-import { keys } from './api/queries';
+import { refreshTrainings } from './api/queries';
 import { type Key, useT } from './i18n';
 import { useOnline } from './lib/online';
 import { onSent, useOutbox } from './offline/outbox';
@@ -46,19 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [location]);
 
   // A workout that left the outbox shows in lists and totals at once.
-  // A fetch started while offline resumes when the network returns and may
-  // answer before the outbox's workout is in: TanStack Query hands a refetch
-  // that very fetch when nothing was loaded yet, so cancel it first.
-  useEffect(
-    () =>
-      onSent(async () => {
-        for (const queryKey of [keys.workouts, ['stats'], keys.records]) {
-          await queries.cancelQueries({ queryKey });
-          queries.invalidateQueries({ queryKey });
-        }
-      }),
-    [queries],
-  );
+  useEffect(() => onSent(() => refreshTrainings(queries)), [queries]);
 
   return (
     <>

@@ -70,6 +70,11 @@ export async function logOut() {
   } catch {
     // Offline or already ended: forgetting the tokens here is what matters.
   }
+  forgetLogin();
+}
+
+/** Forgets the login and the account's copies on this device. */
+export function forgetLogin() {
   forget();
   forgetCopies();
 }

@@ -20,6 +20,11 @@ export class ApiError extends Error {
   get isNetwork(): boolean {
     return this.status === 0;
   }
+
+  /** No answer, or the server failed: the same request may well work later. */
+  get isTransient(): boolean {
+    return this.isNetwork || this.status >= 500;
+  }
 }
 
 interface ProblemBody {

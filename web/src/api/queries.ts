@@ -1,5 +1,5 @@
 /** Data the screens read, cached by TanStack Query under stable keys. */
-import { useQuery } from '@tanstack/react-query';
+import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type { Account, ServerInfo, Sport, Units } from './types';
 
@@ -9,7 +9,7 @@ export const keys = {
   sports: ['sports'] as const,
   workouts: ['workouts'] as const,
   workout: (id: string) => ['workouts', id] as const,
-  stats: (period: string) => ['stats', period] as const,
+  stats: (period?: string) => (period ? (['stats', period] as const) : (['stats'] as const)),
   records: ['records'] as const,
 };
 
@@ -17,16 +17,22 @@ export const keys = {
  * A query whose last answer is also kept on the device, so the app still
  * knows the account's preferences and the sports while offline.
  */
+const COPY = 'athlos.copy.';
+
+/** Keeps the device's copy of a kept query's answer (also after a change answered by a write). */
+export function keepCopy(name: string, value: unknown) {
+  localStorage.setItem(`${COPY}${name}`, JSON.stringify(value));
+}
+
 function kept<T>(name: string, fetcher: () => Promise<T>) {
-  const storage = `athlos.copy.${name}`;
   return {
     queryFn: async () => {
       const value = await fetcher();
-      localStorage.setItem(storage, JSON.stringify(value));
+      keepCopy(name, value);
       return value;
     },
     initialData: (): T | undefined => {
-      const copy = localStorage.getItem(storage);
+      const copy = localStorage.getItem(`${COPY}${name}`);
       return copy ? (JSON.parse(copy) as T) : undefined;
     },
     initialDataUpdatedAt: 0,
@@ -34,8 +40,20 @@ function kept<T>(name: string, fetcher: () => Promise<T>) {
 }
 
 export function forgetCopies() {
-  for (const key of Object.keys(localStorage))
-    if (key.startsWith('athlos.copy.')) localStorage.removeItem(key);
+  for (const key of Object.keys(localStorage)) if (key.startsWith(COPY)) localStorage.removeItem(key);
+}
+
+/**
+ * After a workout was added, changed or removed: lists, totals and records
+ * are asked again. A fetch already running (one started offline and resumed)
+ * is cancelled first, because TanStack Query hands a refetch that very fetch
+ * when nothing was loaded yet, and it may answer from before the change.
+ */
+export async function refreshTrainings(queries: QueryClient) {
+  for (const queryKey of [keys.workouts, keys.stats(), keys.records]) {
+    await queries.cancelQueries({ queryKey });
+    queries.invalidateQueries({ queryKey });
+  }
 }
 
 export function useAccount() {

@@ -7,6 +7,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { api } from '../api/client';
+import { ApiError } from '../api/problem';
 import type { NewWorkout, Workout } from '../api/types';
 import { newId } from '../lib/id';
 import { all, OUTBOX, put, remove } from './db';
@@ -66,9 +67,8 @@ async function send(entry: OutboxEntry): Promise<boolean> {
     for (const listener of sentListeners) listener(workout);
     return true;
   } catch (error) {
-    const status = (error as { status?: number }).status ?? 0;
-    // No answer, a limit, or a server failure: try again later.
-    if (status === 0 || status === 401 || status === 408 || status === 429 || status >= 500) {
+    // No answer, a server failure, a limit or a login to renew: try again later.
+    if (!(error instanceof ApiError) || error.isTransient || [401, 408, 429].includes(error.status)) {
       await put(OUTBOX, { ...entry, attempts: entry.attempts + 1 });
       return false;
     }

@@ -91,6 +91,7 @@ interface TextFieldProps {
   autoComplete?: string;
   inputMode?: 'text' | 'numeric' | 'decimal' | 'email';
   placeholder?: string;
+  required?: boolean;
 }
 
 /** The common case of a Field: one text input. */

@@ -5,7 +5,7 @@ import { logIn, logInWithPasskey, type SecondStep, secondFactor, secondFactorPas
 import { api } from '../../api/client';
 import { useT } from '../../i18n';
 import { passkeysSupported } from '../../lib/webauthn';
-import { Field, FormError } from '../../ui/forms';
+import { Field, FormError, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
 import { AuthFrame } from './AuthFrame';
 
@@ -44,30 +44,24 @@ export function Login() {
     <AuthFrame title={t('login.title')}>
       <form onSubmit={form.onSubmit} noValidate>
         <FormError message={form.formError ?? passkey.formError} />
-        <Field label={t('field.email')} error={form.fieldError('email')}>
-          {(props) => (
-            <input
-              {...props}
-              type="email"
-              autoComplete="username webauthn"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('field.password')} error={form.fieldError('password')}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label={t('field.email')}
+          error={form.fieldError('email')}
+          type="email"
+          autoComplete="username webauthn"
+          required
+          value={email}
+          onChange={setEmail}
+        />
+        <TextField
+          label={t('field.password')}
+          error={form.fieldError('password')}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={setPassword}
+        />
         <div className="actions">
           <button type="submit" disabled={form.pending}>
             {t('login.submit')}

@@ -1,9 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
+import { forgetLogin } from '../../api/auth';
 import { api } from '../../api/client';
-import { forgetCopies } from '../../api/queries';
-import { forget } from '../../api/session';
 import type { ExportInfo } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
@@ -31,8 +30,7 @@ export function Data() {
   });
   const erase = useSubmit(['password'], async () => {
     await api('/api/v1/account', { method: 'DELETE', body: { password } });
-    forget();
-    forgetCopies();
+    forgetLogin();
     navigate('/login', { replace: true });
   });
   const latest = exports.data?.[0];

@@ -1,15 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import { keys } from '../../api/queries';
+import { keepCopy, keys } from '../../api/queries';
 import type { Account } from '../../api/types';
 
-/** Changes the account and puts the answer in the cache (and the device's copy, through the next read). */
+/** Changes the account and puts the answer in the cache and the device's copy. */
 export function useAccountChange() {
   const queries = useQueryClient();
   return async (change: Partial<Pick<Account, 'display_name' | 'units' | 'default_privacy'>>) => {
     const account = await api<Account>('/api/v1/account', { method: 'PATCH', body: change });
     queries.setQueryData(keys.account, account);
-    localStorage.setItem('athlos.copy.account', JSON.stringify(account));
+    keepCopy('account', account);
     return account;
   };
 }

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
 import { api } from '../../api/client';
-import { keys } from '../../api/queries';
+import { keys, refreshTrainings } from '../../api/queries';
 import type { NewWorkout, Workout } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { describe, Loading } from '../../ui/forms';
@@ -26,9 +26,7 @@ export default function EditWorkout({ id }: { id: string }) {
       body: changes,
     });
     queries.setQueryData(keys.workout(id), { ...workout.data, ...saved, analysis: workout.data.analysis });
-    queries.invalidateQueries({ queryKey: keys.workouts });
-    queries.invalidateQueries({ queryKey: ['stats'] });
-    queries.invalidateQueries({ queryKey: keys.records });
+    refreshTrainings(queries);
     navigate(`/workouts/${id}`);
   };
 

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/problem';
-import { keys } from '../../api/queries';
+import { refreshTrainings } from '../../api/queries';
 import type { NewWorkout, Workout } from '../../api/types';
 import { useT } from '../../i18n';
 import { newId } from '../../lib/id';
@@ -32,11 +32,10 @@ export function LogWorkout() {
         body: values,
         headers: { 'idempotency-key': key },
       });
-      queries.invalidateQueries({ queryKey: keys.workouts });
-      queries.invalidateQueries({ queryKey: ['stats'] });
+      refreshTrainings(queries);
       navigate(`/workouts/${workout.id}`);
     } catch (error) {
-      if (error instanceof ApiError && (error.isNetwork || error.status >= 500)) {
+      if (error instanceof ApiError && error.isTransient) {
         await enqueueWorkout(values, key);
         navigate('/');
         return;

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { upload } from '../../api/client';
-import { keys, useAccount } from '../../api/queries';
+import { refreshTrainings, useAccount } from '../../api/queries';
 import type { Privacy, Workout } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { newId } from '../../lib/id';
@@ -57,9 +57,7 @@ export default function Upload() {
       }
     }
     setBusy(false);
-    queries.invalidateQueries({ queryKey: keys.workouts });
-    queries.invalidateQueries({ queryKey: ['stats'] });
-    queries.invalidateQueries({ queryKey: keys.records });
+    refreshTrainings(queries);
   };
 
   const done = items.filter((item) => item.workout).length;

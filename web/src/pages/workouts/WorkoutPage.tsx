@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, download } from '../../api/client';
-import { keys, useAccount, useUnits } from '../../api/queries';
+import { keys, refreshTrainings, useAccount, useUnits } from '../../api/queries';
 import type { Split, Workout } from '../../api/types';
 import { type Key, useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
@@ -159,9 +159,7 @@ export default function WorkoutPage({ id }: { id: string }) {
     try {
       await api(`/api/v1/workouts/${id}`, { method: 'DELETE' });
       queries.removeQueries({ queryKey: keys.workout(id) });
-      queries.invalidateQueries({ queryKey: keys.workouts });
-      queries.invalidateQueries({ queryKey: ['stats'] });
-      queries.invalidateQueries({ queryKey: keys.records });
+      refreshTrainings(queries);
       navigate('/', { replace: true });
     } catch (error) {
       setFailure(describe(error, t, language === 'en'));

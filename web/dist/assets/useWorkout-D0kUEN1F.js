@@ -1,1 +1,0 @@
-import{S as e,n as t,s as n}from"./queries-CMLW7NEP.js";function r(r){return e({queryKey:t.workout(r),queryFn:()=>n(`/api/v1/workouts/${encodeURIComponent(r)}`),refetchInterval:e=>e.state.data?.state===`processing`&&2e3})}export{r as t};
