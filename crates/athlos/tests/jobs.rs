@@ -211,7 +211,7 @@ async fn a_job_survives_its_worker_being_killed(backend: Backend) {
 
     let worker = |extra: Vec<(&str, String)>| {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_athlos"));
-        command.arg("worker").envs(env.child_env()).env("ATHLOS_JOB_LEASE_SECS", "2");
+        command.arg("worker").envs(env.child_env()).env("ATHLOS_JOB_HEARTBEAT_MS", "300");
         command.envs(extra).stdout(Stdio::null()).stderr(Stdio::null()).kill_on_drop(true);
         command.spawn().unwrap()
     };
@@ -230,6 +230,46 @@ async fn a_job_survives_its_worker_being_killed(backend: Backend) {
     assert_eq!(done.attempts, 2);
     let mails: Vec<_> = std::fs::read_dir(&outbox).unwrap().filter_map(Result::ok).collect();
     assert_eq!(mails.len(), 1, "the mail is delivered exactly once");
+}
+
+/// A job that runs for longer than its lease keeps it by heartbeats: a
+/// second worker polling all the while never starts it a second time.
+async fn a_long_job_keeps_its_lease_by_heartbeats(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let platform = platform(&env, |c| c.job_heartbeat_ms = 100).await;
+    let runs = Arc::new(AtomicU32::new(0));
+    let finish = Arc::new(tokio::sync::Notify::new());
+    let mut handlers = JobHandlers::default();
+    let (counted, released) = (runs.clone(), finish.clone());
+    handlers.register("test.long", move |_| {
+        let (counted, released) = (counted.clone(), released.clone());
+        async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            released.notified().await;
+            Ok(())
+        }
+    });
+    let id = enqueue(&platform, "test.long", serde_json::json!({})).await;
+    let workers: Vec<_> = (0..2).map(|_| start(&platform, handlers.clone())).collect();
+    let first = wait_for_state(&platform, &id, JobState::Running).await.locked_until.unwrap();
+    // Renewed again and again, until well past three leases (of 300 ms) from the claim.
+    let started = Instant::now();
+    loop {
+        let job = platform.jobs.get(&id).await.unwrap();
+        if job.locked_until.unwrap() > first + 1_000 {
+            break;
+        }
+        assert!(started.elapsed() < LIMIT, "the lease was not renewed: {job:?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "nobody else started the job while its lease was kept");
+    finish.notify_waiters();
+    let done = wait_for_state(&platform, &id, JobState::Done).await;
+    assert_eq!((done.attempts, runs.load(Ordering::SeqCst)), (1, 1));
+    for (stop, task) in workers {
+        stop.cancel();
+        task.await.unwrap();
+    }
 }
 
 async fn the_cli_lists_and_retries_dead_jobs(backend: Backend) {
@@ -274,5 +314,6 @@ on_every_database!(
     many_workers_run_each_job_exactly_once,
     shutdown_releases_running_jobs,
     a_job_survives_its_worker_being_killed,
+    a_long_job_keeps_its_lease_by_heartbeats,
     the_cli_lists_and_retries_dead_jobs,
 );

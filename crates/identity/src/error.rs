@@ -82,7 +82,7 @@ impl IdentityError {
                 Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail)
             }
             RateLimited { .. } => Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", detail),
-            Sql(e) => Problem::internal(e),
+            Sql(e) => Problem::database(e),
             Mail(e) => Problem::internal(e),
             Internal(e) => Problem::internal(e),
         }

@@ -40,6 +40,8 @@ impl From<object_store::Error> for BlobError {
 pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
     description: String,
+    /// The folder, when files are local.
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for BlobStore {
@@ -65,7 +67,11 @@ impl BlobStore {
                 if let Some(secret) = &config.s3_secret_access_key {
                     builder = builder.with_secret_access_key(secret);
                 }
-                Ok(Self { inner: Arc::new(builder.build()?), description: format!("s3 {endpoint}/{bucket}") })
+                Ok(Self {
+                    inner: Arc::new(builder.build()?),
+                    description: format!("s3 {endpoint}/{bucket}"),
+                    local_root: None,
+                })
             }
             None => Self::local(&config.files_dir()),
         }
@@ -74,7 +80,11 @@ impl BlobStore {
     pub fn local(dir: &std::path::Path) -> Result<Self, BlobError> {
         std::fs::create_dir_all(dir)?;
         let store = LocalFileSystem::new_with_prefix(dir)?;
-        Ok(Self { inner: Arc::new(store), description: format!("folder {}", dir.display()) })
+        Ok(Self {
+            inner: Arc::new(store),
+            description: format!("folder {}", dir.display()),
+            local_root: Some(dir.to_path_buf()),
+        })
     }
 
     pub fn describe(&self) -> &str {
@@ -156,19 +166,53 @@ impl BlobStore {
 
     /// The keys of the files under the folder `prefix`.
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>, BlobError> {
+        self.list_written_before(prefix, i64::MAX).await
+    }
+
+    /// The keys of the files under `prefix` last written before `before_ms`
+    /// (epoch milliseconds): what an orphan sweep may consider.
+    pub async fn list_written_before(&self, prefix: &str, before_ms: i64) -> Result<Vec<String>, BlobError> {
         let prefix = parse_key(prefix)?;
         let metas: Vec<_> = self.inner.list(Some(&prefix)).collect().await;
         let mut keys = Vec::with_capacity(metas.len());
         for meta in metas {
             match meta {
-                Ok(meta) => keys.push(meta.location.to_string()),
-                Err(object_store::Error::NotFound { .. }) => {}
+                Ok(meta) if meta.last_modified.timestamp_millis() < before_ms => keys.push(meta.location.to_string()),
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
                 Err(e) => return Err(e.into()),
             }
         }
         keys.sort();
         Ok(keys)
     }
+
+    /// Deletes the partial files (`name#n`) that a write in progress leaves
+    /// in a local folder when its process dies, once older than `before_ms`.
+    /// On S3 the same leftovers are incomplete multipart uploads, which the
+    /// bucket's lifecycle rule removes (see the README). Returns how many went.
+    pub async fn sweep_partial_writes(&self, before_ms: i64) -> Result<u64, BlobError> {
+        let Some(root) = self.local_root.clone() else { return Ok(0) };
+        let before = std::time::UNIX_EPOCH + std::time::Duration::from_millis(before_ms.max(0) as u64);
+        let swept = tokio::task::spawn_blocking(move || sweep_partial_files(&root, before))
+            .await
+            .map_err(|e| BlobError::Source(std::io::Error::other(e)))?;
+        Ok(swept?)
+    }
+}
+
+fn sweep_partial_files(folder: &std::path::Path, before: std::time::SystemTime) -> std::io::Result<u64> {
+    let mut swept = 0;
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            swept += sweep_partial_files(&entry.path(), before)?;
+        } else if entry.file_name().to_string_lossy().contains('#') && entry.metadata()?.modified()? < before {
+            std::fs::remove_file(entry.path())?;
+            swept += 1;
+        }
+    }
+    Ok(swept)
 }
 
 fn parse_key(key: &str) -> Result<Key, BlobError> {

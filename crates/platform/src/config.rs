@@ -26,6 +26,8 @@ pub struct Config {
     /// How long to keep retrying an unreachable database at start.
     pub database_connect_timeout_secs: u64,
     pub database_max_connections: u32,
+    /// How long a request waits for a pooled connection before it fails with 503.
+    pub database_acquire_timeout_secs: u64,
     /// Key for signing tokens; generated into `<data_dir>/secret.key` when unset.
     pub secret_key: Option<String>,
 
@@ -75,9 +77,12 @@ pub struct Config {
     /// How many jobs one worker runs at once.
     pub worker_concurrency: usize,
     pub job_max_attempts: u32,
-    /// A claimed job is someone else's to take again once this runs out; it is
-    /// also the longest one run of a job may take.
+    /// The longest one run of a job may take; then it counts as failed.
     pub job_lease_secs: u64,
+    /// How often a worker renews the lease of each job it runs. A job whose
+    /// lease (three heartbeats) runs out, because its worker died, is taken
+    /// by another worker.
+    pub job_heartbeat_ms: u64,
     /// The first retry waits this long; each later one waits twice the one before.
     pub job_retry_base_ms: u64,
     pub job_poll_ms: u64,
@@ -112,6 +117,7 @@ impl Default for Config {
             database_url: None,
             database_connect_timeout_secs: 30,
             database_max_connections: 10,
+            database_acquire_timeout_secs: 10,
             secret_key: None,
             files_dir: None,
             s3_endpoint: None,
@@ -139,6 +145,7 @@ impl Default for Config {
             worker_concurrency: 4,
             job_max_attempts: 8,
             job_lease_secs: 300,
+            job_heartbeat_ms: 10_000,
             job_retry_base_ms: 10_000,
             job_poll_ms: 1_000,
             map_tiles: None,
@@ -241,6 +248,8 @@ impl Config {
             ("worker_concurrency", self.worker_concurrency as u64),
             ("job_max_attempts", self.job_max_attempts as u64),
             ("job_lease_secs", self.job_lease_secs),
+            ("job_heartbeat_ms", self.job_heartbeat_ms),
+            ("database_acquire_timeout_secs", self.database_acquire_timeout_secs),
             ("job_poll_ms", self.job_poll_ms),
             ("max_body_bytes", self.max_body_bytes as u64),
             ("max_upload_bytes", self.max_upload_bytes as u64),

@@ -21,6 +21,13 @@ pub enum Dialect {
     Postgres,
 }
 
+/// The connection pool's size and how long a request waits for a connection.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: AnyPool,
@@ -45,7 +52,7 @@ pub static PLATFORM_MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 impl Database {
     /// Connects, retrying with backoff for up to `patience` so that a server
     /// started together with a database that is still booting does not fail.
-    pub async fn connect(url: &str, max_connections: u32, patience: Duration) -> Result<Self, DatabaseError> {
+    pub async fn connect(url: &str, pool: PoolSettings, patience: Duration) -> Result<Self, DatabaseError> {
         sqlx::any::install_default_drivers();
         let dialect = if url.starts_with("sqlite:") { Dialect::Sqlite } else { Dialect::Postgres };
         if dialect == Dialect::Sqlite {
@@ -55,8 +62,8 @@ impl Database {
         let options = options.disable_statement_logging();
         wait_until_reachable(&options, url, patience).await?;
         let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
@@ -87,8 +94,16 @@ impl Database {
         self.dialect
     }
 
+    /// A transaction that may write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`): a plain `BEGIN` that reads and then writes
+    /// cannot wait for the lock when another writer got there first, and
+    /// fails with SQLITE_BUSY instead. Waiting for the lock happens inside
+    /// `busy_timeout`, so writers queue rather than fail.
     pub async fn begin(&self) -> Result<Transaction, sqlx::Error> {
-        self.pool.begin().await
+        match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Applies every context's migrations in version order, as one history.

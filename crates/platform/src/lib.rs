@@ -53,7 +53,10 @@ impl Platform {
     pub async fn connect(config: Config, templates: MailTemplates, modules: Vec<String>) -> Result<Self, StartError> {
         let db = Database::connect(
             &config.database_url(),
-            config.database_max_connections,
+            db::PoolSettings {
+                max_connections: config.database_max_connections,
+                acquire_timeout: Duration::from_secs(config.database_acquire_timeout_secs),
+            },
             Duration::from_secs(config.database_connect_timeout_secs),
         )
         .await?;
@@ -63,7 +66,8 @@ impl Platform {
             db.clone(),
             QueueSettings {
                 max_attempts: config.job_max_attempts,
-                lease: Duration::from_secs(config.job_lease_secs),
+                max_run: Duration::from_secs(config.job_lease_secs),
+                heartbeat: Duration::from_millis(config.job_heartbeat_ms),
                 retry_base: Duration::from_millis(config.job_retry_base_ms),
             },
         );

@@ -2,6 +2,10 @@
 //! (gzipped or not) and keeping what the summary says.
 
 use std::io::{BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::Semaphore;
 
 use tracks::{Format, Summary, Track, TrackError};
 
@@ -41,9 +45,64 @@ impl Analysed {
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-/// 256 MiB: a day of one-second records with every sensor is under 100 MB,
-/// and the points of more would cost gigabytes of memory.
-const MAX_UNPACKED: u64 = 256 << 20;
+/// 128 MiB: a day of one-second records with every sensor is well under
+/// 100 MB, and a file larger than this unpacked (a gzip bomb is a few
+/// hundred kilobytes) is refused rather than read, since its points would
+/// cost memory in proportion.
+pub const MAX_UNPACKED: u64 = 128 << 20;
+
+/// Reads and analyses an activity file on a blocking thread, at most as many
+/// at once as the machine has cores (the others wait their turn), and stops
+/// reading when the caller stops waiting: a request that is abandoned or
+/// timed out does not leave its file being read in the background.
+pub async fn analyse_off_thread(source: impl Read + Send + 'static) -> Result<Result<Analysed, String>, String> {
+    let _turn = readers().acquire().await.map_err(|e| e.to_string())?;
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let _on_drop = AbandonOnDrop(abandoned.clone());
+    let guarded = Guarded { inner: source, left: MAX_UNPACKED, abandoned };
+    tokio::task::spawn_blocking(move || analyse(guarded).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| format!("reading the file stopped: {e}"))
+}
+
+fn readers() -> &'static Semaphore {
+    static READERS: OnceLock<Semaphore> = OnceLock::new();
+    READERS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
+/// Tells the blocking reader to stop when the future waiting for it is dropped.
+struct AbandonOnDrop(Arc<AtomicBool>);
+
+impl Drop for AbandonOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A reader that fails once more than `left` bytes came through or once its
+/// reading was abandoned, so that neither a bomb nor a lost request keeps a
+/// thread and its memory busy.
+struct Guarded<R> {
+    inner: R,
+    left: u64,
+    abandoned: Arc<AtomicBool>,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.abandoned.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("reading was abandoned: the request ended"));
+        }
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            std::io::Error::other(format!(
+                "the file is larger than {} MiB once unpacked: not a single workout",
+                MAX_UNPACKED >> 20
+            ))
+        })?;
+        Ok(n)
+    }
+}
 
 /// Reads and analyses an activity file from `source`, unpacking gzip first.
 /// Blocking: call it from a blocking thread.
@@ -51,8 +110,12 @@ pub fn analyse(source: impl Read) -> Result<Analysed, TrackError> {
     let mut source = BufReader::with_capacity(64 * 1024, source);
     let head = source.fill_buf().map_err(|e| TrackError::Io(e.to_string()))?;
     if head.starts_with(&GZIP_MAGIC) {
-        // A small gzip can unpack to a huge file: stop well past any real workout.
-        let unpacked = flate2::read::GzDecoder::new(source).take(MAX_UNPACKED);
+        // A small gzip can unpack to a huge file: the unpacked bytes are counted too.
+        let unpacked = Guarded {
+            inner: flate2::read::GzDecoder::new(source),
+            left: MAX_UNPACKED,
+            abandoned: Arc::new(AtomicBool::new(false)),
+        };
         return analyse_plain(BufReader::with_capacity(64 * 1024, unpacked));
     }
     analyse_plain(source)

@@ -21,6 +21,8 @@ pub enum TrainingError {
     NoTrack,
     #[error("{0}")]
     Conflict(String),
+    #[error("this Idempotency-Key was used before for a different request; use a new key for a new request")]
+    KeyReused,
     #[error(transparent)]
     Identity(#[from] identity::IdentityError),
     #[error(transparent)]
@@ -56,8 +58,10 @@ impl TrainingError {
             NotFound => Problem::not_found(detail),
             NoTrack => Problem::new(StatusCode::NOT_FOUND, "no-track", detail),
             Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            KeyReused => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail)
+                .with_field("Idempotency-Key"),
             Identity(e) => Problem::internal(e),
-            Sql(e) => Problem::internal(e),
+            Sql(e) => Problem::database(e),
             Blob(e) => Problem::internal(e),
             Job(e) => Problem::internal(e),
             Internal(e) => Problem::internal(e),

@@ -6,6 +6,7 @@ mod analysis;
 pub mod error;
 mod events;
 pub mod imports;
+mod orphans;
 mod personal_data;
 mod photos;
 mod records;
@@ -44,11 +45,13 @@ impl Training {
         routes::all(&self.platform.config).with_state(self.clone())
     }
 
-    /// The jobs training runs: reading large files, thumbnails, imports.
+    /// The jobs training runs: reading large files, thumbnails, imports,
+    /// and the hourly sweep of files no workout refers to.
     pub fn register_jobs(&self, handlers: &mut JobHandlers) {
         workouts::register_jobs(self, handlers);
         photos::register_jobs(self, handlers);
         imports::register_jobs(self, handlers);
+        orphans::register_jobs(self, handlers);
     }
 
     /// How a person's workouts get into their export and out after deletion.

@@ -21,6 +21,13 @@ const THUMBNAIL_SIZE: u32 = 480;
 const MAX_PHOTOS: i64 = 30;
 /// Larger images are refused before decoding: a small file can claim a huge picture.
 const MAX_PIXELS_SIDE: u32 = 12_000;
+/// The most memory one picture may take once decoded: a 40-megapixel photo
+/// in 8-bit RGBA. Checked against the header at upload, so that a picture
+/// accepted is one whose thumbnail can be made.
+const MAX_DECODED_BYTES: u64 = 160_000_000;
+/// One picture decoded at a time, so that several thumbnail jobs at once
+/// cannot add up to more than one picture's memory.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Photo {
@@ -86,18 +93,12 @@ struct ThumbnailJob {
 }
 
 impl Training {
-    /// Checks that a photo may be added before its bytes are taken in.
+    /// Checks that a photo may be added before its bytes are taken in; the
+    /// insert checks again, as others may be on their way at the same time.
     pub async fn may_add_photo(&self, user_id: &str, workout_id: &str) -> Result<()> {
         self.own_workout(user_id, workout_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workout_photos WHERE workout_id = $1")
-            .bind(workout_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        if count >= MAX_PHOTOS {
-            return Err(TrainingError::Conflict(format!("a workout has at most {MAX_PHOTOS} photos")));
-        }
-        Ok(())
+        room_for_a_photo(&mut conn, workout_id).await
     }
 
     /// Records a photo already on the file store; a file that is not an
@@ -119,6 +120,13 @@ impl Training {
         let (content_type, _) = recognise(&bytes).ok_or_else(not_an_image)?;
         let (width, height) = dimensions(&bytes)?;
         let mut tx = self.platform.db.begin().await?;
+        // The count is checked under the workout's row lock (SQLite's write
+        // lock), so photos sent at once cannot all pass a count of 29.
+        sqlx::query("UPDATE workouts SET updated_at = updated_at WHERE id = $1")
+            .bind(workout_id)
+            .execute(&mut *tx)
+            .await?;
+        room_for_a_photo(&mut tx, workout_id).await?;
         sqlx::query(
             "INSERT INTO workout_photos (id, workout_id, user_id, content_type, file_key, size, width, height, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -188,7 +196,11 @@ impl Training {
         self.own_workout(user_id, workout_id).await?;
         let photo = self.photo(Some(user_id), workout_id, photo_id).await?;
         let mut tx = self.platform.db.begin().await?;
-        sqlx::query("DELETE FROM workout_photos WHERE id = $1").bind(photo_id).execute(&mut *tx).await?;
+        let deleted = sqlx::query("DELETE FROM workout_photos WHERE id = $1").bind(photo_id).execute(&mut *tx).await?;
+        if deleted.rows_affected() == 0 {
+            // Another request deleted it meanwhile.
+            return Err(TrainingError::NotFound);
+        }
         platform::change_log::record(&mut tx, user_id, "photo", photo_id, platform::change_log::Operation::Deleted)
             .await?;
         tx.commit().await?;
@@ -216,10 +228,12 @@ impl Training {
         }
         let mut original = Vec::new();
         self.platform.blobs.copy_to(&photo.file_key, &mut original).await.map_err(JobFailure::retry)?;
+        let decoding = DECODING.acquire().await.map_err(JobFailure::retry)?;
         let thumbnail = tokio::task::spawn_blocking(move || shrink(&original))
             .await
             .map_err(JobFailure::retry)?
             .map_err(JobFailure::permanent)?;
+        drop(decoding);
         let key = photo.file_key.rsplit_once('.').map_or(photo.file_key.clone(), |(stem, _)| stem.to_string())
             + "-thumbnail.jpg";
         self.platform.blobs.put_bytes(&key, thumbnail).await.map_err(JobFailure::retry)?;
@@ -245,18 +259,55 @@ pub fn register_jobs(training: &Training, handlers: &mut JobHandlers) {
     });
 }
 
+/// The keys of every photo and thumbnail of a workout.
+pub(crate) async fn file_keys(conn: &mut sqlx::AnyConnection, workout_id: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT file_key, thumbnail_key FROM workout_photos WHERE workout_id = $1")
+        .bind(workout_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut keys = Vec::with_capacity(rows.len() * 2);
+    for row in rows {
+        keys.push(row.try_get("file_key")?);
+        keys.extend(row.try_get::<Option<String>, _>("thumbnail_key")?);
+    }
+    Ok(keys)
+}
+
+async fn room_for_a_photo(conn: &mut sqlx::AnyConnection, workout_id: &str) -> Result<()> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workout_photos WHERE workout_id = $1")
+        .bind(workout_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if count >= MAX_PHOTOS {
+        return Err(TrainingError::Conflict(format!("a workout has at most {MAX_PHOTOS} photos")));
+    }
+    Ok(())
+}
+
 fn not_an_image() -> TrainingError {
     TrainingError::invalid("photo", "the photo must be a JPEG, PNG or WebP image")
 }
 
-/// The picture's size from its header, refusing what cannot be decoded.
+/// The picture's size from its header, refusing what cannot be decoded or
+/// would take more memory decoded than a photo may.
 fn dimensions(bytes: &[u8]) -> Result<(u32, u32)> {
+    use image::ImageDecoder;
     let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_an_image())?;
-    let (width, height) = reader.into_dimensions().map_err(|_| not_an_image())?;
+    let decoder = reader.into_decoder().map_err(|_| not_an_image())?;
+    let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 || width > MAX_PIXELS_SIDE || height > MAX_PIXELS_SIDE {
         return Err(TrainingError::invalid(
             "photo",
             format!("the photo must be at most {MAX_PIXELS_SIDE} pixels on each side"),
+        ));
+    }
+    if decoder.total_bytes() > MAX_DECODED_BYTES {
+        return Err(TrainingError::invalid(
+            "photo",
+            format!(
+                "the photo is too large to show ({width}×{height} pixels at this colour depth); \
+                 send one of at most 40 megapixels in 8-bit colour"
+            ),
         ));
     }
     Ok((width, height))
@@ -268,6 +319,7 @@ fn shrink(original: &[u8]) -> std::result::Result<Bytes, String> {
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_PIXELS_SIDE);
     limits.max_image_height = Some(MAX_PIXELS_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES + MAX_DECODED_BYTES / 4);
     reader.limits(limits);
     let picture = reader.decode().map_err(|e| format!("the photo cannot be decoded: {e}"))?;
     let small = picture.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();

@@ -5,6 +5,7 @@
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use platform::blob::{BlobError, BlobStore};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Result, TrainingError};
 
@@ -14,6 +15,8 @@ pub struct Received {
     pub size: u64,
     /// The whole file, when it was no larger than the caller wanted in memory.
     pub bytes: Option<Bytes>,
+    /// SHA-256 of the content, in hex: what makes two uploads the same file.
+    pub sha256: String,
 }
 
 /// How much of the start of a file recognising it takes.
@@ -52,6 +55,7 @@ where
     let key = recognise(&head)?;
     let mut kept = (limits.keep_up_to > 0).then(BytesMut::new);
     let mut total = 0usize;
+    let mut digest = Sha256::new();
     let rest = chunks.map(|chunk| chunk.map_err(|e| std::io::Error::other(e.to_string())));
     let counted = futures::stream::iter([Ok(head.freeze())]).chain(rest).map(|chunk| {
         let chunk = chunk?;
@@ -59,6 +63,7 @@ where
         if total > limits.max_bytes {
             return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, "over the limit"));
         }
+        digest.update(&chunk);
         if let Some(buffer) = kept.as_mut() {
             if buffer.len() + chunk.len() <= limits.keep_up_to {
                 buffer.extend_from_slice(&chunk);
@@ -76,9 +81,14 @@ where
         Err(BlobError::Source(e)) => return Err(read_failed(e)),
         Err(e) => return Err(e.into()),
     };
-    Ok(Received { key, size, bytes: kept.map(BytesMut::freeze) })
+    Ok(Received { key, size, bytes: kept.map(BytesMut::freeze), sha256: hex(&digest.finalize()) })
 }
 
 fn read_failed(e: impl std::fmt::Display) -> TrainingError {
     TrainingError::invalid("file", format!("the upload broke off before the file was complete: {e}"))
+}
+
+/// Bytes as lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -7,6 +7,7 @@ mod health;
 pub mod metrics;
 mod problem;
 mod request_id;
+pub mod text;
 
 pub use client::ClientAddress;
 pub use problem::{Problem, PROBLEM_JSON};
@@ -68,6 +69,7 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> R
         .route("/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
         .route("/documentation", get(documentation::page))
         .route("/metrics", get(metrics::export).with_state(platform.metrics.clone()))
+        .layer(middleware::from_fn_with_state(config.max_body_bytes, text::refuse_control_characters))
         .layer(middleware::from_fn_with_state(platform.metrics.clone(), metrics::record))
         .fallback_service(pages)
         .with_state(platform.clone());

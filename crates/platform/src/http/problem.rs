@@ -20,6 +20,10 @@ pub struct Problem {
     /// For validation failures: which field is wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Seconds after which trying again may succeed, sent as `Retry-After`.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub retry_after_secs: Option<u64>,
 }
 
 impl Problem {
@@ -30,6 +34,26 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
+            retry_after_secs: None,
+        }
+    }
+
+    /// The server is too busy for this request now; it may try again later.
+    pub fn busy(detail: impl Into<String>, retry_after_secs: u64) -> Self {
+        let mut problem = Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail);
+        problem.retry_after_secs = Some(retry_after_secs);
+        problem
+    }
+
+    /// A database failure. No free connection within the acquire timeout
+    /// means a crowd, not a bug: 503 with a hint when to come back.
+    pub fn database(error: &sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut => {
+                tracing::warn!("no database connection was free in time");
+                Self::busy("The server is busy right now. Try again in a few seconds.", 2)
+            }
+            other => Self::internal(other),
         }
     }
 
@@ -63,6 +87,9 @@ impl IntoResponse for Problem {
         let body = serde_json::to_vec(&self).expect("a problem serializes");
         let mut response = (status, body).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(secs) = self.retry_after_secs {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }
@@ -71,9 +98,10 @@ impl IntoResponse for Problem {
 /// unknown path, a wrong method, a body over the limit, a timeout, a JSON
 /// rejection) are turned into problems here, so every error has one shape.
 pub async fn problems_for_bare_errors(request: Request, next: Next) -> Response {
+    let upload = is_upload(&request);
     let mut response = next.run(request).await;
     let status = response.status();
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+    if status == StatusCode::PAYLOAD_TOO_LARGE || (upload && status.is_client_error()) {
         // The rest of the body was never read: the connection cannot carry
         // another request, and a client that reused it would see it break.
         response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -105,6 +133,15 @@ pub async fn problems_for_bare_errors(request: Request, next: Next) -> Response 
         }
     }
     rebuilt
+}
+
+/// A file sent as the body: refused part way, the rest of it is never read,
+/// so its connection is closed rather than offered for the next request.
+fn is_upload(request: &Request) -> bool {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    ["multipart/", "image/", "application/octet-stream", "application/zip", "application/gzip"]
+        .iter()
+        .any(|kind| content_type.starts_with(kind))
 }
 
 fn bare_problem(status: StatusCode, text: String) -> Problem {

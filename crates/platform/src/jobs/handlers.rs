@@ -39,6 +39,8 @@ type Handler = Arc<dyn Fn(JobContext) -> BoxFuture<'static, Result<(), JobFailur
 #[derive(Clone, Default)]
 pub struct JobHandlers {
     by_kind: HashMap<String, Handler>,
+    /// Kinds that run once every so often, with no change causing them.
+    periodic: Vec<(String, std::time::Duration)>,
 }
 
 impl JobHandlers {
@@ -48,6 +50,16 @@ impl JobHandlers {
         Fut: Future<Output = Result<(), JobFailure>> + Send + 'static,
     {
         self.by_kind.insert(kind.to_string(), Arc::new(move |ctx| Box::pin(handler(ctx))));
+    }
+
+    /// Runs `kind` (registered as usual) once every `every`, across all
+    /// workers together; the payload is `{}`.
+    pub fn schedule(&mut self, kind: &str, every: std::time::Duration) {
+        self.periodic.push((kind.to_string(), every));
+    }
+
+    pub(super) fn periodic(&self) -> &[(String, std::time::Duration)] {
+        &self.periodic
     }
 
     pub(super) fn get(&self, kind: &str) -> Option<Handler> {

@@ -14,8 +14,20 @@ use crate::db::{now_ms, Database, Dialect};
 #[derive(Clone, Debug)]
 pub struct QueueSettings {
     pub max_attempts: u32,
-    pub lease: Duration,
+    /// The longest one run of a job may take.
+    pub max_run: Duration,
+    /// How often a running job's worker renews its lease. The lease itself
+    /// is three heartbeats long, so a worker that died mid-job (kill -9, a
+    /// lost machine) gives its jobs up within that, while one slow write
+    /// does not cost a live worker its job.
+    pub heartbeat: Duration,
     pub retry_base: Duration,
+}
+
+impl QueueSettings {
+    pub fn lease(&self) -> Duration {
+        self.heartbeat * 3
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -66,13 +78,15 @@ pub struct Job {
     pub attempts: u32,
     pub max_attempts: u32,
     pub run_at: i64,
+    /// While running: until when its worker holds it, renewed by heartbeats.
+    pub locked_until: Option<i64>,
     pub last_error: Option<String>,
     pub created_at: i64,
     pub finished_at: Option<i64>,
 }
 
 const JOB_COLUMNS: &str =
-    "id, kind, payload, state, attempts, max_attempts, run_at, last_error, created_at, finished_at";
+    "id, kind, payload, state, attempts, max_attempts, run_at, locked_until, last_error, created_at, finished_at";
 
 fn job_from_row(row: &sqlx::any::AnyRow) -> Result<Job, sqlx::Error> {
     let payload: String = row.try_get("payload")?;
@@ -84,6 +98,7 @@ fn job_from_row(row: &sqlx::any::AnyRow) -> Result<Job, sqlx::Error> {
         attempts: row.try_get::<i64, _>("attempts")? as u32,
         max_attempts: row.try_get::<i64, _>("max_attempts")? as u32,
         run_at: row.try_get("run_at")?,
+        locked_until: row.try_get("locked_until")?,
         last_error: row.try_get("last_error")?,
         created_at: row.try_get("created_at")?,
         finished_at: row.try_get("finished_at")?,
@@ -136,6 +151,29 @@ impl JobQueue {
         Ok(id)
     }
 
+    /// Adds the run of a periodic job for the period that `now` falls in,
+    /// unless some worker already did: its id names the period, so however
+    /// many workers tick, each period gets one run.
+    pub(super) async fn enqueue_periodic(&self, kind: &str, every: Duration) -> Result<(), JobError> {
+        let now = now_ms();
+        let period = now / every.as_millis().max(1) as i64;
+        let inserted = sqlx::query(
+            "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
+             VALUES ($1, $2, '{}', 'queued', 0, $3, $4, $4, $4)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(format!("{kind}@{period}"))
+        .bind(kind)
+        .bind(self.settings.max_attempts as i64)
+        .bind(now)
+        .execute(self.db.pool())
+        .await?;
+        if inserted.rows_affected() == 1 {
+            self.enqueued.notify_one();
+        }
+        Ok(())
+    }
+
     /// Leases the next due job to `worker`. A running job whose lease ran out
     /// (its worker died) is due again. On PostgreSQL, `SKIP LOCKED` lets many
     /// workers claim side by side without ever taking the same job; SQLite
@@ -158,7 +196,7 @@ impl JobQueue {
             );
             let row = sqlx::query(&sql)
                 .bind(worker)
-                .bind(now + self.settings.lease.as_millis() as i64)
+                .bind(now + self.settings.lease().as_millis() as i64)
                 .bind(now)
                 .fetch_optional(self.db.pool())
                 .await?;
@@ -171,6 +209,20 @@ impl JobQueue {
             }
             return Ok(Some(job));
         }
+    }
+
+    /// Extends the lease `worker` holds on a running job; false when it no
+    /// longer holds it (another worker took the job after a stall).
+    pub(super) async fn renew(&self, id: &str, worker: &str) -> Result<bool, JobError> {
+        let now = now_ms();
+        let renewed =
+            sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3 AND state = 'running'")
+                .bind(now + self.settings.lease().as_millis() as i64)
+                .bind(id)
+                .bind(worker)
+                .execute(self.db.pool())
+                .await?;
+        Ok(renewed.rows_affected() == 1)
     }
 
     /// Marks a job done, if `worker` still holds its lease.

@@ -37,6 +37,9 @@ impl Worker {
         tracing::info!(worker = %self.id, concurrency = self.concurrency, "worker started");
         let slots = Arc::new(Semaphore::new(self.concurrency));
         let mut running = JoinSet::new();
+        for (kind, every) in self.handlers.periodic() {
+            tokio::spawn(tick(self.queue.clone(), kind.clone(), *every, shutdown.clone()));
+        }
         loop {
             let permit = tokio::select! {
                 permit = slots.clone().acquire_owned() => permit.expect("semaphore never closes"),
@@ -90,10 +93,13 @@ impl Worker {
             attempt: job.attempts,
             payload: job.payload.clone(),
         };
-        // A run may not outlast its lease, or a second worker could start it too.
-        let lease = self.queue.settings().lease;
+        let max_run = self.queue.settings().max_run;
         let outcome = tokio::select! {
-            outcome = tokio::time::timeout(lease, handler(ctx)) => outcome,
+            outcome = tokio::time::timeout(max_run, handler(ctx)) => outcome,
+            _ = self.keep_lease(&job.id) => {
+                tracing::warn!("job abandoned: its lease could not be renewed and another worker may run it");
+                return;
+            }
             _ = shutdown.cancelled() => {
                 if let Err(e) = self.queue.release(&job.id, &self.id).await {
                     tracing::error!(error = %e, "releasing the job at shutdown failed; it will run again when its lease ends");
@@ -109,7 +115,28 @@ impl Worker {
                 Err(e) => tracing::error!(error = %e, "recording a finished job failed"),
             },
             Ok(Err(failure)) => self.record_failure(&job, failure).await,
-            Err(_) => self.record_failure(&job, JobFailure::retry(format!("timed out after {lease:?}"))).await,
+            Err(_) => self.record_failure(&job, JobFailure::retry(format!("timed out after {max_run:?}"))).await,
+        }
+    }
+
+    /// Renews the job's lease every heartbeat while it runs; returns only
+    /// when the lease is lost, so that the run stops rather than going on
+    /// beside another worker's. A failed renewal is retried until the lease
+    /// would have run out.
+    async fn keep_lease(&self, job_id: &str) {
+        let settings = self.queue.settings();
+        let mut renewed_at = tokio::time::Instant::now();
+        loop {
+            tokio::time::sleep(settings.heartbeat).await;
+            match self.queue.renew(job_id, &self.id).await {
+                Ok(true) => renewed_at = tokio::time::Instant::now(),
+                Ok(false) => return,
+                Err(e) if renewed_at.elapsed() + settings.heartbeat >= settings.lease() => {
+                    tracing::error!(error = %e, "renewing the job's lease kept failing");
+                    return;
+                }
+                Err(e) => tracing::warn!(error = %e, "renewing the job's lease failed; trying again"),
+            }
         }
     }
 
@@ -118,6 +145,19 @@ impl Worker {
             Ok(JobState::Dead) => tracing::error!(error = %failure.message, "job is dead"),
             Ok(_) => tracing::warn!(error = %failure.message, "job failed, will retry"),
             Err(e) => tracing::error!(error = %e, "recording a failed job failed"),
+        }
+    }
+}
+
+/// Enqueues a periodic job's run for each period, the first one at start.
+async fn tick(queue: JobQueue, kind: String, every: Duration, shutdown: CancellationToken) {
+    loop {
+        if let Err(e) = queue.enqueue_periodic(&kind, every).await {
+            tracing::warn!(error = %e, kind = %kind, "scheduling a periodic job failed; trying again next period");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.cancelled() => return,
         }
     }
 }

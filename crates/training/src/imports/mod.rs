@@ -22,7 +22,7 @@ pub use source::Found;
 
 use crate::analysis;
 use crate::error::{Result, TrainingError};
-use crate::workouts::{self, FileDetails, Privacy, StoredFile, Workout};
+use crate::workouts::{self, FileDetails, Idempotency, Privacy, StoredFile, Workout};
 use crate::Training;
 
 pub const IMPORT_JOB: &str = "training.import";
@@ -107,20 +107,21 @@ impl Training {
             return Ok(Outcome::Refused("not a GPX, TCX or FIT file".into()));
         };
         let hash = Sha256::digest(&bytes);
-        let client_key = format!("import:{}", hash.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let hash = crate::uploads::hex(&hash);
+        let client_key = Idempotency { key: format!("import:{hash}"), fingerprint: hash };
         let workout_id = workouts::new_id();
         let key = format!("{}/original.{extension}", workouts::folder(user_id, &workout_id));
         let details = FileDetails {
             sport: activity.kind.as_deref().map(|k| crate::sports::from_file(Some(k)).to_string()),
-            title: activity.name.map(|n| n.chars().take(200).collect()),
-            notes: activity.description,
+            title: activity.name.map(|n| workouts::model::printable(&n).chars().take(200).collect()),
+            notes: activity.description.map(|d| workouts::model::printable(&d)),
             privacy: Some(privacy),
             equipment_ids: Vec::new(),
         };
         let size = bytes.len() as u64;
         {
             let mut conn = self.platform.db.pool().acquire().await?;
-            if workouts::store::by_client_key(&mut conn, user_id, &client_key).await?.is_some() {
+            if workouts::store::by_client_key(&mut conn, user_id, &client_key.key).await?.is_some() {
                 return Ok(Outcome::Duplicate);
             }
         }
@@ -131,6 +132,7 @@ impl Training {
             name: name.rsplit('/').next().unwrap_or(name).to_string(),
             size,
             bytes: Some(bytes),
+            sha256: client_key.fingerprint.clone(),
         };
         match self.record_file(user_id, file, details, Some(&client_key)).await {
             Ok((workout, true)) => Ok(Outcome::Imported(Box::new(workout))),

@@ -23,5 +23,8 @@ pub async fn text(field: Field<'_>, name: &'static str) -> Result<String> {
             return Err(TrainingError::invalid(name, format!("`{name}` is longer than {MAX_TEXT} bytes")));
         }
     }
-    String::from_utf8(bytes).map_err(|_| TrainingError::invalid(name, format!("`{name}` is not UTF-8 text")))
+    let text =
+        String::from_utf8(bytes).map_err(|_| TrainingError::invalid(name, format!("`{name}` is not UTF-8 text")))?;
+    platform::http::text::check_text(name, &text).map_err(|problem| TrainingError::invalid(name, problem.detail))?;
+    Ok(text)
 }

@@ -16,7 +16,9 @@ use crate::analysis;
 use crate::error::{Result, TrainingError};
 use crate::uploads::{self, Limits};
 use crate::workouts::list::{WorkoutFilter, WorkoutPage};
-use crate::workouts::{self, FileDetails, NewWorkout, Privacy, StoredFile, Workout, WorkoutChanges, WorkoutState};
+use crate::workouts::{
+    self, FileDetails, Idempotency, NewWorkout, Privacy, StoredFile, Workout, WorkoutChanges, WorkoutState,
+};
 use crate::Training;
 
 /// The form of a file upload (`multipart/form-data`).
@@ -59,14 +61,12 @@ async fn create(State(training): State<Training>, user: AuthUser, request: Reque
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     let (workout, new) =
         if multipart {
-            if let Some(earlier) = training.earlier_workout(&user.id, key.as_deref()).await? {
-                return Ok(answer(earlier, false));
-            }
             let form = Multipart::from_request(request, &training)
                 .await
                 .map_err(|e| TrainingError::invalid("file", e.body_text()))?;
             let (file, details) = receive_upload(&training, &user.id, form).await?;
-            training.record_file(&user.id, file, details, key.as_deref()).await?
+            let key = key.map(|key| upload_fingerprint(key, &file, &details));
+            training.record_file(&user.id, file, details, key.as_ref()).await?
         } else {
             // This route lifts the body limit for files, so JSON keeps its own.
             let limit = training.platform.config.max_body_bytes;
@@ -77,11 +77,26 @@ async fn create(State(training): State<Training>, user: AuthUser, request: Reque
             let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| {
                 TrainingError::TooLarge { what: "the request body", limit, setting: "ATHLOS_MAX_BODY_BYTES" }
             })?;
-            let input: NewWorkout =
+            let body: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|e| TrainingError::invalid("body", e.to_string()))?;
-            training.log_workout(&user.id, input, key.as_deref()).await?
+            let key = key.map(|key| Idempotency::new(key, &[body.to_string().as_bytes()]));
+            let input: NewWorkout =
+                serde_json::from_value(body).map_err(|e| TrainingError::invalid("body", e.to_string()))?;
+            training.log_workout(&user.id, input, key.as_ref()).await?
         };
     Ok(answer(workout, new))
+}
+
+/// An upload's fingerprint: the file's content and every detail sent with it.
+fn upload_fingerprint(key: String, file: &StoredFile, details: &FileDetails) -> Idempotency {
+    let privacy = details.privacy.map(|p| p.as_str()).unwrap_or_default();
+    let equipment = details.equipment_ids.join(",");
+    let parts = [&file.sha256, opt(&details.sport), opt(&details.title), opt(&details.notes), privacy, &equipment];
+    Idempotency::new(key, &parts.map(str::as_bytes))
+}
+
+fn opt(text: &Option<String>) -> &str {
+    text.as_deref().unwrap_or_default()
 }
 
 fn answer(workout: Workout, new: bool) -> Response {
@@ -174,7 +189,14 @@ async fn store_file(
         Ok(format!("{folder}/original.{extension}"))
     })
     .await?;
-    Ok(StoredFile { workout_id, key: received.key, name, size: received.size, bytes: received.bytes })
+    Ok(StoredFile {
+        workout_id,
+        key: received.key,
+        name,
+        size: received.size,
+        bytes: received.bytes,
+        sha256: received.sha256,
+    })
 }
 
 /// Your workouts (or someone else's, as their privacy allows), newest

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use platform::db::{now_ms, rfc3339};
 use platform::jobs::JobHandlers;
 
-pub use model::{Measures, NewWorkout, OriginalFile, Privacy, Workout, WorkoutChanges, WorkoutState};
+pub use model::{Idempotency, Measures, NewWorkout, OriginalFile, Privacy, Workout, WorkoutChanges, WorkoutState};
 pub use processing::PROCESS_JOB;
 
 use crate::analysis::{self, Analysed};
@@ -40,6 +40,8 @@ pub struct StoredFile {
     pub size: u64,
     /// The file itself when small enough to read now; otherwise a job reads it.
     pub bytes: Option<Bytes>,
+    /// SHA-256 of the content, in hex.
+    pub sha256: String,
 }
 
 /// Where a workout's files go: under the person's folder, so erasing the
@@ -63,7 +65,16 @@ impl Training {
 
     /// Logs a workout by hand. With an `Idempotency-Key` seen before, the
     /// workout that request made is returned instead (`false`: not new).
-    pub async fn log_workout(&self, user_id: &str, input: NewWorkout, key: Option<&str>) -> Result<(Workout, bool)> {
+    pub async fn log_workout(
+        &self,
+        user_id: &str,
+        input: NewWorkout,
+        key: Option<&Idempotency>,
+    ) -> Result<(Workout, bool)> {
+        // Asked before taking a connection: identity takes one of its own,
+        // and a request holding one while waiting for a second deadlocks
+        // the pool once as many such requests arrive as it has connections.
+        let privacy = self.privacy_for(user_id, input.privacy).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
@@ -81,7 +92,7 @@ impl Training {
         let mut workout = blank(new_id(), user_id, &sport, start, measures);
         workout.title = titled(input.title.as_deref(), None, &sport, start)?;
         workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
-        workout.privacy = self.privacy_for(user_id, input.privacy).await?;
+        workout.privacy = privacy;
         workout.equipment_ids = check_equipment(input.equipment_ids.as_deref().unwrap_or_default())?;
         drop(conn);
         self.insert(&workout, None, &[], key).await
@@ -95,7 +106,7 @@ impl Training {
         user_id: &str,
         file: StoredFile,
         details: FileDetails,
-        key: Option<&str>,
+        key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
         let recorded = self.record_stored_file(user_id, &file, details, key).await;
         if !matches!(recorded, Ok((_, true))) {
@@ -112,7 +123,7 @@ impl Training {
         user_id: &str,
         file: &StoredFile,
         details: FileDetails,
-        key: Option<&str>,
+        key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
@@ -153,12 +164,6 @@ impl Training {
         self.insert(&workout, Some(&analysed.analysis_json()), &analysed.efforts(), key).await
     }
 
-    /// The workout an earlier request with this `Idempotency-Key` made, if any.
-    pub async fn earlier_workout(&self, user_id: &str, key: Option<&str>) -> Result<Option<Workout>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
-        self.earlier(&mut conn, user_id, key).await
-    }
-
     /// A workout's track as GPX, read again from its original file.
     pub async fn export_gpx(&self, viewer: Option<&str>, id: &str) -> Result<(Workout, Vec<u8>)> {
         let workout = self.visible_workout(viewer, id).await?;
@@ -177,10 +182,14 @@ impl Training {
         &self,
         conn: &mut sqlx::AnyConnection,
         user_id: &str,
-        key: Option<&str>,
+        key: Option<&Idempotency>,
     ) -> Result<Option<Workout>> {
-        match key {
-            Some(key) => store::by_client_key(conn, user_id, key).await,
+        let Some(key) = key else { return Ok(None) };
+        match store::by_client_key(conn, user_id, &key.key).await? {
+            Some((_, fingerprint)) if fingerprint.as_deref().is_some_and(|f| f != key.fingerprint) => {
+                Err(TrainingError::KeyReused)
+            }
+            Some((workout, _)) => Ok(Some(workout)),
             None => Ok(None),
         }
     }
@@ -190,7 +199,7 @@ impl Training {
         workout: &Workout,
         analysis: Option<&str>,
         efforts: &[(f64, f64)],
-        key: Option<&str>,
+        key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
         let mut tx = self.platform.db.begin().await?;
         let stored = store::Stored { workout, analysis, client_key: key };
@@ -209,7 +218,7 @@ impl Training {
         &self,
         workout: &Workout,
         chosen: processing::Chosen,
-        key: Option<&str>,
+        key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
         let mut tx = self.platform.db.begin().await?;
         if let Err(e) = store::insert(&mut tx, store::Stored { workout, analysis: None, client_key: key }).await {
@@ -224,7 +233,12 @@ impl Training {
 
     /// Two requests with one `Idempotency-Key` at once: the second insert
     /// breaks the unique index, and the first one's workout is the answer.
-    async fn lost_race(&self, workout: &Workout, key: Option<&str>, error: TrainingError) -> Result<(Workout, bool)> {
+    async fn lost_race(
+        &self,
+        workout: &Workout,
+        key: Option<&Idempotency>,
+        error: TrainingError,
+    ) -> Result<(Workout, bool)> {
         let mut conn = self.platform.db.pool().acquire().await?;
         match self.earlier(&mut conn, &workout.user_id, key).await? {
             Some(existing) => Ok((existing, false)),
@@ -289,7 +303,9 @@ impl Training {
             workout.equipment_ids = check_equipment(ids)?;
         }
         let mut tx = self.platform.db.begin().await?;
-        store::update_details(&mut tx, &workout).await?;
+        if !store::update_details(&mut tx, &workout).await? {
+            return Err(TrainingError::NotFound);
+        }
         if sport_changed || changes.started_at.is_some() {
             store::move_efforts(&mut tx, &workout).await?;
         }
@@ -306,7 +322,9 @@ impl Training {
     pub async fn delete_workout(&self, user_id: &str, id: &str) -> Result<()> {
         let workout = self.own_workout(user_id, id).await?;
         let mut tx = self.platform.db.begin().await?;
-        store::delete(&mut tx, id).await?;
+        if !store::delete(&mut tx, id).await? {
+            return Err(TrainingError::NotFound);
+        }
         events::log_change(&mut tx, &workout, Operation::Deleted).await?;
         events::publish(&mut tx, DELETED, &workout, &[]).await?;
         tx.commit().await?;
@@ -353,7 +371,7 @@ fn titled(given: Option<&str>, from_file: Option<&str>, sport: &Sport, start: i6
         return Ok(given);
     }
     match from_file.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(name) => check_title(&name.chars().take(200).collect::<String>()),
+        Some(name) => check_title(&model::printable(name).chars().take(200).collect::<String>()),
         None => Ok(format!("{}, {}", sport.name, &rfc3339(start)[..10])),
     }
 }
@@ -378,9 +396,7 @@ pub(crate) fn apply(workout: &mut Workout, analysed: &Analysed, sport: &Sport) {
 
 /// Reads an activity file held in memory on a blocking thread.
 pub(crate) async fn read(bytes: Bytes) -> std::result::Result<Analysed, String> {
-    tokio::task::spawn_blocking(move || analysis::analyse(&bytes[..]).map_err(|e| e.to_string()))
-        .await
-        .map_err(|e| format!("reading the file stopped: {e}"))?
+    analysis::analyse_off_thread(std::io::Cursor::new(bytes)).await?
 }
 
 /// The hand-entered numbers; a workout read from a file keeps the file's.

@@ -10,6 +10,29 @@ use crate::error::{Result, TrainingError};
 /// context answers who follows whom.
 pub use identity::Privacy;
 
+/// A request's `Idempotency-Key` with a digest of what the request asked
+/// for: a retry brings both back, while the same key sent with something
+/// else is a client's mistake to refuse, not a retry to answer.
+#[derive(Clone, Debug)]
+pub struct Idempotency {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+impl Idempotency {
+    /// `parts` are what the request asked for, each counted with its length
+    /// so that moving bytes from one part to the next changes the digest.
+    pub fn new(key: String, parts: &[&[u8]]) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        for part in parts {
+            digest.update((part.len() as u64).to_le_bytes());
+            digest.update(part);
+        }
+        Self { key, fingerprint: crate::uploads::hex(&digest.finalize()) }
+    }
+}
+
 /// Whether a workout's numbers are there yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -140,6 +163,13 @@ const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 /// Further than anyone goes in one workout (10 000 km).
 const MAX_DISTANCE_M: f64 = 10_000_000.0;
 const MAX_ELEVATION_M: f64 = 100_000.0;
+
+/// Text that came from a file rather than from a person: the control
+/// characters the edge refuses in typed input are dropped, as nobody can
+/// retype a file's title.
+pub fn printable(text: &str) -> String {
+    text.chars().filter(|c| platform::http::text::allowed(*c)).collect()
+}
 
 pub fn check_title(title: &str) -> Result<String> {
     let title = title.trim();

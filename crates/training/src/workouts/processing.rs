@@ -91,12 +91,9 @@ impl Training {
     pub(crate) async fn read_stored(&self, key: &str) -> Result<std::result::Result<Analysed, String>> {
         let mut scratch = tempfile::tempfile()?;
         self.platform.blobs.copy_to(key, &mut scratch).await?;
-        let read = tokio::task::spawn_blocking(move || {
-            use std::io::Seek;
-            scratch.rewind()?;
-            Ok::<_, std::io::Error>(analysis::analyse(scratch).map_err(|e| e.to_string()))
-        });
-        read.await.map_err(|e| TrainingError::Internal(e.to_string()))?.map_err(Into::into)
+        use std::io::Seek;
+        scratch.rewind()?;
+        analysis::analyse_off_thread(scratch).await.map_err(TrainingError::Internal)
     }
 
     async fn mark_failed(&self, workout: &mut super::Workout, detail: String) -> Result<()> {

@@ -56,7 +56,7 @@ pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Workout> {
 pub struct Stored<'a> {
     pub workout: &'a Workout,
     pub analysis: Option<&'a str>,
-    pub client_key: Option<&'a str>,
+    pub client_key: Option<&'a super::Idempotency>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
@@ -66,9 +66,9 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
         "INSERT INTO workouts (id, user_id, sport_id, title, notes, privacy, state, failure, started_at, duration_s,
             moving_s, distance_m, elevation_gain_m, elevation_loss_m, average_speed_mps, max_speed_mps,
             average_heart_rate, max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size,
-            analysis, client_key, created_at, updated_at)
+            analysis, client_key, client_fingerprint, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-            $23, $24, $25, $26, $26)",
+            $23, $24, $25, $26, $27, $27)",
     )
     .bind(&w.id)
     .bind(&w.user_id);
@@ -78,7 +78,8 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
         .bind(w.file_key.as_deref())
         .bind(w.file.as_ref().map(|f| f.size))
         .bind(new.analysis)
-        .bind(new.client_key)
+        .bind(new.client_key.map(|k| k.key.as_str()))
+        .bind(new.client_key.map(|k| k.fingerprint.as_str()))
         .bind(now)
         .execute(conn)
         .await?;
@@ -86,10 +87,11 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
 }
 
 /// Writes what a person changed. The numbers of a workout read from a file
-/// stay the file's, even if a job records them meanwhile.
-pub async fn update_details(conn: &mut AnyConnection, w: &Workout) -> Result<()> {
+/// stay the file's, even if a job records them meanwhile. False when the
+/// workout is gone (deleted by a request that ran at the same time).
+pub async fn update_details(conn: &mut AnyConnection, w: &Workout) -> Result<bool> {
     let m = &w.measures;
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE workouts SET sport_id = $1, title = $2, notes = $3, privacy = $4, equipment_ids = $5,
             started_at = CASE WHEN file_key IS NULL THEN $6 ELSE started_at END,
             duration_s = CASE WHEN file_key IS NULL THEN $7 ELSE duration_s END,
@@ -113,7 +115,7 @@ pub async fn update_details(conn: &mut AnyConnection, w: &Workout) -> Result<()>
     .bind(&w.id)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(changed.rows_affected() == 1)
 }
 
 /// Writes what reading the file found (or why it failed), only while the
@@ -187,19 +189,36 @@ pub async fn analysis(conn: &mut AnyConnection, id: &str) -> Result<Option<serde
     Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
 }
 
-/// The workout an earlier request with the same `Idempotency-Key` made.
-pub async fn by_client_key(conn: &mut AnyConnection, user_id: &str, key: &str) -> Result<Option<Workout>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workouts WHERE user_id = $1 AND client_key = $2"))
-        .bind(user_id)
-        .bind(key)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+/// The workout an earlier request with the same `Idempotency-Key` made,
+/// with the fingerprint of that request (none for workouts made before
+/// fingerprints were kept).
+pub async fn by_client_key(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    key: &str,
+) -> Result<Option<(Workout, Option<String>)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, client_fingerprint FROM workouts WHERE user_id = $1 AND client_key = $2"
+    ))
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some((from_row(&row)?, row.try_get("client_fingerprint")?)))
 }
 
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM workouts WHERE id = $1").bind(id).execute(conn).await?;
-    Ok(())
+/// The key of a workout's original file; none when it has none or is gone.
+pub async fn file_key(conn: &mut AnyConnection, id: &str) -> Result<Option<String>> {
+    let key: Option<Option<String>> =
+        sqlx::query_scalar("SELECT file_key FROM workouts WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    Ok(key.flatten())
+}
+
+/// False when there was nothing to delete: another request got there first.
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<bool> {
+    let deleted = sqlx::query("DELETE FROM workouts WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(deleted.rows_affected() == 1)
 }
 
 /// Replaces a workout's best efforts (after it was read, or its sport changed).

@@ -1,0 +1,371 @@
+//! The server under a crowd and under hostile input: no request holds a
+//! connection while it waits for a second one, 200 of each write at once
+//! never give a 5xx, control characters are refused the same way on both
+//! databases, an Idempotency-Key cannot be reused for another request, and
+//! bombs (gzip, XML, pictures) are refused before they cost memory.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use futures::future::join_all;
+use serde_json::{json, Value};
+use support::{corpus_file, expect_problem, striped_png, Backend, TestApp};
+
+on_every_database!(
+    no_write_route_waits_for_a_second_connection,
+    two_hundred_hand_logged_workouts_at_once_all_arrive,
+    two_hundred_changes_and_deletes_at_once_give_no_server_error,
+    refreshes_at_once_give_one_answer_per_token_and_no_server_error,
+    photos_sent_at_once_stop_at_the_cap,
+    control_characters_are_refused_with_the_field_named,
+    an_idempotency_key_is_refused_for_a_different_request,
+    bombs_are_refused_and_nothing_is_kept,
+    files_no_workout_refers_to_are_swept,
+);
+
+const LAKE: &str = "gpx/cerknicko-jezero.gpx";
+const CROWD: usize = 200;
+
+/// How many answers had each status.
+fn tally(statuses: impl IntoIterator<Item = u16>) -> BTreeMap<u16, usize> {
+    let mut counts = BTreeMap::new();
+    for status in statuses {
+        *counts.entry(status).or_default() += 1;
+    }
+    counts
+}
+
+fn hand_logged(n: usize) -> Value {
+    json!({ "sport": "running", "started_at": "2026-05-01T07:00:00Z", "duration_s": 1800 + n, "distance_m": 5000 })
+}
+
+async fn log(app: &TestApp, token: &str, n: usize) -> Value {
+    let logged = app.post_as(token, "/api/v1/workouts", hand_logged(n)).await;
+    assert_eq!(logged.status(), 201);
+    logged.json().await.unwrap()
+}
+
+/// Every workout of the person, page by page.
+async fn count_workouts(app: &TestApp, token: &str) -> usize {
+    let (mut count, mut path) = (0, "/api/v1/workouts?limit=100".to_string());
+    loop {
+        let page: Value = app.get_as(token, &path).await.json().await.unwrap();
+        count += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(next) => path = format!("/api/v1/workouts?limit=100&cursor={next}"),
+            None => return count,
+        }
+    }
+}
+
+async fn photo(app: &TestApp, token: &str, workout: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(bytes).file_name("p.png"));
+    let url = app.url(&format!("/api/v1/workouts/{workout}/photos"));
+    app.client.post(url).bearer_auth(token).multipart(form).send().await.unwrap()
+}
+
+/// With a pool of one connection, a request that holds it while asking
+/// for another waits until the acquire timeout and fails: every write
+/// route must therefore succeed here.
+async fn no_write_route_waits_for_a_second_connection(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.database_max_connections = 1;
+        c.database_acquire_timeout_secs = 3;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    let mut note = |what: &str, status: reqwest::StatusCode| statuses.push((what.to_string(), status.as_u16()));
+
+    let email = support::unique_email("pool");
+    let password = "correct horse battery staple";
+    let registered = app
+        .post("/api/v1/auth/register", json!({ "email": email, "password": password, "display_name": "Pool" }))
+        .await;
+    note("register", registered.status());
+    let tokens = app.logged_in(&email, password).await;
+    let token = support::access(&tokens);
+    let refreshed = app.post("/api/v1/auth/refresh", json!({ "refresh_token": tokens["refresh_token"] })).await;
+    note("refresh", refreshed.status());
+    note("change account", app.patch_as(&token, "/api/v1/account", json!({ "display_name": "Pooled" })).await.status());
+    note("put avatar", app.put_avatar_as(&token, striped_png(64, 64)).await.status());
+    let avatar = app.client.delete(app.url("/api/v1/account/avatar")).bearer_auth(&token).send().await.unwrap();
+    note("delete avatar", avatar.status());
+
+    let logged = app.post_as(&token, "/api/v1/workouts", hand_logged(0)).await;
+    note("log by hand", logged.status());
+    let uploaded = app.upload_as(&token, "lake.gpx", corpus_file(LAKE), &[]).await;
+    note("upload", uploaded.status());
+    let workout: Value = uploaded.json().await.unwrap();
+    let id = workout["id"].as_str().unwrap_or_default().to_string();
+    let path = format!("/api/v1/workouts/{id}");
+    note("change workout", app.patch_as(&token, &path, json!({ "title": "Lake", "privacy": "public" })).await.status());
+    let added = photo(&app, &token, &id, striped_png(32, 32)).await;
+    note("add photo", added.status());
+    let added: Value = added.json().await.unwrap();
+    let photo_path = format!("{path}/photos/{}", added["id"].as_str().unwrap_or_default());
+    note("delete photo", app.delete_as(&token, &photo_path, json!({})).await.status());
+    note("sport", app.post_as(&token, "/api/v1/sports", json!({ "id": "x", "name": "X" })).await.status());
+    note("delete workout", app.delete_as(&token, &path, json!({})).await.status());
+    note("export", app.post_as(&token, "/api/v1/account/exports", json!({})).await.status());
+    note("two-factor", app.post_as(&token, "/api/v1/account/totp", json!({})).await.status());
+    note("passkey", app.post_as(&token, "/api/v1/account/passkeys/registration", json!({})).await.status());
+    let client = json!({ "name": "App", "redirect_uris": ["https://app.example.org/cb"] });
+    note("oauth client", app.post_as(&token, "/api/v1/oauth/clients", client).await.status());
+    note("resend", app.post_as(&token, "/api/v1/auth/verify/resend", json!({})).await.status());
+    note("reset", app.post("/api/v1/auth/password-reset", json!({ "email": email })).await.status());
+    let change = json!({ "current_password": password, "new_password": "another horse battery staple" });
+    note("password", app.post_as(&token, "/api/v1/account/password", change).await.status());
+    let token = support::access(&app.logged_in(&email, "another horse battery staple").await);
+    note("logout", app.post_as(&token, "/api/v1/auth/logout", json!({})).await.status());
+
+    let failed: Vec<_> = statuses.iter().filter(|(_, status)| *status >= 500).collect();
+    assert!(failed.is_empty(), "routes that failed with one connection: {failed:?}");
+}
+
+/// The case that froze the server: hand-logged workouts without a privacy
+/// ask identity for the default while logging.
+async fn two_hundred_hand_logged_workouts_at_once_all_arrive(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("crowd").await;
+    let answers = join_all((0..CROWD).map(|n| app.post_as(&token, "/api/v1/workouts", hand_logged(n)))).await;
+    let counts = tally(answers.iter().map(|r| r.status().as_u16()));
+    assert_eq!(counts, BTreeMap::from([(201, CROWD)]));
+    assert_eq!(count_workouts(&app, &token).await, CROWD);
+}
+
+async fn two_hundred_changes_and_deletes_at_once_give_no_server_error(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("crowd").await;
+    let mut ids = Vec::new();
+    for n in 0..CROWD {
+        ids.push(log(&app, &token, n).await["id"].as_str().unwrap().to_string());
+    }
+    let first = format!("/api/v1/workouts/{}", ids[0]);
+    let changes = join_all(
+        (0..CROWD).map(|n| app.patch_as(&token, &first, json!({ "title": format!("Title {n}"), "notes": "same" }))),
+    )
+    .await;
+    assert_eq!(tally(changes.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+    let account = join_all(
+        (0..CROWD).map(|n| app.patch_as(&token, "/api/v1/account", json!({ "display_name": format!("Runner {n}") }))),
+    )
+    .await;
+    assert_eq!(tally(account.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+
+    // The same workout deleted 200 times at once: once, and then not found.
+    let twice = join_all((0..CROWD).map(|_| app.delete_as(&token, &first, json!({})))).await;
+    assert_eq!(tally(twice.iter().map(|r| r.status().as_u16())), BTreeMap::from([(204, 1), (404, CROWD - 1)]));
+    let rest: Vec<String> = ids[1..].iter().map(|id| format!("/api/v1/workouts/{id}")).collect();
+    let deletes = join_all(rest.iter().map(|path| app.delete_as(&token, path, json!({})))).await;
+    assert_eq!(tally(deletes.iter().map(|r| r.status().as_u16())), BTreeMap::from([(204, CROWD - 1)]));
+    let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(page["items"], json!([]));
+}
+
+/// SQLite's plain BEGIN made refreshes fail with "database is locked": one
+/// token sent 20 times at once works once, and 40 sessions all refresh.
+async fn refreshes_at_once_give_one_answer_per_token_and_no_server_error(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let email = support::unique_email("refresh");
+    let password = "correct horse battery staple";
+    let first = app.signed_up(&email, password).await;
+    let same =
+        join_all((0..20).map(|_| app.post("/api/v1/auth/refresh", json!({ "refresh_token": first["refresh_token"] }))))
+            .await;
+    let counts = tally(same.iter().map(|r| r.status().as_u16()));
+    assert_eq!(counts.get(&200), Some(&1), "{counts:?}");
+    assert_eq!(counts.get(&401), Some(&19), "{counts:?}");
+
+    let mut sessions = Vec::new();
+    for _ in 0..9 {
+        sessions.push(app.logged_in(&email, password).await["refresh_token"].clone());
+    }
+    let many = join_all(sessions.iter().map(|t| app.post("/api/v1/auth/refresh", json!({ "refresh_token": t })))).await;
+    assert_eq!(tally(many.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, 9)]));
+}
+
+async fn photos_sent_at_once_stop_at_the_cap(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("photos").await;
+    let workout = log(&app, &token, 0).await;
+    let id = workout["id"].as_str().unwrap();
+    let answers = join_all((0..45).map(|_| photo(&app, &token, id, striped_png(16, 16)))).await;
+    let counts = tally(answers.iter().map(|r| r.status().as_u16()));
+    assert_eq!(counts, BTreeMap::from([(201, 30), (409, 15)]));
+    let photos: Value = app.get_as(&token, &format!("/api/v1/workouts/{id}/photos")).await.json().await.unwrap();
+    assert_eq!(photos.as_array().unwrap().len(), 30);
+}
+
+/// NUL was a 500 on PostgreSQL and stored on SQLite; now both refuse every
+/// control character but tab and line breaks, naming the field.
+async fn control_characters_are_refused_with_the_field_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("text").await;
+    let mut nul = hand_logged(0);
+    nul["title"] = json!("Morning\u{0} run");
+    let refused = app.post_as(&token, "/api/v1/workouts", nul).await;
+    assert_eq!(expect_problem(refused, 422, "invalid-input").await["field"], "title");
+    let mut escape = hand_logged(0);
+    escape["equipment_ids"] = json!(["shoe", "\u{1b}[2J"]);
+    let refused = app.post_as(&token, "/api/v1/workouts", escape).await;
+    assert_eq!(expect_problem(refused, 422, "invalid-input").await["field"], "equipment_ids[1]");
+    let refused = app.patch_as(&token, "/api/v1/account", json!({ "display_name": "Bell\u{7}" })).await;
+    assert_eq!(expect_problem(refused, 422, "invalid-input").await["field"], "display_name");
+    let refused = app.get_as(&token, "/api/v1/workouts?sport=run%00ning").await;
+    assert_eq!(expect_problem(refused, 422, "invalid-input").await["field"], "sport");
+    let refused = app.post("/api/v1/auth/login", json!({ "email": "a\u{0}@example.org", "password": "x" })).await;
+    assert_eq!(expect_problem(refused, 422, "invalid-input").await["field"], "email");
+    let refused = app.upload_as(&token, "lake.gpx", corpus_file(LAKE), &[("title", "Lake\u{0}")]).await;
+    assert_eq!(expect_problem(refused, 422, "invalid-input").await["field"], "title");
+    expect_problem(app.get_as(&token, "/api/v1/workouts/abc%00def").await, 404, "not-found").await;
+
+    // Tabs and line breaks are text; nothing refused was stored.
+    let mut fine = hand_logged(0);
+    fine["notes"] = json!("Intervals:\n\t4 × 1 km\r\n");
+    assert_eq!(app.post_as(&token, "/api/v1/workouts", fine).await.status(), 201);
+    let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let me: Value = app.get_as(&token, "/api/v1/account").await.json().await.unwrap();
+    assert_eq!(me["display_name"], "Runner");
+}
+
+async fn an_idempotency_key_is_refused_for_a_different_request(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("keys").await;
+    let send = |key: &'static str, body: Value| {
+        app.client
+            .post(app.url("/api/v1/workouts"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let first = send("k-1", hand_logged(1)).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = send("k-1", hand_logged(1)).await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
+    let other = send("k-1", hand_logged(2)).await.unwrap();
+    assert_eq!(expect_problem(other, 422, "idempotency-key-reused").await["field"], "Idempotency-Key");
+
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("a"));
+        app.client
+            .post(app.url("/api/v1/workouts"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "k-2")
+            .multipart(form)
+            .send()
+    };
+    let uploaded = upload(corpus_file(LAKE)).await.unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let uploaded: Value = uploaded.json().await.unwrap();
+    let retried = upload(corpus_file(LAKE)).await.unwrap();
+    assert_eq!(retried.status(), 200);
+    assert_eq!(retried.json::<Value>().await.unwrap()["id"], uploaded["id"]);
+    let different = upload(corpus_file("gpx/Mojstrovka.gpx")).await.unwrap();
+    expect_problem(different, 422, "idempotency-key-reused").await;
+    let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let me: Value = app.get_as(&token, "/api/v1/account").await.json().await.unwrap();
+    let files = app.stored_files(&format!("users/{}/training", me["id"].as_str().unwrap())).await;
+    assert_eq!(files.len(), 1, "refused and repeated uploads keep no file: {files:?}");
+}
+
+/// A gzip of nested elements, a gzip that unpacks past any workout, and a
+/// small PNG that claims 12000×12000 16-bit pixels: each refused with a
+/// reason, quickly, and nothing kept.
+async fn bombs_are_refused_and_nothing_is_kept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, me) = app.someone("bombs").await;
+
+    let mut nested = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    nested.write_all(b"<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"x\">").unwrap();
+    let chunk = "<a>".repeat(64 * 1024);
+    for _ in 0..64 {
+        nested.write_all(chunk.as_bytes()).unwrap();
+    }
+    let refused = app.upload_as(&token, "nested.gpx.gz", nested.finish().unwrap(), &[]).await;
+    expect_problem(refused, 422, "unreadable-activity-file").await;
+
+    let mut huge = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    huge.write_all(b"<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"x\"><!--").unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..130 {
+        huge.write_all(&spaces).unwrap();
+    }
+    let refused = app.upload_as(&token, "huge.gpx.gz", huge.finish().unwrap(), &[]).await;
+    let problem = expect_problem(refused, 422, "unreadable-activity-file").await;
+    assert!(problem["detail"].as_str().unwrap().contains("MiB"), "{problem}");
+
+    let workout = log(&app, &token, 0).await;
+    let refused = photo(&app, &token, workout["id"].as_str().unwrap(), png_claiming(12_000, 12_000, 16)).await;
+    let problem = expect_problem(refused, 422, "invalid-input").await;
+    assert_eq!(problem["field"], "photo");
+    let refused = app.put_avatar_as(&token, png_claiming(12_000, 12_000, 16)).await;
+    assert_eq!(refused.status(), 422);
+
+    let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1, "only the hand-logged workout");
+    assert_eq!(app.stored_files(&format!("users/{me}")).await, Vec::<String>::new());
+}
+
+/// What a crash or a cut-off upload leaves (a file without its workout, a
+/// photo without its row, a half-written file) goes; what rows refer to stays.
+async fn files_no_workout_refers_to_are_swept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, me) = app.someone("orphans").await;
+    let uploaded: Value = app.upload_as(&token, "lake.gpx", corpus_file(LAKE), &[]).await.json().await.unwrap();
+    let id = uploaded["id"].as_str().unwrap();
+    assert_eq!(photo(&app, &token, id, striped_png(16, 16)).await.status(), 201);
+    let blobs = &app.server.platform.blobs;
+    let lost_upload = format!("users/{me}/training/0190a6f0-0000-7000-8000-000000000000/original.gpx");
+    let lost_photo = format!("users/{me}/training/{id}/photos/0190a6f0-0000-7000-8000-000000000001.png");
+    for key in [&lost_upload, &lost_photo] {
+        blobs.put_bytes(key, bytes::Bytes::from_static(b"left behind")).await.unwrap();
+    }
+    let partial = app.env.data_dir().join(format!("files/users/{me}/training/{id}/original.gpx#7"));
+    std::fs::write(&partial, b"half").unwrap();
+
+    let later = platform::db::now_ms() + 60_000;
+    let swept = app.server.contexts.training.sweep_orphan_files(later).await.unwrap();
+    assert_eq!(swept, 3);
+    let kept = app.stored_files(&format!("users/{me}")).await;
+    assert!(!kept.contains(&lost_upload) && !kept.contains(&lost_photo), "{kept:?}");
+    let original = format!("users/{me}/training/{id}/original.gpx");
+    assert!(kept.contains(&original), "{kept:?}");
+    assert!(kept.iter().any(|k| k.contains("/photos/") && k.ends_with(".png")), "the photo stays: {kept:?}");
+    assert!(!partial.exists());
+    let original = app.get_as(&token, &format!("/api/v1/workouts/{id}/original")).await;
+    assert_eq!(original.status(), 200);
+    // A sweep of files newer than an upload could take leaves everything.
+    let now = platform::db::now_ms() - 3_600_000;
+    assert_eq!(app.server.contexts.training.sweep_orphan_files(now).await.unwrap(), 0);
+}
+
+/// A small PNG whose header claims `width`×`height` RGB pixels of `depth`
+/// bits: what a decoder would allocate for is in the header alone.
+fn png_claiming(width: u32, height: u32, depth: u8) -> Vec<u8> {
+    let mut png = striped_png(8, 8);
+    // Signature (8), then the IHDR chunk: length (4), "IHDR" (4), data (13), CRC (4).
+    png[16..20].copy_from_slice(&width.to_be_bytes());
+    png[20..24].copy_from_slice(&height.to_be_bytes());
+    png[24] = depth;
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
