@@ -27,8 +27,17 @@ pub enum TrackError {
     UnknownFormat,
     #[error("the file is damaged {at}: {detail}")]
     Malformed { at: Location, detail: String },
-    #[error("the file ends too early {at}; it may not have been copied completely")]
+    #[error(
+        "the file ends too early {at}: it looks cut short, as by an upload or copy that did not finish; \
+         send it again"
+    )]
     Truncated { at: Location },
+    /// The file goes where no activity file does (elements nested hundreds
+    /// deep, a megabyte of text in one element): refused as soon as it does,
+    /// before it costs memory, since such a file is built to exhaust the
+    /// server or is not a track at all.
+    #[error("{detail} {at}: not an activity file")]
+    BeyondLimits { at: Location, detail: String },
     #[error("this FIT file is a {kind} file, not a recorded activity")]
     NotAnActivity { kind: String },
     #[error("the file holds no track or route points (waypoints alone are not a workout)")]

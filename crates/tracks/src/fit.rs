@@ -4,7 +4,7 @@
 //! points one by one as they are decoded, so memory holds the file's bytes
 //! once and the points, never every decoded message at the same time.
 
-use fitparser::de::{DecodeOption, FitObject, FitStreamProcessor};
+use fitparser::de::{DecodeOption, FitFileHeader, FitObject, FitStreamProcessor};
 use fitparser::profile::MesgNum;
 use fitparser::{ErrorKind, FitDataRecord, Value};
 
@@ -25,10 +25,15 @@ pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
     let mut points = Vec::new();
     let mut totals = DeviceTotals::default();
     let mut file_kind: Option<String> = None;
+    // Whether the bytes end on a checksum. `whole` finds a cut from the
+    // header; this, a file whose messages run past where its header says.
+    let mut checksummed = false;
     while !rest.is_empty() {
-        let at = Location::Byte((bytes.len() - rest.len()) as u64);
+        let offset = bytes.len() - rest.len();
+        let at = Location::Byte(offset as u64);
         let (remaining, object) = processor.deserialize_next(rest).map_err(|e| error(*e, at.clone()))?;
         rest = remaining;
+        checksummed = matches!(object, FitObject::Crc(_));
         match object {
             // A file can hold several FIT files one after another (chained).
             FitObject::Crc(_) => processor.reset(),
@@ -40,8 +45,12 @@ pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
                     take(&record, &mut totals, &mut track, &mut file_kind);
                 }
             }
-            FitObject::Header(_) | FitObject::DefinitionMessage(_) => {}
+            FitObject::Header(header) => whole(&header, offset, bytes.len())?,
+            FitObject::DefinitionMessage(_) => {}
         }
+    }
+    if !checksummed {
+        return Err(TrackError::Truncated { at: Location::Byte(bytes.len() as u64) });
     }
     if let Some(kind) = file_kind.filter(|k| k != "activity") {
         return Err(TrackError::NotAnActivity { kind: kind.replace('_', " ") });
@@ -54,6 +63,22 @@ pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
         track.device_totals = Some(totals);
     }
     Ok(track)
+}
+
+/// The checksum closing every FIT file: two bytes after its messages.
+const CHECKSUM_SIZE: u64 = 2;
+
+/// Every FIT file's header gives the length of its messages, and a checksum
+/// over all of it follows them (fitparser checks that it matches). Bytes
+/// that stop short of the checksum are a file cut short: refused before any
+/// of it is decoded, even when the cut falls neatly between two messages,
+/// where decoding alone would take it for the end and read a shorter workout.
+fn whole(header: &FitFileHeader, starts_at: usize, available: usize) -> Result<(), TrackError> {
+    let ends_at = starts_at as u64 + u64::from(header.header_size()) + u64::from(header.data_size()) + CHECKSUM_SIZE;
+    if ends_at > available as u64 {
+        return Err(TrackError::Truncated { at: Location::Byte(available as u64) });
+    }
+    Ok(())
 }
 
 fn take(record: &FitDataRecord, totals: &mut DeviceTotals, track: &mut Track, file_kind: &mut Option<String>) {

@@ -5,7 +5,7 @@
 use std::io::BufRead;
 
 use crate::error::{Location, TrackError};
-use crate::model::{Point, Track};
+use crate::model::{close_segment, Point, Track};
 use crate::xml::{number, time_ms, Step, XmlWalk};
 
 pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
@@ -29,10 +29,10 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                         segment.push(p);
                     }
                 }
-                "trkseg" => close(&mut segment, &mut track.segments),
-                "rte" => close(&mut segment, &mut routes),
+                "trkseg" => close_segment(&mut segment, &mut track.segments),
+                "rte" => close_segment(&mut segment, &mut routes),
                 // A track without <trkseg> (seen in GPX 1.0 writers) still ends here.
-                "trk" => close(&mut segment, &mut track.segments),
+                "trk" => close_segment(&mut segment, &mut track.segments),
                 _ if point.is_some() => fill(point.as_mut().unwrap(), &name, &text, walk.position())?,
                 "name" if track.name.is_none() && matches!(walk.parent(), Some("trk" | "metadata" | "gpx")) => {
                     track.name = Some(text).filter(|t| !t.is_empty());
@@ -52,12 +52,6 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
         return Err(TrackError::NoPoints);
     }
     Ok(track)
-}
-
-fn close(segment: &mut Vec<Point>, into: &mut Vec<Vec<Point>>) {
-    if !segment.is_empty() {
-        into.push(std::mem::take(segment));
-    }
 }
 
 fn position(attributes: &[(String, String)], n: usize) -> Result<Point, TrackError> {

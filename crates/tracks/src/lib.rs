@@ -65,7 +65,10 @@ impl Format {
 }
 
 /// Reads a track in `format` from `source`. XML is read as a stream; a FIT
-/// file is read into memory once, then decoded record by record.
+/// file is read into memory once, then decoded record by record. An error
+/// from `source` ends the reading at once as [`TrackError::Io`], never as a
+/// shorter track; a source that merely ends early is refused as
+/// [`TrackError::Truncated`].
 pub fn read(format: Format, mut source: impl BufRead) -> Result<Track, TrackError> {
     match format {
         Format::Fit => {

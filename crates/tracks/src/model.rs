@@ -62,3 +62,13 @@ impl Track {
         self.segments.iter().map(Vec::len).sum()
     }
 }
+
+/// Ends `segment`, keeping it in `into` unless it is empty. It is trimmed to
+/// its points: a file of many one-point segments would otherwise hold room
+/// for four points (a vector's least growth) for each point it has.
+pub(crate) fn close_segment(segment: &mut Vec<Point>, into: &mut Vec<Vec<Point>>) {
+    if !segment.is_empty() {
+        segment.shrink_to_fit();
+        into.push(std::mem::take(segment));
+    }
+}

@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use crate::error::{Location, TrackError};
-use crate::model::{DeviceTotals, Point, Track};
+use crate::model::{close_segment, DeviceTotals, Point, Track};
 use crate::xml::{number, time_ms, Step, XmlWalk};
 
 pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
@@ -32,9 +32,13 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                     ("Trackpoint", Some(_)) => {
                         let p = point.take().unwrap();
                         check(&p, seen)?;
-                        segment.push(p);
+                        // An empty <Trackpoint/> tells nothing, and each 13
+                        // bytes of them would cost a point's 100 of memory.
+                        if p != Point::default() {
+                            segment.push(p);
+                        }
                     }
-                    ("Track", _) if !segment.is_empty() => track.segments.push(std::mem::take(&mut segment)),
+                    ("Track", _) => close_segment(&mut segment, &mut track.segments),
                     (_, Some(p)) => fill(p, &name, &text, walk.parent(), at)?,
                     ("TotalTimeSeconds", None) if walk.parent() == Some("Lap") => {
                         *totals.timer_s.get_or_insert(0.0) += number(&text, &name, at)?;
