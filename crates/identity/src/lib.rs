@@ -16,6 +16,7 @@ mod mails;
 pub mod oauth;
 pub mod passkeys;
 mod password;
+mod picture;
 pub mod preferences;
 mod rate_limit;
 mod routes;
