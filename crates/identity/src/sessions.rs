@@ -7,7 +7,7 @@ use crate::error::{IdentityError, Result};
 use crate::extract::AccessClaims;
 use crate::rate_limit::{self, LoginAttempt};
 use crate::store::{self, AppAccess, Purpose, Session, User};
-use crate::{password, totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
+use crate::{totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
 
 const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
 
@@ -88,10 +88,14 @@ impl Identity {
         };
         let attempt = LoginAttempt::count(db, &email, user.as_ref(), &client.address).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        if !password::verify(password, hash).await {
-            return Err(IdentityError::InvalidCredentials);
+        match self.passwords.verify(password, hash).await {
+            Ok(true) => attempt.succeeded(db).await?,
+            Ok(false) => return Err(IdentityError::InvalidCredentials),
+            Err(busy_or_broken) => {
+                attempt.withdraw(db).await?;
+                return Err(busy_or_broken);
+            }
         }
-        attempt.succeeded(db).await?;
         let user = user.ok_or(IdentityError::InvalidCredentials)?;
         if user.suspended {
             return Err(IdentityError::Suspended);
