@@ -15,6 +15,7 @@ on_every_database!(
     an_avatar_on_the_local_folder_is_squared_shown_and_removed,
     an_avatar_on_s3_is_squared_shown_and_removed,
     pictures_that_are_not_images_or_too_large_are_refused,
+    pictures_claiming_too_many_pixels_are_refused_before_decoding,
 );
 
 async fn account(app: &TestApp, token: &str) -> Value {
@@ -191,4 +192,52 @@ async fn pictures_that_are_not_images_or_too_large_are_refused(backend: Backend)
     assert!(app.stored_files(&format!("users/{me}")).await.is_empty());
     let anonymous = app.client.put(app.url("/api/v1/account/avatar")).header("content-type", "image/png");
     assert_eq!(anonymous.body(striped_png(8, 8)).send().await.unwrap().status(), 401);
+}
+
+/// A PNG whose header declares `width`×`height` pixels of 16-bit RGBA while
+/// its data holds one row of zeros: a few hundred bytes that claim up to
+/// gigabytes, as someone wanting to exhaust the server would send.
+fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    use std::io::Write;
+    fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend((data.len() as u32).to_be_bytes());
+        png.extend(kind);
+        png.extend(data);
+        png.extend(crc.sum().to_be_bytes());
+    }
+    // 16 bits, RGBA, deflate, adaptive filters, not interlaced.
+    let header = [&width.to_be_bytes()[..], &height.to_be_bytes(), &[16, 6, 0, 0, 0]].concat();
+    let mut one_row = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    one_row.write_all(&vec![0; 1 + width as usize * 8]).unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &one_row.finish().unwrap());
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+async fn pictures_claiming_too_many_pixels_are_refused_before_decoding(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, me) = app.someone("huge").await;
+    // 144 megapixels (1.15 GB decoded); 48 megapixels, each side within
+    // bounds; a side longer than 12 000 pixels.
+    for (width, height) in [(12_000, 12_000), (8_000, 6_000), (12_001, 10)] {
+        let picture = png_declaring(width, height);
+        assert!(picture.len() < 2000, "{} bytes", picture.len());
+        let refused = expect_problem(app.put_avatar_as(&token, picture).await, 422, "invalid-input").await;
+        assert_eq!(refused["field"], "file", "{refused}");
+        let detail = refused["detail"].as_str().unwrap();
+        assert!(detail.contains(&format!("{width}×{height} pixels")), "{refused}");
+        assert!(detail.contains("at most 40 megapixels and 12000 pixels a side"), "{refused}");
+    }
+    // 36 megapixels are within bounds, but at 16 bits they take 288 MB decoded.
+    let deep = expect_problem(app.put_avatar_as(&token, png_declaring(6_000, 6_000)).await, 422, "invalid-input").await;
+    assert_eq!(deep["field"], "file", "{deep}");
+    assert!(deep["detail"].as_str().unwrap().contains("more than 160 MB"), "{deep}");
+
+    assert!(account(&app, &token).await["avatar_url"].is_null());
+    assert!(app.stored_files(&format!("users/{me}")).await.is_empty());
 }

@@ -202,21 +202,125 @@ async fn second_factor_attempts_are_limited(backend: Backend) {
     expect_problem(limited, 429, "rate-limited").await;
 }
 
-async fn login_attempts_are_limited_per_account(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+/// A server that takes the client's address from `X-Forwarded-For`, as
+/// behind a proxy, so that a test can log in from anywhere.
+async fn behind_a_proxy(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, |config| config.trust_forwarded_for = true).await
+}
+
+async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", address)
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn expect_limited(response: reqwest::Response) {
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "Retry-After: {retry_after}");
+    expect_problem(response, 429, "rate-limited").await;
+}
+
+async fn failed_logins_from_one_address_are_limited(backend: Backend) {
+    let app = behind_a_proxy(backend).await;
     let email = email();
     app.signed_up(&email, PASSWORD).await;
-    for _ in 0..9 {
-        let wrong = app.post("/api/v1/auth/login", json!({ "email": email, "password": "wrong password" })).await;
-        expect_problem(wrong, 401, "invalid-credentials").await;
+    for _ in 0..10 {
+        expect_problem(login_from(&app, "203.0.113.1", &email, "wrong password").await, 401, "invalid-credentials")
+            .await;
     }
-    // The limit counts attempts, right or wrong: even the right password waits now.
-    let limited = app.post("/api/v1/auth/login", json!({ "email": email, "password": PASSWORD })).await;
-    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!((1..=900).contains(&retry_after));
-    expect_problem(limited, 429, "rate-limited").await;
+    // The pair of account and address waits now, even with the right password.
+    expect_limited(login_from(&app, "203.0.113.1", &email, PASSWORD).await).await;
     // Another account from the same address is not held up.
-    app.signed_up(&email_again(), PASSWORD).await;
+    let other = email_again();
+    app.signed_up(&other, PASSWORD).await;
+    assert_eq!(login_from(&app, "203.0.113.1", &other, PASSWORD).await.status(), 200);
+}
+
+async fn wrong_passwords_from_elsewhere_never_lock_the_owner_out(backend: Backend) {
+    let app = behind_a_proxy(backend).await;
+    let email = email();
+    app.signed_up(&email, PASSWORD).await;
+    for _ in 0..10 {
+        assert_eq!(login_from(&app, "203.0.113.1", &email, "wrong password").await.status(), 401);
+    }
+    expect_limited(login_from(&app, "203.0.113.1", &email, "wrong password").await).await;
+    assert_eq!(login_from(&app, "198.51.100.7", &email, PASSWORD).await.status(), 200);
+}
+
+async fn successful_logins_are_never_limited(backend: Backend) {
+    let app = behind_a_proxy(backend).await;
+    let email = email();
+    app.signed_up(&email, PASSWORD).await;
+    // More than any login limit allows failures, per pair (10) or per address (50).
+    for n in 0..60 {
+        assert_eq!(login_from(&app, "192.0.2.1", &email, PASSWORD).await.status(), 200, "login {n}");
+    }
+    // A success forgets the failures before it.
+    for _ in 0..2 {
+        for _ in 0..9 {
+            assert_eq!(login_from(&app, "192.0.2.1", &email, "wrong password").await.status(), 401);
+        }
+        assert_eq!(login_from(&app, "192.0.2.1", &email, PASSWORD).await.status(), 200);
+    }
+}
+
+async fn two_factor_logins_in_a_row_are_never_limited(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let email = email();
+    let token = access(&app.signed_up(&email, PASSWORD).await);
+    let secret = app.post_as(&token, "/api/v1/account/totp", json!({})).await.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = identity::totp::current_code(&secret, now);
+    let confirmed = app.post_as(&token, "/api/v1/account/totp/confirm", json!({ "code": code })).await;
+    let codes: Vec<String> =
+        serde_json::from_value(confirmed.json::<Value>().await.unwrap()["recovery_codes"].clone()).unwrap();
+    // More logins than the five wrong second steps allowed.
+    for code in &codes[..8] {
+        let step = json!({ "challenge": challenge(&app, &email).await, "recovery_code": code });
+        assert_eq!(app.post("/api/v1/auth/login/second-factor", step).await.status(), 200);
+    }
+}
+
+async fn spraying_passwords_from_one_address_is_limited(backend: Backend) {
+    let app = behind_a_proxy(backend).await;
+    for _ in 0..50 {
+        assert_eq!(login_from(&app, "203.0.113.9", &email(), "a guessed password").await.status(), 401);
+    }
+    expect_limited(login_from(&app, "203.0.113.9", &email(), "a guessed password").await).await;
+    assert_eq!(login_from(&app, "203.0.113.10", &email(), "a guessed password").await.status(), 401);
+}
+
+async fn an_account_under_attack_gives_new_addresses_fewer_tries(backend: Backend) {
+    let app = behind_a_proxy(backend).await;
+    let email = email();
+    app.signed_up(&email, PASSWORD).await;
+    assert_eq!(login_from(&app, "192.0.2.50", &email, PASSWORD).await.status(), 200);
+    // 21 failures from seven addresses: more than the 20 that mean an attack.
+    for attacker in 1..=7 {
+        for _ in 0..3 {
+            let wrong = login_from(&app, &format!("203.0.113.{attacker}"), &email, "wrong password").await;
+            assert_eq!(wrong.status(), 401);
+        }
+    }
+    // An address the account never logged in from gets three tries…
+    for _ in 0..3 {
+        assert_eq!(login_from(&app, "198.51.100.1", &email, "wrong password").await.status(), 401);
+    }
+    expect_limited(login_from(&app, "198.51.100.1", &email, "wrong password").await).await;
+    // …so the owner somewhere new still gets in with the right password…
+    assert_eq!(login_from(&app, "198.51.100.2", &email, PASSWORD).await.status(), 200);
+    // …and an address the owner logged in from keeps its ten.
+    for _ in 0..5 {
+        assert_eq!(login_from(&app, "192.0.2.50", &email, "wrong password").await.status(), 401);
+    }
+    assert_eq!(login_from(&app, "192.0.2.50", &email, PASSWORD).await.status(), 200);
 }
 
 async fn bad_tokens_are_refused_with_a_clear_problem(backend: Backend) {
@@ -463,7 +567,12 @@ on_every_database!(
     sessions_are_listed_and_ended,
     two_factor_login_with_a_code_and_with_recovery_codes,
     second_factor_attempts_are_limited,
-    login_attempts_are_limited_per_account,
+    failed_logins_from_one_address_are_limited,
+    wrong_passwords_from_elsewhere_never_lock_the_owner_out,
+    successful_logins_are_never_limited,
+    two_factor_logins_in_a_row_are_never_limited,
+    spraying_passwords_from_one_address_is_limited,
+    an_account_under_attack_gives_new_addresses_fewer_tries,
     bad_tokens_are_refused_with_a_clear_problem,
     one_users_token_never_reaches_another_users_data,
     password_change_ends_other_sessions,

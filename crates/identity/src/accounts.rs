@@ -50,7 +50,7 @@ impl Identity {
         let email = normalize_email(&form.email)?;
         let name = check_display_name(&form.display_name)?;
         password::check_new(&form.password, &email)?;
-        let hash = password::hash(&form.password).await?;
+        let hash = self.passwords.hash(&form.password).await?;
 
         let mut tx = self.platform.db.begin().await?;
         let new = NewUser { email: &email, display_name: &name, password_hash: Some(&hash), role, verified };
@@ -83,7 +83,7 @@ impl Identity {
         let email = normalize_email(email)?;
         let name = check_display_name(name)?;
         password::check_new(password, &email)?;
-        let hash = password::hash(password).await?;
+        let hash = self.passwords.hash(password).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         let new = NewUser { email: &email, display_name: &name, password_hash: Some(&hash), role, verified: true };
         store::insert_user(&mut conn, new)
@@ -137,13 +137,21 @@ impl Identity {
     /// Sets a new password from a reset link and ends every session: whoever
     /// knew the old password is logged out.
     pub async fn confirm_password_reset(&self, token: &str, new_password: &str) -> Result<()> {
-        let mut tx = self.platform.db.begin().await?;
-        let user_id =
-            store::peek_token(&mut tx, Purpose::ResetPassword, token).await?.ok_or(IdentityError::InvalidToken)?;
-        let user = store::user_by_id(&mut tx, &user_id).await?.ok_or(IdentityError::InvalidToken)?;
+        let user = {
+            let mut conn = self.platform.db.pool().acquire().await?;
+            let user_id = store::peek_token(&mut conn, Purpose::ResetPassword, token)
+                .await?
+                .ok_or(IdentityError::InvalidToken)?;
+            store::user_by_id(&mut conn, &user_id).await?.ok_or(IdentityError::InvalidToken)?
+        };
         password::check_new(new_password, &user.email)?;
-        store::spend_token(&mut tx, Purpose::ResetPassword, token).await?.ok_or(IdentityError::InvalidToken)?;
-        store::set_password(&mut tx, &user_id, &password::hash(new_password).await?).await?;
+        // Hashed before the transaction, which would hold a connection while waiting for a core.
+        let hash = self.passwords.hash(new_password).await?;
+        let mut tx = self.platform.db.begin().await?;
+        // Spending the token in the transaction keeps the link single-use.
+        let user_id =
+            store::spend_token(&mut tx, Purpose::ResetPassword, token).await?.ok_or(IdentityError::InvalidToken)?;
+        store::set_password(&mut tx, &user_id, &hash).await?;
         // The link came by mail, so the address is proven too.
         store::mark_verified(&mut tx, &user_id).await?;
         store::revoke_sessions(&mut tx, &user_id, None, "password reset").await?;
@@ -154,12 +162,13 @@ impl Identity {
     /// Changes the password, ending every other session.
     pub async fn change_password(&self, user_id: &str, session_id: &str, current: &str, new: &str) -> Result<()> {
         let user = self.user(user_id).await?;
-        if !password::verify(current, user.password_hash.as_deref()).await {
+        if !self.passwords.verify(current, user.password_hash.as_deref()).await? {
             return Err(IdentityError::invalid("current_password", "The current password is wrong."));
         }
         password::check_new(new, &user.email)?;
+        let hash = self.passwords.hash(new).await?;
         let mut tx = self.platform.db.begin().await?;
-        store::set_password(&mut tx, user_id, &password::hash(new).await?).await?;
+        store::set_password(&mut tx, user_id, &hash).await?;
         store::revoke_sessions(&mut tx, user_id, Some(session_id), "password changed").await?;
         tx.commit().await?;
         Ok(())
@@ -168,7 +177,7 @@ impl Identity {
     /// Erases the account once its password confirms the wish.
     pub async fn delete_own_account(&self, user_id: &str, password: &str) -> Result<()> {
         let user = self.user(user_id).await?;
-        if !password::verify(password, user.password_hash.as_deref()).await {
+        if !self.passwords.verify(password, user.password_hash.as_deref()).await? {
             return Err(IdentityError::invalid("password", "The password is wrong."));
         }
         let mut tx = self.platform.db.begin().await?;

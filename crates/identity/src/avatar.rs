@@ -2,18 +2,17 @@
 //! 256×256 JPEG (the middle square of the picture, upright), kept in their
 //! folder of the file store so that erasing the account sweeps it.
 
-use std::io::Cursor;
-
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
 use image::imageops::FilterType;
-use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+use image::{DynamicImage, GenericImageView, ImageFormat, RgbImage};
 use platform::blob::BlobError;
 use platform::db::now_ms;
 use platform::personal_data::user_folder;
 
 use crate::error::{IdentityError, Result};
+use crate::picture::{Bounds, Refusal};
 use crate::store::{self, User};
 use crate::Identity;
 
@@ -22,10 +21,12 @@ use crate::Identity;
 pub const SIDE: u32 = 256;
 /// The largest picture sent, before the server's own upload limit.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
-/// Pictures are refused before decoding beyond these, because a small file
-/// can claim a picture that would take gigabytes to decode.
-const MAX_PIXELS_SIDE: u32 = 12_000;
-const MAX_MEGAPIXELS: u64 = 60;
+/// How large a picture is read. A small file can claim a picture that takes
+/// gigabytes to decode, so the claim is checked before decoding: at most 40
+/// megapixels and 12 000 pixels a side. The decoder may hold what 40
+/// megapixels take at 8 bits per colour with alpha (160 MB), so a picture of
+/// 16 bits per colour is read up to about 20 megapixels.
+pub const BOUNDS: Bounds = Bounds { max_side: 12_000, max_pixels: 40_000_000, max_bytes: 40_000_000 * 4 };
 const QUALITY: u8 = 85;
 
 /// Where a person's picture is stored.
@@ -89,31 +90,33 @@ fn not_a_picture() -> IdentityError {
     IdentityError::invalid("file", "Send a JPEG, PNG or WebP picture.")
 }
 
+fn refused(refusal: Refusal) -> IdentityError {
+    let Bounds { max_side, max_pixels, max_bytes } = BOUNDS;
+    let (megapixels, megabytes) = (max_pixels / 1_000_000, max_bytes / 1_000_000);
+    match refusal {
+        Refusal::Unreadable => not_a_picture(),
+        Refusal::TooLarge { width, height } => IdentityError::invalid(
+            "file",
+            format!(
+                "The picture is {width}×{height} pixels; send one of at most {megapixels} megapixels and {max_side} pixels a side."
+            ),
+        ),
+        Refusal::TooMuchMemory => IdentityError::invalid(
+            "file",
+            format!(
+                "The picture takes more than {megabytes} MB to read; send one of fewer pixels or 8 bits per colour."
+            ),
+        ),
+    }
+}
+
 /// The middle square of the picture, turned upright as its camera said,
 /// scaled to `SIDE` and encoded as JPEG; transparency becomes white.
 pub(crate) fn square_jpeg(bytes: &[u8]) -> Result<Vec<u8>> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_a_picture())?;
-    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
+    if !matches!(image::guess_format(bytes), Ok(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err(not_a_picture());
     }
-    let mut decoder = reader.into_decoder().map_err(|_| not_a_picture())?;
-    let (width, height) = decoder.dimensions();
-    if width == 0 || height == 0 {
-        return Err(not_a_picture());
-    }
-    if width > MAX_PIXELS_SIDE
-        || height > MAX_PIXELS_SIDE
-        || u64::from(width) * u64::from(height) > MAX_MEGAPIXELS * 1_000_000
-    {
-        return Err(IdentityError::invalid(
-            "file",
-            format!("The picture is {width}×{height} pixels; send one of at most {MAX_MEGAPIXELS} megapixels and {MAX_PIXELS_SIDE} pixels a side."),
-        ));
-    }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = DynamicImage::from_decoder(decoder)
-        .map_err(|e| IdentityError::invalid("file", format!("The picture cannot be read: {e}.")))?;
-    picture.apply_orientation(orientation);
+    let picture = BOUNDS.decode_upright(bytes).map_err(refused)?;
     let (width, height) = picture.dimensions();
     let side = width.min(height);
     let square = picture.crop_imm((width - side) / 2, (height - side) / 2, side, side);
@@ -145,6 +148,8 @@ fn on_white(picture: DynamicImage) -> RgbImage {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
 
     fn png(width: u32, height: u32, pixel: impl Fn(u32, u32) -> image::Rgba<u8>) -> Vec<u8> {

@@ -44,6 +44,9 @@ pub enum IdentityError {
     UnsupportedMediaType(&'static str),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// Every core is busy hashing passwords and the wait for one ran out.
+    #[error("the server is busy checking other passwords; try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
     #[error(transparent)]
@@ -82,6 +85,7 @@ impl IdentityError {
                 Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail)
             }
             RateLimited { .. } => Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", detail),
+            Busy { .. } => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "server-busy", detail),
             Sql(e) => Problem::database(e),
             Mail(e) => Problem::internal(e),
             Internal(e) => Problem::internal(e),
@@ -93,7 +97,7 @@ impl IntoResponse for IdentityError {
     fn into_response(self) -> Response {
         let mut response = self.problem().into_response();
         match self {
-            IdentityError::RateLimited { retry_after_secs } => {
+            IdentityError::RateLimited { retry_after_secs } | IdentityError::Busy { retry_after_secs } => {
                 response.headers_mut().insert("retry-after", HeaderValue::from(retry_after_secs));
             }
             IdentityError::Unauthenticated | IdentityError::TokenExpired | IdentityError::TokenInvalid => {

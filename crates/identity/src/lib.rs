@@ -16,6 +16,7 @@ mod mails;
 pub mod oauth;
 pub mod passkeys;
 mod password;
+mod picture;
 pub mod preferences;
 mod rate_limit;
 mod routes;
@@ -54,6 +55,8 @@ pub struct Identity {
     webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
     /// The other contexts holding a person's data, for export and erasure.
     personal_data: std::sync::Arc<Vec<std::sync::Arc<dyn platform::personal_data::PersonalData>>>,
+    /// Every password hashed or checked in this process, a bounded number at once.
+    passwords: password::Passwords,
 }
 
 impl Identity {
@@ -61,7 +64,7 @@ impl Identity {
         let secret = platform.config.secret_key.clone().unwrap_or_default();
         let keys = keys::SigningKeys::load(platform.db.clone(), &secret).await?;
         let webauthn = passkeys::relying_party(&platform.config.public_url());
-        Ok(Self { platform, keys, webauthn, personal_data: Default::default() })
+        Ok(Self { platform, keys, webauthn, personal_data: Default::default(), passwords: Default::default() })
     }
 
     /// The `iss` of every token: this server's public URL.

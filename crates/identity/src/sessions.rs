@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use crate::error::{IdentityError, Result};
 use crate::extract::AccessClaims;
+use crate::rate_limit::{self, LoginAttempt};
 use crate::store::{self, AppAccess, Purpose, Session, User};
-use crate::{password, rate_limit, totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
+use crate::{totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
 
 const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
 
@@ -76,18 +77,24 @@ pub enum SecondFactor<'a> {
 }
 
 impl Identity {
+    /// Logs in with a password. Only failures count against the limits, per
+    /// account and address (see [`rate_limit::LoginAttempt`]).
     pub async fn login(&self, email: &str, password: &str, client: &Client) -> Result<LoginOutcome> {
         let db = &self.platform.db;
-        rate_limit::hit(db, rate_limit::LOGIN_PER_ADDRESS, &client.address).await?;
         let email = email.trim().to_lowercase();
-        rate_limit::hit(db, rate_limit::LOGIN_PER_ACCOUNT, &email).await?;
         let user = {
             let mut conn = db.pool().acquire().await?;
             store::user_by_email(&mut conn, &email).await?
         };
+        let attempt = LoginAttempt::count(db, &email, user.as_ref(), &client.address).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        if !password::verify(password, hash).await {
-            return Err(IdentityError::InvalidCredentials);
+        match self.passwords.verify(password, hash).await {
+            Ok(true) => attempt.succeeded(db).await?,
+            Ok(false) => return Err(IdentityError::InvalidCredentials),
+            Err(busy_or_broken) => {
+                attempt.withdraw(db).await?;
+                return Err(busy_or_broken);
+            }
         }
         let user = user.ok_or(IdentityError::InvalidCredentials)?;
         if user.suspended {
@@ -146,6 +153,8 @@ impl Identity {
         }
         store::spend_token(&mut tx, Purpose::SecondFactor, challenge).await?.ok_or(IdentityError::InvalidToken)?;
         tx.commit().await?;
+        // Only wrong steps count: the owner logging in often is never held up.
+        rate_limit::clear(db, rate_limit::SECOND_FACTOR_PER_ACCOUNT, &user_id).await?;
         self.open_session(&user, client, None).await
     }
 

@@ -416,6 +416,18 @@ pub struct AppAccess {
     pub scope: String,
 }
 
+/// Whether one of the account's own sessions (not an application's, whose
+/// refreshes come from the application's server), live or ended, was last
+/// used from `address`.
+pub async fn has_logged_in_from(conn: &mut AnyConnection, user_id: &str, address: &str) -> Result<bool> {
+    let found = sqlx::query("SELECT 1 FROM sessions WHERE user_id = $1 AND address = $2 AND client_id IS NULL LIMIT 1")
+        .bind(user_id)
+        .bind(address)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 pub async fn insert_session(
     conn: &mut AnyConnection,
     user_id: &str,

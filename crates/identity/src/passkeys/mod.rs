@@ -130,7 +130,8 @@ impl Identity {
 
     /// Starts a login with a passkey the authenticator finds by itself.
     pub async fn start_passkey_login(&self, client: &Client) -> Result<AuthenticationStart> {
-        rate_limit::hit(&self.platform.db, rate_limit::LOGIN_PER_ADDRESS, &client.address).await?;
+        // A ceremony counts as a failed login of the address until it succeeds.
+        rate_limit::hit(&self.platform.db, rate_limit::LOGIN_FAILURES_PER_ADDRESS, &client.address).await?;
         let (options, state) = self.webauthn()?.start_discoverable_authentication().map_err(internal)?;
         let mut conn = self.platform.db.pool().acquire().await?;
         let ceremony = store::begin_ceremony(&mut conn, Ceremony::Login, None, &state, CEREMONY_TTL_MS).await?;
@@ -163,6 +164,7 @@ impl Identity {
         if user.suspended {
             return Err(IdentityError::Suspended);
         }
+        rate_limit::forgive(&self.platform.db, rate_limit::LOGIN_FAILURES_PER_ADDRESS, &client.address).await?;
         self.open_session(&user, client, None).await
     }
 

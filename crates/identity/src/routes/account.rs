@@ -86,7 +86,7 @@ struct DeleteForm {
 
 /// Deletes the account for good, once the password confirms it.
 #[utoipa::path(delete, path = "/api/v1/account", tag = "account", security(("bearer" = [])), request_body = DeleteForm,
-    responses((status = 204), (status = 422, body = platform::http::Problem)))]
+    responses((status = 204), (status = 422, body = platform::http::Problem), (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
 async fn delete(State(identity): State<Identity>, user: AuthUser, Json(form): Json<DeleteForm>) -> Result<StatusCode> {
     identity.delete_own_account(&user.id, &form.password).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -100,7 +100,8 @@ struct PasswordChange {
 
 /// Changes the password; every other session ends.
 #[utoipa::path(post, path = "/api/v1/account/password", tag = "account", security(("bearer" = [])),
-    request_body = PasswordChange, responses((status = 204), (status = 422, body = platform::http::Problem)))]
+    request_body = PasswordChange, responses((status = 204), (status = 422, body = platform::http::Problem),
+        (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
 async fn change_password(
     State(identity): State<Identity>,
     user: AuthUser,

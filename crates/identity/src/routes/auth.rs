@@ -24,7 +24,8 @@ struct Accepted {
 /// Creates an account and mails a link to confirm the address. The answer is
 /// the same whether or not the address already has an account.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Registration,
-    responses((status = 202, body = Accepted), (status = 422, body = platform::http::Problem), (status = 429, body = platform::http::Problem)))]
+    responses((status = 202, body = Accepted), (status = 422, body = platform::http::Problem), (status = 429, body = platform::http::Problem),
+        (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
 async fn register(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -66,7 +67,7 @@ struct LoginForm {
 /// answer is a challenge for `/api/v1/auth/login/second-factor` instead of tokens.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginForm,
     responses((status = 200, body = LoginOutcome), (status = 401, body = platform::http::Problem),
-              (status = 429, body = platform::http::Problem)))]
+              (status = 429, body = platform::http::Problem), (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
 async fn login(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -162,7 +163,8 @@ struct ResetConfirm {
 
 /// Sets a new password with the token from the reset mail; every session ends.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirm,
-    responses((status = 204), (status = 400, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
+    responses((status = 204), (status = 400, body = platform::http::Problem), (status = 422, body = platform::http::Problem),
+        (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
 async fn password_reset_confirm(
     State(identity): State<Identity>,
     Json(form): Json<ResetConfirm>,

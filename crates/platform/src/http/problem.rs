@@ -40,7 +40,7 @@ impl Problem {
 
     /// The server is too busy for this request now; it may try again later.
     pub fn busy(detail: impl Into<String>, retry_after_secs: u64) -> Self {
-        let mut problem = Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail);
+        let mut problem = Self::new(StatusCode::SERVICE_UNAVAILABLE, "server-busy", detail);
         problem.retry_after_secs = Some(retry_after_secs);
         problem
     }
