@@ -50,7 +50,7 @@ impl Contexts {
         handlers
     }
 
-    fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
+    pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
         platform::http::api().merge(self.identity.routes()).merge(self.training.routes())
     }
 }

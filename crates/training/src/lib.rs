@@ -13,6 +13,7 @@ mod records;
 mod routes;
 pub mod sports;
 mod stats;
+mod titles;
 mod uploads;
 pub mod visibility;
 pub mod workouts;

@@ -37,6 +37,11 @@ struct WorkoutUpload {
     privacy: Option<Privacy>,
     /// Comma-separated equipment ids.
     equipment_ids: Option<String>,
+    /// The device's offset from UTC in minutes (60 for Central Europe in
+    /// winter), so that a title made from the time of day ("Morning Run")
+    /// is right; left out, it is guessed from where the track starts.
+    #[schema(minimum = -840, maximum = 840)]
+    utc_offset_minutes: Option<i32>,
 }
 
 /// Logs a workout by hand (JSON) or from an activity file (multipart, field
@@ -159,6 +164,13 @@ async fn read_fields(
                 details
                     .equipment_ids
                     .extend(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+            }
+            "utc_offset_minutes" => {
+                let text = form::text(field, "utc_offset_minutes").await?;
+                let offset = text.trim().parse::<i32>().ok().filter(|m| (-840..=840).contains(m));
+                details.utc_offset_minutes = Some(offset.ok_or_else(|| {
+                    TrainingError::invalid("utc_offset_minutes", "utc_offset_minutes must be minutes from -840 to 840")
+                })?);
             }
             other => return Err(TrainingError::invalid("file", format!("the form has an unknown field `{other}`"))),
         }
