@@ -11,6 +11,7 @@ mod personal_data;
 mod photos;
 mod records;
 mod routes;
+mod sharing;
 pub mod sports;
 mod stats;
 mod titles;
@@ -25,6 +26,7 @@ use platform::Platform;
 use sqlx::migrate::Migrator;
 
 pub use error::TrainingError;
+pub use sharing::SharePreview;
 
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 

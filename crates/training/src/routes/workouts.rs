@@ -256,6 +256,15 @@ async fn remove(State(training): State<Training>, user: AuthUser, Path(id): Path
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The route as a 1200×630 PNG, for link previews (`og:image`).
+#[utoipa::path(get, path = "/api/v1/workouts/{id}/preview.png", tag = "workouts", security((), ("bearer" = [])),
+    responses((status = 200, content_type = "image/png"), (status = 404, body = platform::http::Problem)))]
+async fn preview(State(training): State<Training>, user: Option<AuthUser>, Path(id): Path<String>) -> Result<Response> {
+    let png = training.route_picture(user.as_ref().map(|u| u.id.as_str()), &id).await?;
+    let headers = [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=600")];
+    Ok((headers, png).into_response())
+}
+
 /// The workout's track as GPX 1.1 (with heart rate, cadence and power).
 #[utoipa::path(get, path = "/api/v1/workouts/{id}/gpx", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, content_type = "application/gpx+xml"), (status = 404, body = platform::http::Problem)))]
@@ -307,5 +316,9 @@ pub fn uploads() -> OpenApiRouter<Training> {
 }
 
 pub fn routes() -> OpenApiRouter<Training> {
-    OpenApiRouter::new().routes(routes!(show, change, remove)).routes(routes!(gpx)).routes(routes!(original))
+    OpenApiRouter::new()
+        .routes(routes!(show, change, remove))
+        .routes(routes!(gpx))
+        .routes(routes!(original))
+        .routes(routes!(preview))
 }
