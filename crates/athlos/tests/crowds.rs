@@ -19,6 +19,7 @@ on_every_database!(
     two_hundred_changes_and_deletes_at_once_give_no_server_error,
     refreshes_at_once_give_one_answer_per_token_and_no_server_error,
     photos_sent_at_once_stop_at_the_cap,
+    one_file_uploaded_two_hundred_times_at_once_makes_one_training,
     control_characters_are_refused_with_the_field_named,
     an_idempotency_key_is_refused_for_a_different_request,
     bombs_are_refused_and_nothing_is_kept,
@@ -162,6 +163,26 @@ async fn two_hundred_changes_and_deletes_at_once_give_no_server_error(backend: B
     assert_eq!(tally(deletes.iter().map(|r| r.status().as_u16())), BTreeMap::from([(204, CROWD - 1)]));
     let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
     assert_eq!(page["items"], json!([]));
+}
+
+/// Every copy checks for a repeat before any is stored; the unique index
+/// settles the race, and the losers learn which training won.
+async fn one_file_uploaded_two_hundred_times_at_once_makes_one_training(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, me) = app.someone("uploads").await;
+    let lake = corpus_file(LAKE);
+    let answers = join_all((0..CROWD).map(|_| app.upload_as(&token, "lake.gpx", lake.clone(), &[]))).await;
+    let counts = tally(answers.iter().map(|r| r.status().as_u16()));
+    assert_eq!(counts, BTreeMap::from([(201, 1), (409, CROWD - 1)]));
+    let mut named = std::collections::BTreeSet::new();
+    for answer in answers {
+        let body: Value = answer.json().await.unwrap();
+        named.insert(body.get("existing_id").unwrap_or(&body["id"]).as_str().unwrap().to_string());
+    }
+    assert_eq!(named.len(), 1, "every answer names the one training: {named:?}");
+    assert_eq!(count_workouts(&app, &token).await, 1);
+    let files = app.stored_files(&format!("users/{me}/training")).await;
+    assert_eq!(files.len(), 1, "the repeats kept no file: {files:?}");
 }
 
 /// SQLite's plain BEGIN made refreshes fail with "database is locked": one

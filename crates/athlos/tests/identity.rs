@@ -179,17 +179,22 @@ async fn two_factor_login_with_a_code_and_with_recovery_codes(backend: Backend) 
     assert!(plain["access_token"].is_string());
 }
 
+/// Signs `email` up and turns two-factor authentication on; returns the
+/// recovery codes.
+async fn with_two_factor(app: &TestApp, email: &str) -> Vec<String> {
+    let token = access(&app.signed_up(email, PASSWORD).await);
+    let started: Value = app.post_as(&token, "/api/v1/account/totp", json!({})).await.json().await.unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = identity::totp::current_code(started["secret"].as_str().unwrap(), now);
+    let confirmed = app.post_as(&token, "/api/v1/account/totp/confirm", json!({ "code": code })).await;
+    assert_eq!(confirmed.status(), 200);
+    serde_json::from_value(confirmed.json::<Value>().await.unwrap()["recovery_codes"].clone()).unwrap()
+}
+
 async fn second_factor_attempts_are_limited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let email = email();
-    let token = access(&app.signed_up(&email, PASSWORD).await);
-    let secret = app.post_as(&token, "/api/v1/account/totp", json!({})).await.json::<Value>().await.unwrap()["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let code = identity::totp::current_code(&secret, now);
-    assert_eq!(app.post_as(&token, "/api/v1/account/totp/confirm", json!({ "code": code })).await.status(), 200);
+    with_two_factor(&app, &email).await;
     let challenge = app.logged_in(&email, PASSWORD).await["challenge"].as_str().unwrap().to_string();
     for _ in 0..5 {
         let wrong =
@@ -208,16 +213,6 @@ async fn behind_a_proxy(backend: Backend) -> TestApp {
     TestApp::spawn_with(backend, |config| config.trust_forwarded_for = true).await
 }
 
-async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/auth/login"))
-        .header("x-forwarded-for", address)
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .expect("request")
-}
-
 async fn expect_limited(response: reqwest::Response) {
     let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "Retry-After: {retry_after}");
@@ -229,15 +224,14 @@ async fn failed_logins_from_one_address_are_limited(backend: Backend) {
     let email = email();
     app.signed_up(&email, PASSWORD).await;
     for _ in 0..10 {
-        expect_problem(login_from(&app, "203.0.113.1", &email, "wrong password").await, 401, "invalid-credentials")
-            .await;
+        expect_problem(app.login_from("203.0.113.1", &email, "wrong password").await, 401, "invalid-credentials").await;
     }
     // The pair of account and address waits now, even with the right password.
-    expect_limited(login_from(&app, "203.0.113.1", &email, PASSWORD).await).await;
+    expect_limited(app.login_from("203.0.113.1", &email, PASSWORD).await).await;
     // Another account from the same address is not held up.
     let other = email_again();
     app.signed_up(&other, PASSWORD).await;
-    assert_eq!(login_from(&app, "203.0.113.1", &other, PASSWORD).await.status(), 200);
+    assert_eq!(app.login_from("203.0.113.1", &other, PASSWORD).await.status(), 200);
 }
 
 async fn wrong_passwords_from_elsewhere_never_lock_the_owner_out(backend: Backend) {
@@ -245,10 +239,10 @@ async fn wrong_passwords_from_elsewhere_never_lock_the_owner_out(backend: Backen
     let email = email();
     app.signed_up(&email, PASSWORD).await;
     for _ in 0..10 {
-        assert_eq!(login_from(&app, "203.0.113.1", &email, "wrong password").await.status(), 401);
+        assert_eq!(app.login_from("203.0.113.1", &email, "wrong password").await.status(), 401);
     }
-    expect_limited(login_from(&app, "203.0.113.1", &email, "wrong password").await).await;
-    assert_eq!(login_from(&app, "198.51.100.7", &email, PASSWORD).await.status(), 200);
+    expect_limited(app.login_from("203.0.113.1", &email, "wrong password").await).await;
+    assert_eq!(app.login_from("198.51.100.7", &email, PASSWORD).await.status(), 200);
 }
 
 async fn successful_logins_are_never_limited(backend: Backend) {
@@ -257,30 +251,21 @@ async fn successful_logins_are_never_limited(backend: Backend) {
     app.signed_up(&email, PASSWORD).await;
     // More than any login limit allows failures, per pair (10) or per address (50).
     for n in 0..60 {
-        assert_eq!(login_from(&app, "192.0.2.1", &email, PASSWORD).await.status(), 200, "login {n}");
+        assert_eq!(app.login_from("192.0.2.1", &email, PASSWORD).await.status(), 200, "login {n}");
     }
     // A success forgets the failures before it.
     for _ in 0..2 {
         for _ in 0..9 {
-            assert_eq!(login_from(&app, "192.0.2.1", &email, "wrong password").await.status(), 401);
+            assert_eq!(app.login_from("192.0.2.1", &email, "wrong password").await.status(), 401);
         }
-        assert_eq!(login_from(&app, "192.0.2.1", &email, PASSWORD).await.status(), 200);
+        assert_eq!(app.login_from("192.0.2.1", &email, PASSWORD).await.status(), 200);
     }
 }
 
 async fn two_factor_logins_in_a_row_are_never_limited(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let email = email();
-    let token = access(&app.signed_up(&email, PASSWORD).await);
-    let secret = app.post_as(&token, "/api/v1/account/totp", json!({})).await.json::<Value>().await.unwrap()["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let code = identity::totp::current_code(&secret, now);
-    let confirmed = app.post_as(&token, "/api/v1/account/totp/confirm", json!({ "code": code })).await;
-    let codes: Vec<String> =
-        serde_json::from_value(confirmed.json::<Value>().await.unwrap()["recovery_codes"].clone()).unwrap();
+    let codes = with_two_factor(&app, &email).await;
     // More logins than the five wrong second steps allowed.
     for code in &codes[..8] {
         let step = json!({ "challenge": challenge(&app, &email).await, "recovery_code": code });
@@ -291,36 +276,36 @@ async fn two_factor_logins_in_a_row_are_never_limited(backend: Backend) {
 async fn spraying_passwords_from_one_address_is_limited(backend: Backend) {
     let app = behind_a_proxy(backend).await;
     for _ in 0..50 {
-        assert_eq!(login_from(&app, "203.0.113.9", &email(), "a guessed password").await.status(), 401);
+        assert_eq!(app.login_from("203.0.113.9", &email(), "a guessed password").await.status(), 401);
     }
-    expect_limited(login_from(&app, "203.0.113.9", &email(), "a guessed password").await).await;
-    assert_eq!(login_from(&app, "203.0.113.10", &email(), "a guessed password").await.status(), 401);
+    expect_limited(app.login_from("203.0.113.9", &email(), "a guessed password").await).await;
+    assert_eq!(app.login_from("203.0.113.10", &email(), "a guessed password").await.status(), 401);
 }
 
 async fn an_account_under_attack_gives_new_addresses_fewer_tries(backend: Backend) {
     let app = behind_a_proxy(backend).await;
     let email = email();
     app.signed_up(&email, PASSWORD).await;
-    assert_eq!(login_from(&app, "192.0.2.50", &email, PASSWORD).await.status(), 200);
+    assert_eq!(app.login_from("192.0.2.50", &email, PASSWORD).await.status(), 200);
     // 21 failures from seven addresses: more than the 20 that mean an attack.
     for attacker in 1..=7 {
         for _ in 0..3 {
-            let wrong = login_from(&app, &format!("203.0.113.{attacker}"), &email, "wrong password").await;
+            let wrong = app.login_from(&format!("203.0.113.{attacker}"), &email, "wrong password").await;
             assert_eq!(wrong.status(), 401);
         }
     }
     // An address the account never logged in from gets three tries…
     for _ in 0..3 {
-        assert_eq!(login_from(&app, "198.51.100.1", &email, "wrong password").await.status(), 401);
+        assert_eq!(app.login_from("198.51.100.1", &email, "wrong password").await.status(), 401);
     }
-    expect_limited(login_from(&app, "198.51.100.1", &email, "wrong password").await).await;
+    expect_limited(app.login_from("198.51.100.1", &email, "wrong password").await).await;
     // …so the owner somewhere new still gets in with the right password…
-    assert_eq!(login_from(&app, "198.51.100.2", &email, PASSWORD).await.status(), 200);
+    assert_eq!(app.login_from("198.51.100.2", &email, PASSWORD).await.status(), 200);
     // …and an address the owner logged in from keeps its ten.
     for _ in 0..5 {
-        assert_eq!(login_from(&app, "192.0.2.50", &email, "wrong password").await.status(), 401);
+        assert_eq!(app.login_from("192.0.2.50", &email, "wrong password").await.status(), 401);
     }
-    assert_eq!(login_from(&app, "192.0.2.50", &email, PASSWORD).await.status(), 200);
+    assert_eq!(app.login_from("192.0.2.50", &email, PASSWORD).await.status(), 200);
 }
 
 async fn bad_tokens_are_refused_with_a_clear_problem(backend: Backend) {

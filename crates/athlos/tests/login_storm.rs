@@ -15,16 +15,6 @@ const STORM: usize = 200;
 
 on_every_database!(a_storm_of_logins_gets_answers_never_failures);
 
-async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/auth/login"))
-        .header("x-forwarded-for", address)
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .expect("request")
-}
-
 async fn a_storm_of_logins_gets_answers_never_failures(backend: Backend) {
     let app = TestApp::spawn_with(backend, |config| config.trust_forwarded_for = true).await;
     let emails: Vec<String> = (0..4).map(|_| unique_email("stormy")).collect();
@@ -40,7 +30,7 @@ async fn a_storm_of_logins_gets_answers_never_failures(backend: Backend) {
         let password = if n % 3 == 0 { "wrong password" } else { PASSWORD };
         let address = format!("198.51.100.{}", n % 20);
         let app = &app;
-        async move { login_from(app, &address, &email, password).await }
+        async move { app.login_from(&address, &email, password).await }
     });
     let answers = futures::future::join_all(logins).await;
 
@@ -66,5 +56,5 @@ async fn a_storm_of_logins_gets_answers_never_failures(backend: Backend) {
     assert_eq!(statuses.values().sum::<usize>(), STORM);
 
     // The storm left nothing behind: the owner logs in as before.
-    assert_eq!(login_from(&app, "192.0.2.1", &emails[0], PASSWORD).await.status(), 200);
+    assert_eq!(app.login_from("192.0.2.1", &emails[0], PASSWORD).await.status(), 200);
 }

@@ -36,8 +36,8 @@ pub fn made(sport: &Sport, start_ms: i64, offset_minutes: i32, language: Languag
     let local_hour = (start_ms / 60_000 + i64::from(offset_minutes)).rem_euclid(24 * 60) / 60;
     let part = PartOfDay::at(local_hour as u32);
     match language {
-        Language::En => format!("{} {}", part.english(), english_noun(sport)),
-        Language::Ru => format!("{} {}", russian_noun(sport), part.russian()),
+        Language::En => format!("{} {}", part.english(), noun(sport, language)),
+        Language::Ru => format!("{} {}", noun(sport, language), part.russian()),
     }
 }
 
@@ -85,42 +85,29 @@ impl PartOfDay {
     }
 }
 
-fn english_noun(sport: &Sport) -> String {
-    let noun = match sport.id.as_str() {
-        "running" => "Run",
-        "trail-running" => "Trail Run",
-        "cycling" => "Ride",
-        "mountain-biking" => "Mountain Bike Ride",
-        "swimming" => "Swim",
-        "walking" => "Walk",
-        "hiking" => "Hike",
-        "rowing" => "Row",
-        "skiing" => "Ski",
-        "strength" => "Strength Training",
-        "yoga" => "Yoga",
-        "other" => "Workout",
-        _ => return sport.name.clone(),
-    };
-    noun.to_string()
-}
+/// What a training of each built-in sport is called, in English and in
+/// Russian; a sport added by an administrator goes by its name.
+const NOUNS: &[(&str, &str, &str)] = &[
+    ("running", "Run", "Бег"),
+    ("trail-running", "Trail Run", "Трейл"),
+    ("cycling", "Ride", "Велозаезд"),
+    ("mountain-biking", "Mountain Bike Ride", "Маунтинбайк"),
+    ("swimming", "Swim", "Плавание"),
+    ("walking", "Walk", "Прогулка"),
+    ("hiking", "Hike", "Поход"),
+    ("rowing", "Row", "Гребля"),
+    ("skiing", "Ski", "Лыжи"),
+    ("strength", "Strength Training", "Силовая тренировка"),
+    ("yoga", "Yoga", "Йога"),
+    ("other", "Workout", "Тренировка"),
+];
 
-fn russian_noun(sport: &Sport) -> String {
-    let noun = match sport.id.as_str() {
-        "running" => "Бег",
-        "trail-running" => "Трейл",
-        "cycling" => "Велозаезд",
-        "mountain-biking" => "Маунтинбайк",
-        "swimming" => "Плавание",
-        "walking" => "Прогулка",
-        "hiking" => "Поход",
-        "rowing" => "Гребля",
-        "skiing" => "Лыжи",
-        "strength" => "Силовая тренировка",
-        "yoga" => "Йога",
-        "other" => "Тренировка",
-        _ => return sport.name.clone(),
-    };
-    noun.to_string()
+fn noun(sport: &Sport, language: Language) -> String {
+    match NOUNS.iter().find(|(id, _, _)| *id == sport.id) {
+        Some((_, english, _)) if language == Language::En => english.to_string(),
+        Some((_, _, russian)) => russian.to_string(),
+        None => sport.name.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -314,6 +314,17 @@ impl TestApp {
         self.logged_in(email, password).await
     }
 
+    /// A login sent from `address` (`X-Forwarded-For`: the server must trust it).
+    pub async fn login_from(&self, address: &str, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", address)
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn logged_in(&self, email: &str, password: &str) -> serde_json::Value {
         let login = self.post("/api/v1/auth/login", serde_json::json!({ "email": email, "password": password })).await;
         assert_eq!(login.status(), 200, "{}", login.text().await.unwrap());
