@@ -42,6 +42,13 @@ pub enum TrackError {
     NotAnActivity { kind: String },
     #[error("the file holds no track or route points (waypoints alone are not a workout)")]
     NoPoints,
+    /// A track without times is a plan, not a recording: nothing of its
+    /// duration, speed or start can be known, so it is no training.
+    #[error(
+        "this file has no times (a planned route?): it cannot be recorded as a training; \
+         routes are a later feature"
+    )]
+    NoTimes,
     #[error("a value is out of range {at}: {detail}")]
     OutOfRange { at: Location, detail: String },
     #[error("reading the file failed: {0}")]

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::error::TrackError;
+
 /// One recorded moment. A point without a position comes from indoor
 /// sessions (trainer, treadmill), which still carry time and distance.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -60,6 +62,16 @@ impl Track {
 
     pub fn point_count(&self) -> usize {
         self.segments.iter().map(Vec::len).sum()
+    }
+
+    /// Whether this is a recording, which a training must be: at least two
+    /// points with times. A planned route has none, and one time alone
+    /// tells no duration; either is refused as [`TrackError::NoTimes`].
+    pub fn check_recorded(&self) -> Result<(), TrackError> {
+        match self.points().filter(|p| p.time.is_some()).take(2).count() {
+            2 => Ok(()),
+            _ => Err(TrackError::NoTimes),
+        }
     }
 }
 

@@ -39,7 +39,7 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                             segment.push(p);
                         }
                     }
-                    ("Track", _) => close_segment(&mut segment, &mut track.segments),
+                    ("Track", _) => close_track(&mut segment, &mut track.segments),
                     (_, Some(p)) => fill(p, &name, &text, walk.parent(), at)?,
                     ("TotalTimeSeconds", None) if walk.parent() == Some("Lap") => {
                         *totals.timer_s.get_or_insert(0.0) += number(&text, &name, at)?;
@@ -63,6 +63,21 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
         track.device_totals = Some(totals);
     }
     Ok(track)
+}
+
+/// Devices write a `<Track>` per lap: a track that starts within a minute of
+/// where the one before ended goes on the same segment, so that lap
+/// boundaries are not gaps; a longer pause is a gap, as in GPX.
+fn close_track(track: &mut Vec<Point>, segments: &mut Vec<Vec<Point>>) {
+    const CONTINUES_WITHIN_MS: i64 = 60_000;
+    let ended = segments.last().and_then(|before| before.last()).and_then(|p| p.time);
+    let starts = track.first().and_then(|p| p.time);
+    match (segments.last_mut(), ended, starts) {
+        (Some(before), Some(ended), Some(starts)) if (0..=CONTINUES_WITHIN_MS).contains(&(starts - ended)) => {
+            before.append(track);
+        }
+        _ => close_segment(track, segments),
+    }
 }
 
 fn check(point: &Point, n: usize) -> Result<(), TrackError> {

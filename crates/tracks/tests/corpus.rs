@@ -65,6 +65,16 @@ fn expected_error(name: &str) -> Option<&'static str> {
         | "gpx/unicode2.gpx"
         | "gpx/unicode_with_bom.gpx"
         | "gpx/unicode_with_bom_noencoding.gpx" => "no points",
+        // Read, but without times (planned routes, or files that dropped
+        // them): no training can be made of them.
+        "gpx/gpx-with-node-with-comments.gpx"
+        | "gpx/gpx1.0_with_all_fields.gpx"
+        | "gpx/gpx1.1_with_all_fields.gpx"
+        | "gpx/route.gpx"
+        | "gpx/track-with-extremes.gpx"
+        | "gpx/track-with-small-floats.gpx"
+        | "gpx/track_with_dilution_errors.gpx"
+        | "fit/DeveloperData.fit" => "no times",
         _ => return None,
     })
 }
@@ -76,6 +86,7 @@ fn kind(error: &TrackError) -> &'static str {
         TrackError::Malformed { .. } => "damaged",
         TrackError::Truncated { .. } => "truncated",
         TrackError::NoPoints => "no points",
+        TrackError::NoTimes => "no times",
         _ => "other",
     }
 }
@@ -83,16 +94,29 @@ fn kind(error: &TrackError) -> &'static str {
 #[test]
 fn every_file_is_a_workout_or_a_specific_error() {
     for (name, bytes) in files().iter().filter(|(n, _)| !n.ends_with(".txt") && !n.ends_with(".md")) {
-        match (read_bytes(bytes), expected_error(name)) {
+        // What a training is made of: a file read, and recorded (with times).
+        let recorded = read_bytes(bytes).and_then(|track| track.check_recorded().map(|()| track));
+        match (recorded, expected_error(name)) {
             (Ok(track), None) => {
                 let s = analyse(&track, &Options::default());
                 assert!(s.points > 0, "{name}");
                 assert!(s.distance_m.is_finite() && s.distance_m >= 0.0, "{name}: {}", s.distance_m);
+                assert!(s.timed_distance_m <= s.distance_m + 1e-6, "{name}");
                 assert!(s.moving_s <= s.elapsed_s + 1e-6, "{name}: moving {} > elapsed {}", s.moving_s, s.elapsed_s);
-                assert!(s.shape.len() <= 300, "{name}");
+                assert!(s.shape.iter().flatten().count() <= 300, "{name}");
                 for split in &s.splits_km {
-                    assert!(split.seconds >= 0.0 && split.distance_m > 0.0, "{name}: {split:?}");
+                    assert!(split.seconds.is_none_or(|t| t >= 0.0) && split.distance_m > 0.0, "{name}: {split:?}");
                 }
+                // The splits cover the whole distance, but a last bit under 10 m.
+                let covered: f64 = s.splits_km.iter().map(|split| split.distance_m).sum();
+                assert!(s.distance_m - covered < 10.0 && covered <= s.distance_m + 1e-6, "{name}: {covered}");
+                // The average is of the stretches the chart shows, so never above all of them.
+                let fastest = s.series.iter().flatten().filter_map(|sample| sample.speed_mps).fold(0.0, f64::max);
+                assert!(
+                    s.average_speed_mps.is_none_or(|v| v <= fastest),
+                    "{name}: {:?} > {fastest}",
+                    s.average_speed_mps
+                );
             }
             (Err(e), Some(expected)) => {
                 assert_eq!(kind(&e), expected, "{name}: {e}");
@@ -102,6 +126,80 @@ fn every_file_is_a_workout_or_a_specific_error() {
             (Err(e), None) => panic!("{name} was refused: {e}"),
         }
     }
+}
+
+/// One file of the corpus, if there is a corpus.
+fn corpus_file(name: &str) -> Option<Vec<u8>> {
+    Some(std::fs::read(corpus()?.join(name)).unwrap())
+}
+
+/// The lines of a shape, as a map draws them: broken at each `None`.
+fn lines(shape: &[Option<[f64; 2]>]) -> Vec<Vec<[f64; 2]>> {
+    shape.split(Option::is_none).map(|line| line.iter().flatten().copied().collect()).collect()
+}
+
+/// Five timed points at its end, the rest without times: it once became
+/// 4.58 km at 289 km/h, while its one split said 3.4 km/h.
+#[test]
+fn a_file_with_few_times_is_measured_by_its_timed_stretches() {
+    let Some(bytes) = corpus_file("gpx/cerknicko-without-times.gpx") else { return };
+    let track = read_bytes(&bytes).unwrap();
+    assert_eq!(track.check_recorded(), Ok(()));
+    let s = analyse(&track, &Options::default());
+    assert_eq!((s.distance_m.round(), s.timed_distance_m.round()), (4577.0, 53.0));
+    assert_eq!((s.elapsed_s, s.moving_s), (57.0, 57.0));
+    let kmh = s.average_speed_mps.unwrap() * 3.6;
+    assert!((3.3..3.4).contains(&kmh), "{kmh} km/h");
+    // Five splits for the 4.58 km; the timed 53 m lie in the last, mostly untimed one.
+    assert_eq!(s.splits_km.len(), 5);
+    assert!(s.splits_km.iter().all(|split| split.seconds.is_none()), "{:?}", s.splits_km);
+    assert!(s.best_efforts.is_empty());
+}
+
+/// An untimed segment, then two timed ones with 12.7 km and 20 m between
+/// them: it was drawn with lines across the gaps, its average speed was
+/// above anything on its chart, and its splits covered 7 of its 14.9 km.
+#[test]
+fn a_track_of_several_segments_is_drawn_and_counted_segment_by_segment() {
+    let Some(bytes) = corpus_file("gpx/korita-zbevnica.gpx") else { return };
+    let track = read_bytes(&bytes).unwrap();
+    let s = analyse(&track, &Options::default());
+
+    let lines = lines(&s.shape);
+    assert_eq!(lines.len(), track.segments.len());
+    for (line, segment) in lines.iter().zip(&track.segments) {
+        let (first, last) = (segment.first().unwrap(), segment.last().unwrap());
+        assert_eq!(line.first(), Some(&[first.lat.unwrap(), first.lon.unwrap()]));
+        assert_eq!(line.last(), Some(&[last.lat.unwrap(), last.lon.unwrap()]));
+    }
+    let breaks = s.series.iter().filter(|sample| sample.is_none()).count();
+    assert_eq!(breaks, track.segments.len() - 1);
+
+    let fastest = s.series.iter().flatten().filter_map(|sample| sample.speed_mps).fold(0.0, f64::max);
+    let average = s.average_speed_mps.unwrap();
+    assert!(average <= fastest && average <= s.max_speed_mps.unwrap(), "{average} against {fastest}");
+    assert_eq!((s.timed_distance_m / 100.0).round(), 63.0);
+    assert_eq!((average * 3.6 * 10.0).round(), 32.0);
+
+    assert_eq!(s.splits_km.len(), 15);
+    assert_eq!(s.splits_km.iter().map(|split| split.distance_m).sum::<f64>().round(), s.distance_m.round());
+    // The first 8.6 km have no times: nine splits without, six with.
+    assert_eq!(s.splits_km.iter().filter(|split| split.seconds.is_none()).count(), 9);
+    assert!(s.splits_km[9..].iter().all(|split| split.seconds.is_some()));
+}
+
+/// A planned route: it once became a 6.69 km training of 0:00.
+#[test]
+fn a_planned_route_is_no_training() {
+    let Some(bytes) = corpus_file("gpx/route.gpx") else { return };
+    let route = read_bytes(&bytes).unwrap();
+    let refused = route.check_recorded().unwrap_err();
+    assert_eq!(refused, TrackError::NoTimes);
+    assert!(refused.to_string().contains("planned route"), "{refused}");
+    // What it does tell is still there, for routes to come.
+    let s = analyse(&route, &Options::default());
+    assert_eq!(s.distance_m.round(), 6691.0);
+    assert!(s.average_speed_mps.is_none() && s.splits_km.iter().all(|split| split.seconds.is_none()));
 }
 
 /// Files whose session goes on past the last record, so the device's

@@ -73,6 +73,32 @@ fn tcx_laps_tracks_and_power() {
     assert_eq!((second.position(), second.distance), (None, Some(100.0)));
 }
 
+/// A `<Track>` per lap: laps that follow each other are one segment (no
+/// gap in the map, the distance or the time); a track after a long pause
+/// starts a new one.
+#[test]
+fn tcx_tracks_join_unless_a_pause_parts_them() {
+    let point = |time: &str, lat: f64| {
+        format!(
+            "<Trackpoint><Time>{time}</Time><Position><LatitudeDegrees>{lat}</LatitudeDegrees>\
+             <LongitudeDegrees>15.5</LongitudeDegrees></Position></Trackpoint>"
+        )
+    };
+    let lap = |points: &[(&str, f64)]| {
+        let points: String = points.iter().map(|(t, lat)| point(t, *lat)).collect();
+        format!("<Lap><Track>{points}</Track></Lap>")
+    };
+    let text = format!(
+        "<TrainingCenterDatabase><Activities><Activity Sport=\"Running\"><Id>2024-05-01T06:00:00Z</Id>{}{}{}</Activity></Activities></TrainingCenterDatabase>",
+        lap(&[("2024-05-01T06:00:00Z", 46.500), ("2024-05-01T06:05:00Z", 46.510)]),
+        lap(&[("2024-05-01T06:05:05Z", 46.511), ("2024-05-01T06:10:00Z", 46.520)]),
+        lap(&[("2024-05-01T07:00:00Z", 46.521), ("2024-05-01T07:05:00Z", 46.530)]),
+    );
+    let track = read(Format::Tcx, text.as_bytes()).unwrap();
+    let lengths: Vec<usize> = track.segments.iter().map(Vec::len).collect();
+    assert_eq!(lengths, [4, 2], "the first two laps join, the one after 50 minutes does not");
+}
+
 #[test]
 fn formats_are_recognised_by_content() {
     assert_eq!(Format::sniff(b"\xEF\xBB\xBF<?xml version='1.0'?><!-- hi --><gpx>"), Some(Format::Gpx));

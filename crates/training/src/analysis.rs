@@ -128,6 +128,9 @@ fn analyse_within(source: impl Read, cap: u64) -> Result<Analysed, TrackError> {
 fn analyse_plain(mut source: impl BufRead) -> Result<Analysed, TrackError> {
     let format = sniff(&mut source)?;
     let track = tracks::read(format, source)?;
+    // A training is a recording: a file without times (a planned route)
+    // would become a distance in no time at all.
+    track.check_recorded()?;
     let summary = tracks::analyse(&track, &tracks::Options::default());
     check_start(summary.start_time)?;
     Ok(Analysed { format, track, summary })
@@ -196,5 +199,34 @@ mod tests {
         packed.write_all(&vec![0u8; 2 << 20]).unwrap();
         let refused = analyse_within(&packed.finish().unwrap()[..], 1 << 20).err().expect("refused");
         assert!(refused.to_string().contains("MiB once unpacked"), "{refused}");
+    }
+
+    fn gpx(times: &[Option<&str>]) -> Vec<u8> {
+        let points: String = times
+            .iter()
+            .enumerate()
+            .map(|(i, time)| {
+                let time = time.map(|t| format!("<time>{t}</time>")).unwrap_or_default();
+                format!("<trkpt lat=\"46.0\" lon=\"14.{i:03}\">{time}</trkpt>")
+            })
+            .collect();
+        format!("<?xml version=\"1.0\"?><gpx version=\"1.1\"><trk><trkseg>{points}</trkseg></trk></gpx>").into_bytes()
+    }
+
+    #[test]
+    fn a_file_without_times_is_refused_as_a_training() {
+        let refused = analyse(gpx(&[None, None, None]).as_slice()).err().unwrap();
+        assert_eq!(refused, TrackError::NoTimes);
+        assert!(refused.to_string().contains("planned route"), "{refused}");
+        // One time alone is no recording either.
+        let once = analyse(gpx(&[Some("2024-05-01T08:00:00Z"), None]).as_slice()).err();
+        assert_eq!(once, Some(TrackError::NoTimes));
+    }
+
+    #[test]
+    fn a_file_with_times_is_a_training() {
+        let recorded = gpx(&[Some("2024-05-01T08:00:00Z"), None, Some("2024-05-01T08:10:00Z")]);
+        let analysed = analyse(recorded.as_slice()).unwrap();
+        assert_eq!(analysed.measures().duration_s, 600.0);
     }
 }

@@ -16,6 +16,7 @@ pub use series::Sample;
 pub use splits::{BestEffort, Split, BEST_EFFORT_DISTANCES, METRES_PER_MILE};
 
 use crate::model::{Point, Track};
+use timeline::Mark;
 
 /// Slower than this between two points is standing still (1 km/h).
 const MOVING_SPEED_MPS: f64 = 1.0 / 3.6;
@@ -52,12 +53,16 @@ pub struct Summary {
     /// Milliseconds since the epoch, UTC.
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
+    /// The whole track's, timed or not, without the gaps between segments.
     pub distance_m: f64,
-    /// From the first to the last point, pauses included.
+    /// The part of the distance covered in timed stretches (two consecutive
+    /// points of a segment that both have times): what the speeds are of.
+    pub timed_distance_m: f64,
+    /// From the first to the last timed point, pauses and gaps included.
     pub elapsed_s: f64,
-    /// Only the time spent moving faster than 1 km/h.
+    /// The time in timed stretches faster than 1 km/h.
     pub moving_s: f64,
-    /// Distance over moving time.
+    /// The timed distance over the moving time; none without moving time.
     pub average_speed_mps: Option<f64>,
     pub max_speed_mps: Option<f64>,
     /// Seconds per kilometre at the average speed.
@@ -72,15 +77,23 @@ pub struct Summary {
     pub bounds: Option<Bounds>,
     /// `[lat, lon]` of the first position.
     pub start: Option<[f64; 2]>,
-    /// `[lat, lon]` pairs tracing the route with at most `Options::shape_points`.
-    pub shape: Vec<[f64; 2]>,
-    /// Evenly spaced samples for charts, at most `Options::series_points`.
-    pub series: Vec<Sample>,
+    /// `[lat, lon]` pairs tracing the route with at most
+    /// `Options::shape_points`; a `None` (JSON `null`) ends one segment's
+    /// line before the next one's, as the gap between them was not travelled.
+    pub shape: Vec<Option<[f64; 2]>>,
+    /// Evenly spaced samples for charts, at most `Options::series_points`,
+    /// with a `None` (JSON `null`) between samples of two segments.
+    pub series: Vec<Option<Sample>>,
 }
 
+/// What `track` tells. Its speeds, paces, moving time and split times come
+/// from its timed stretches alone; where it has no times they are left
+/// out, never guessed. A planned route (no times at all) still has its
+/// distance, elevation and shape: see [`Track::check_recorded`] for
+/// telling one from a recording.
 pub fn analyse(track: &Track, options: &Options) -> Summary {
     let steps = timeline::lay_out(track);
-    let timed = timeline::timed(&steps);
+    let parts = timeline::timed_parts(&steps);
     let points: Vec<&Point> = track.points().collect();
     let weights = sensors::weights(&points);
     let distance = steps.last().map_or(0.0, |s| s.distance);
@@ -91,8 +104,9 @@ pub fn analyse(track: &Track, options: &Options) -> Summary {
         (Some(a), Some(b)) => (b - a).max(0) as f64 / 1000.0,
         _ => 0.0,
     };
-    let moving = moving_seconds(&steps);
-    let average_speed = (moving > 0.0).then(|| distance / moving);
+    let timed_distance = timed_distance(&parts);
+    let moving = moving_seconds(&parts);
+    let average_speed = (moving > 0.0).then(|| timed_distance / moving);
     let positions: Vec<(f64, f64)> = points.iter().filter_map(|p| p.position()).collect();
     let elevations: Vec<f64> = points.iter().filter_map(|p| p.elevation).collect();
     Summary {
@@ -100,70 +114,74 @@ pub fn analyse(track: &Track, options: &Options) -> Summary {
         start_time,
         end_time,
         distance_m: distance,
+        timed_distance_m: timed_distance,
         elapsed_s: elapsed,
         moving_s: moving,
         average_speed_mps: average_speed,
-        max_speed_mps: top_speed(&steps),
+        max_speed_mps: top_speed(&parts),
         average_pace_s_per_km: average_speed.filter(|s| *s > 0.0).map(|s| 1000.0 / s),
         elevation: elevation::elevation(&elevations),
         heart_rate: sensors::heart_rate(&points, &weights, options.max_heart_rate),
         cadence: sensors::cadence(&points, &weights),
         power: sensors::power(&points, &weights),
-        splits_km: splits::splits(&timed, 1000.0),
-        splits_mile: splits::splits(&timed, METRES_PER_MILE),
-        best_efforts: BEST_EFFORT_DISTANCES.iter().filter_map(|&d| splits::best_effort(&timed, d)).collect(),
+        splits_km: splits::splits(&parts, distance, 1000.0),
+        splits_mile: splits::splits(&parts, distance, METRES_PER_MILE),
+        best_efforts: BEST_EFFORT_DISTANCES.iter().filter_map(|&d| splits::best_effort(&parts, d)).collect(),
         bounds: bounds(&positions),
         start: positions.first().map(|&(lat, lon)| [lat, lon]),
-        shape: simplify::simplify(&positions, options.shape_points).into_iter().map(|(a, b)| [a, b]).collect(),
+        shape: shape(track, options.shape_points),
         series: series::series(&points, &steps, options.series_points),
     }
 }
 
-/// Time between consecutive points of a segment, where the speed between
-/// them shows movement. A point whose time goes backwards is skipped, so
-/// moving time never exceeds elapsed time.
-fn moving_seconds(steps: &[timeline::Step]) -> f64 {
-    let mut moving = 0.0;
-    let mut last: Option<&timeline::Step> = None;
-    for step in steps.iter().filter(|s| s.time.is_some()) {
-        if let Some(before) = last {
-            let dt = step.time.unwrap() - before.time.unwrap();
-            if dt < 0.0 {
-                continue;
-            }
-            let speed = (step.distance - before.distance) / dt;
-            if before.segment == step.segment && dt > 0.0 && speed >= MOVING_SPEED_MPS {
-                moving += dt;
-            }
-        }
-        last = Some(step);
-    }
-    moving
+/// The distance covered in timed stretches. (Folded from 0: a float sum of
+/// nothing is -0, which would show as such.)
+fn timed_distance(parts: &[Vec<Mark>]) -> f64 {
+    let lengths = parts.iter().filter_map(|part| Some(part.last()?.distance - part.first()?.distance));
+    lengths.fold(0.0, |total, length| total + length)
 }
 
-/// The fastest speed held over at least five seconds, inside one segment.
-fn top_speed(steps: &[timeline::Step]) -> Option<f64> {
+/// The time of the timed stretches whose speed shows movement.
+fn moving_seconds(parts: &[Vec<Mark>]) -> f64 {
+    let stretches = parts.iter().flat_map(|part| part.windows(2));
+    stretches
+        .map(|s| (s[1].distance - s[0].distance, s[1].clock - s[0].clock))
+        .filter(|&(metres, seconds)| seconds > 0.0 && metres / seconds >= MOVING_SPEED_MPS)
+        .fold(0.0, |total, (_, seconds)| total + seconds)
+}
+
+/// The fastest speed held over at least five seconds inside one timed part.
+fn top_speed(parts: &[Vec<Mark>]) -> Option<f64> {
     let mut best: Option<f64> = None;
-    let mut i = 0;
-    for j in 0..steps.len() {
-        let Some(tj) = steps[j].time else { continue };
-        if steps[i].segment != steps[j].segment {
-            i = j;
-        }
-        // Move the start up while the window stays at least five seconds long.
-        while i + 1 < j && steps[i + 1].time.is_some_and(|t| tj - t >= TOP_SPEED_WINDOW_S) {
-            i += 1;
-        }
-        let Some(ti) = steps[i].time else {
-            i = j;
-            continue;
-        };
-        if tj - ti >= TOP_SPEED_WINDOW_S {
-            let speed = (steps[j].distance - steps[i].distance) / (tj - ti);
-            best = Some(best.map_or(speed, |b: f64| b.max(speed)));
+    for part in parts {
+        let mut i = 0;
+        for j in 0..part.len() {
+            // The shortest window of at least five seconds that ends at j.
+            while i + 1 < j && part[j].clock - part[i + 1].clock >= TOP_SPEED_WINDOW_S {
+                i += 1;
+            }
+            let seconds = part[j].clock - part[i].clock;
+            if seconds >= TOP_SPEED_WINDOW_S {
+                let speed = (part[j].distance - part[i].distance) / seconds;
+                best = Some(best.map_or(speed, |b| b.max(speed)));
+            }
         }
     }
     best
+}
+
+/// The simplified lines of the segments, one after the other, a `None` between two.
+fn shape(track: &Track, limit: usize) -> Vec<Option<[f64; 2]>> {
+    let lines: Vec<Vec<(f64, f64)>> =
+        track.segments.iter().map(|s| s.iter().filter_map(Point::position).collect()).collect();
+    let mut shape = Vec::new();
+    for line in simplify::simplify(&lines, limit) {
+        if !shape.is_empty() {
+            shape.push(None);
+        }
+        shape.extend(line.into_iter().map(|(lat, lon)| Some([lat, lon])));
+    }
+    shape
 }
 
 fn bounds(positions: &[(f64, f64)]) -> Option<Bounds> {

@@ -17,35 +17,54 @@ pub struct Sample {
     pub elevation_m: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heart_rate: Option<u16>,
-    /// Over the stretch this sample stands for, so one jumpy fix does not spike the chart.
+    /// Over the timed stretches around the sample (so one jumpy fix does
+    /// not spike the chart); none where the point or its neighbours lack times.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speed_mps: Option<f64>,
 }
 
-/// At most `limit` samples, one every `stride` points.
-pub fn series(points: &[&Point], steps: &[Step], limit: usize) -> Vec<Sample> {
+/// At most `limit` samples, one every `stride` points, with a `None`
+/// between two samples of different segments: a chart breaks its line
+/// there rather than draw across a gap that was never travelled.
+pub fn series(points: &[&Point], steps: &[Step], limit: usize) -> Vec<Option<Sample>> {
     if points.is_empty() || limit == 0 {
         return Vec::new();
     }
     let stride = points.len().div_ceil(limit).max(1);
     let start = steps.iter().find_map(|s| s.time);
-    (0..points.len())
-        .step_by(stride)
-        .map(|i| Sample {
+    let mut out = Vec::with_capacity(limit);
+    let mut segment = steps[0].segment;
+    for i in (0..points.len()).step_by(stride) {
+        if steps[i].segment != segment {
+            segment = steps[i].segment;
+            out.push(None);
+        }
+        out.push(Some(Sample {
             distance_m: steps[i].distance,
             elapsed_s: steps[i].time.zip(start).map(|(t, s)| t - s),
             elevation_m: points[i].elevation,
             heart_rate: points[i].heart_rate,
             speed_mps: speed_around(steps, i, stride),
-        })
-        .collect()
+        }));
+    }
+    out
 }
 
 /// The speed between the points half a stride before and after `i` (at
-/// least one each way), within one segment.
+/// least one each way), reaching no further than the timed points of its
+/// segment next to it.
 fn speed_around(steps: &[Step], i: usize, stride: usize) -> Option<f64> {
+    steps[i].time?;
     let reach = (stride / 2).max(1);
-    let (a, b) = (&steps[i.saturating_sub(reach)], &steps[(i + reach).min(steps.len() - 1)]);
-    let dt = b.time? - a.time?;
-    (a.segment == b.segment && dt > 0.0).then(|| (b.distance - a.distance) / dt)
+    let timed_with = |j: usize| steps[j].segment == steps[i].segment && steps[j].time.is_some();
+    let mut a = i;
+    while a > 0 && i - a < reach && timed_with(a - 1) {
+        a -= 1;
+    }
+    let mut b = i;
+    while b + 1 < steps.len() && b - i < reach && timed_with(b + 1) {
+        b += 1;
+    }
+    let dt = steps[b].time? - steps[a].time?;
+    (dt > 0.0).then(|| (steps[b].distance - steps[a].distance) / dt)
 }

@@ -51,32 +51,74 @@ pub fn lay_out(track: &Track) -> Vec<Step> {
     steps
 }
 
-/// The timed steps, with time never going backwards (a clock correction
-/// in the file would otherwise make negative durations).
-pub fn timed(steps: &[Step]) -> Vec<(f64, f64)> {
-    let mut out: Vec<(f64, f64)> = Vec::with_capacity(steps.len());
+/// A moment of a timed part: how far along the track, and how many seconds
+/// of recorded time had passed by then.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    /// Metres from the start.
+    pub distance: f64,
+    /// Seconds recorded so far, the gaps between segments left out.
+    pub clock: f64,
+}
+
+/// The parts of the track that are timed throughout, in order, each a
+/// chain of timed stretches: two consecutive points of a segment that
+/// both have times. Speeds, paces and moving time come from these alone,
+/// so that nothing is invented where a file has no times.
+///
+/// An untimed point ends a part: when its distance was covered is not
+/// known. A gap between segments does not, when the next segment goes on
+/// timed from where the last one stopped, since it adds neither distance
+/// nor time (the clock stands still across it). A point whose time goes
+/// back before one already counted (a clock correction) is passed over,
+/// so the time recorded never exceeds the time elapsed.
+pub fn timed_parts(steps: &[Step]) -> Vec<Vec<Mark>> {
+    let mut parts: Vec<Vec<Mark>> = Vec::new();
+    let mut clock = 0.0;
+    let mut latest = f64::NEG_INFINITY;
+    // The timed point a stretch can start from, and its time.
+    let mut from: Option<(&Step, f64)> = None;
     for step in steps {
-        if let Some(t) = step.time {
-            if out.last().is_none_or(|&(_, last)| t >= last) {
-                out.push((step.distance, t));
+        if from.is_some_and(|(f, _)| f.segment != step.segment) {
+            from = None;
+        }
+        let Some(time) = step.time else {
+            from = None;
+            continue;
+        };
+        if time < latest {
+            continue;
+        }
+        if let Some((start, started)) = from {
+            let before = Mark { distance: start.distance, clock };
+            clock += time - started;
+            let after = Mark { distance: step.distance, clock };
+            match parts.last_mut() {
+                Some(part) if part.last().is_some_and(|m| m.distance >= before.distance - SAME_M) => part.push(after),
+                _ => parts.push(vec![before, after]),
             }
         }
+        latest = time;
+        from = Some((step, time));
     }
-    out
+    parts
 }
 
 /// Distances closer than this are the same (sums of geodesic steps carry rounding).
 pub const SAME_M: f64 = 1e-6;
 
-/// The time at which `distance` was first reached, between the timed steps around it.
-pub fn time_at(timed: &[(f64, f64)], from: usize, distance: f64) -> f64 {
+/// The clock when `distance` was first reached, between the marks around
+/// it, looking from `from` on.
+pub fn clock_at(part: &[Mark], from: usize, distance: f64) -> f64 {
     let mut i = from;
-    while i + 1 < timed.len() && timed[i + 1].0 < distance - SAME_M {
+    while i + 1 < part.len() && part[i + 1].distance < distance - SAME_M {
         i += 1;
     }
-    let (d0, t0) = timed[i];
-    match timed.get(i + 1) {
-        Some(&(d1, t1)) if d1 > d0 => t0 + (t1 - t0) * ((distance - d0) / (d1 - d0)).clamp(0.0, 1.0),
-        _ => t0,
+    let a = part[i];
+    match part.get(i + 1) {
+        Some(b) if b.distance > a.distance => {
+            a.clock + (b.clock - a.clock) * ((distance - a.distance) / (b.distance - a.distance)).clamp(0.0, 1.0)
+        }
+        _ => a.clock,
     }
 }
