@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-318a3ff70f62';
-const PRECACHE = ["/","/assets/EditWorkout-QtgF2fhc.js","/assets/Records-ClzXUtx5.js","/assets/Settings-DeHcY7xb.js","/assets/Stats-iVxgzo6A.js","/assets/Upload-utRyXT_k.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-HyVqTBDz.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-Bh5oR8AP.js","/assets/WorkoutPage-DDkyKd8C.js","/assets/dist-BJrmHKyY.js","/assets/forms-C6bjwciR.js","/assets/index-CtsN_JIn.js","/assets/index-CvF2D05d.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-sBrMcTMm.js","/assets/ru-m_YeG3DS.js","/assets/useWorkout-96YTaiYK.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-f3a8f6869abb';
+const PRECACHE = ["/","/assets/EditWorkout-CXKajJwB.js","/assets/Records-B02ZWisP.js","/assets/Settings-iij5bVN3.js","/assets/Stats-Dm_TZEzl.js","/assets/Upload-BgOFlrU-.js","/assets/WorkoutCharts-CgfqcIfj.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-CF-mkzys.js","/assets/WorkoutPage-BLhU43QU.js","/assets/dist-BJrmHKyY.js","/assets/forms-0XyHT5K_.js","/assets/index-CkHvTAmC.js","/assets/index-CvF2D05d.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-C_WerRL4.js","/assets/ru-mfxq8Lxw.js","/assets/useWorkout-DYLbXy5G.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -6,6 +6,7 @@ import { type Key, useT } from './i18n';
 import { useOnline } from './lib/online';
 import { onSent, useOutbox } from './offline/outbox';
 import { Outbox } from './pages/workouts/Outbox';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Icon, type IconName } from './ui/icons';
 
 const TABS: { href: string; icon: IconName; label: Key }[] = [
@@ -76,7 +77,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" ref={main} tabIndex={-1}>
         {!online && <div className="notice">{t('offline.notice')}</div>}
         {waiting.length > 0 && <Outbox entries={waiting} />}
-        {children}
+        <ErrorBoundary key={location}>{children}</ErrorBoundary>
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>
         {TABS.map((tab) => (

@@ -312,4 +312,9 @@ export const en = {
 
   'notFound.title': 'Not found',
   'notFound.text': 'This page does not exist.',
+
+  'failed.title': 'Sorry, this screen failed',
+  'failed.text': 'Something on this screen went wrong. Go back home, or reload the page to try again.',
+  'failed.home': 'Back home',
+  'failed.reload': 'Reload',
 };

@@ -319,4 +319,9 @@ export const ru: Dictionary & Record<string, string> = {
 
   'notFound.title': 'Не найдено',
   'notFound.text': 'Такой страницы нет.',
+
+  'failed.title': 'Извините, этот экран не открылся',
+  'failed.text': 'На этом экране что-то пошло не так. Вернитесь на главную или перезагрузите страницу.',
+  'failed.home': 'На главную',
+  'failed.reload': 'Перезагрузить',
 };
