@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-f3a8f6869abb';
-const PRECACHE = ["/","/assets/EditWorkout-CXKajJwB.js","/assets/Records-B02ZWisP.js","/assets/Settings-iij5bVN3.js","/assets/Stats-Dm_TZEzl.js","/assets/Upload-BgOFlrU-.js","/assets/WorkoutCharts-CgfqcIfj.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-CF-mkzys.js","/assets/WorkoutPage-BLhU43QU.js","/assets/dist-BJrmHKyY.js","/assets/forms-0XyHT5K_.js","/assets/index-CkHvTAmC.js","/assets/index-CvF2D05d.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/queries-C_WerRL4.js","/assets/ru-mfxq8Lxw.js","/assets/useWorkout-DYLbXy5G.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-c2fce23ef3bf';
+const PRECACHE = ["/","/assets/EditWorkout-69AcWyba.js","/assets/Records-BWD-AImv.js","/assets/Settings-DT2xWuQ-.js","/assets/Stats-DyOTOVBA.js","/assets/Upload-D3X5zYOI.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-hrsLxhWg.js","/assets/WorkoutMap-BVngwbEL.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutPage-M1J5kV7Y.js","/assets/dist-BJrmHKyY.js","/assets/forms-CXGLzh3R.js","/assets/i18n-Cqc12Kwj.js","/assets/index-40qaHnTp.css","/assets/index-CS9hwi5S.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-NLh6UIZu.js","/assets/useWorkout-CcshBy29.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

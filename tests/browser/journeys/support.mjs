@@ -11,9 +11,16 @@ import { createInterface } from 'node:readline';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
+export const CORPUS =
+  process.env.TEST_CORPUS_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus');
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'screenshots');
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 820 };
+/** A 1×1 transparent PNG. */
+const BLANK_TILE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 /**
  * One server and one browser for a test file: started before its tests,
@@ -104,6 +111,11 @@ export async function launch() {
 /** A fresh browser profile (its own storage, service worker and IndexedDB) at phone size, in English. */
 export async function newPage(browser, viewport = PHONE, locale = 'en-GB') {
   const context = await browser.newContext({ viewport, locale, timezoneId: 'Europe/Berlin' });
+  // No network beyond this machine: a map tile server the app is given answers a blank tile here.
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost'].includes(url.hostname),
+    (route) => route.fulfill({ status: 200, contentType: 'image/png', body: BLANK_TILE }),
+  );
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return { context, page };
@@ -153,6 +165,19 @@ export async function account(server, prefix) {
   await api(server, '/api/v1/auth/verify', { method: 'POST', body: { token } });
   const login = await api(server, '/api/v1/auth/login', { method: 'POST', body: { email, password } });
   return { email, password, token: login.body.access_token };
+}
+
+/** Uploads a file from the shared corpus through the API; answers the status and the body. */
+export async function uploadFile(server, token, path, fields = {}) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([readFileSync(join(CORPUS, path))]), path.split('/').pop());
+  const response = await fetch(`${server.url}/api/v1/workouts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: response.status, body: await response.json() };
 }
 
 /** Logs in through the app's own login screen. */

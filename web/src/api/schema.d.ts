@@ -1503,7 +1503,25 @@ export interface components {
             most_elevation_gain?: null | components["schemas"]["Record"];
             sport: string;
         };
+        /** @description One sport's totals over the whole range asked for. */
+        SportTotals: {
+            /**
+             * Format: int32
+             * @description How many workouts.
+             */
+            count: number;
+            /** Format: double */
+            distance_m: number;
+            /** Format: double */
+            duration_s: number;
+            /** Format: double */
+            elevation_gain_m: number;
+        };
         Stats: {
+            /** @description Sport id → its totals over the whole range (only sports with a workout in it). */
+            by_sport: {
+                [key: string]: components["schemas"]["SportTotals"];
+            };
             from: string;
             period: components["schemas"]["Period"];
             /** @description Every period in the range, oldest first, empty ones included. */

@@ -8,8 +8,12 @@ type Schemas = components['schemas'];
 
 export type Privacy = Schemas['Privacy'];
 export type Units = Schemas['Units'];
-export type Account = Schemas['Account'];
-export type AccountChange = Schemas['ProfileChange'];
+/** The languages the app speaks; the server titles trainings in the account's. */
+export type Language = 'en' | 'ru';
+// `language` is being added to the account on the server; until the document
+// has it, it is optional here (and only sent to a server whose account has it).
+export type Account = Schemas['Account'] & { language?: Language | null };
+export type AccountChange = Schemas['ProfileChange'] & { language?: Language | null };
 export type ServerInfo = Schemas['ServerInfo'];
 export type Sport = Schemas['Sport'];
 export type NewWorkout = Schemas['NewWorkout'];
