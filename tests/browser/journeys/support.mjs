@@ -121,8 +121,11 @@ export async function newPage(browser, viewport = PHONE, locale = 'en-GB') {
   return { context, page };
 }
 
-/** Saves the page at phone and desktop size under SCREENSHOT_DIR/<name>-phone|desktop.png. */
-export async function screenshots(page, name) {
+/**
+ * Saves the page at phone and desktop size under SCREENSHOT_DIR/<name>-phone|desktop.png;
+ * `fullPage: false` keeps to the window (a very long page), `locator` starts the window there.
+ */
+export async function screenshots(page, name, { fullPage = true, locator } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize();
   for (const [size, viewport] of [
@@ -132,8 +135,9 @@ export async function screenshots(page, name) {
     await page.setViewportSize(viewport);
     // From the top, or the sticky bar lands mid-page in a full-page capture.
     await page.evaluate(() => window.scrollTo(0, 0));
+    if (locator) await locator.evaluate((element) => window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 60));
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage });
   }
   await page.setViewportSize(before);
 }
