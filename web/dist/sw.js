@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-c37a898c12fb';
-const PRECACHE = ["/","/assets/EditWorkout-Dk1Q28yX.js","/assets/Records-DDypIrg8.js","/assets/Settings-Dc2dO9XZ.js","/assets/Stats-DmkYvMd6.js","/assets/Upload-CRz4YAT4.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-fQJmDwPG.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-D_PsfuTp.js","/assets/WorkoutPage-Dv25hhl0.js","/assets/dist-BJrmHKyY.js","/assets/forms-B-tEWhqx.js","/assets/i18n-dT3PvugB.js","/assets/index-40qaHnTp.css","/assets/index-Bv_5HmK_.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-NLh6UIZu.js","/assets/session-DQCAYhdL.js","/assets/useWorkout-CU9jc5oT.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-5819b8318d1e';
+const PRECACHE = ["/","/assets/EditWorkout-Ba9pxnhP.js","/assets/Records-63TX6kUO.js","/assets/Settings-CH5nUUTh.js","/assets/Stats-C7KzF57s.js","/assets/Upload-BRcvsTlT.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-Dn1kazo5.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-C9Tu3D7X.js","/assets/WorkoutPage-DSb0-ibF.js","/assets/dist-BJrmHKyY.js","/assets/forms-B-tEWhqx.js","/assets/i18n-dT3PvugB.js","/assets/index-CfiJ-Yjh.css","/assets/index-boSq4RYw.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-NLh6UIZu.js","/assets/session-DQCAYhdL.js","/assets/useWorkout-CU9jc5oT.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

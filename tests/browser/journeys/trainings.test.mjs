@@ -144,6 +144,8 @@ test('a public training opens for a visitor and for another person, read-only wi
   await page.getByRole('heading', { level: 1, name: walk.title }).waitFor();
   assert.equal(new URL(page.url()).pathname, `/workouts/${walk.id}`, 'not sent to the login');
   await page.getByTestId('distance').filter({ hasText: '4.58 km' }).waitFor();
+  await page.getByTestId('map').locator('path.leaflet-interactive').first().waitFor();
+  await page.getByTestId('charts').locator('canvas').first().waitFor();
   await page.getByRole('banner').getByRole('link', { name: 'Log in' }).waitFor();
   await page.getByRole('banner').getByRole('link', { name: 'Sign up' }).waitFor();
   if (answer.owner) await page.getByTestId('owner').getByText(`by ${answer.owner.display_name}`).waitFor();

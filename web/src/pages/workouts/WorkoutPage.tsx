@@ -108,11 +108,10 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
   const { t, locale } = useI18n();
   const units = useUnits();
   const pace = usesPace(sport);
-  const sizes = GROUP_SIZES.filter((size) => size === 1 || splits.length > MAX_SPLIT_ROWS).filter(
-    (size) => size === 1 || Math.ceil(splits.length / size) >= 2,
-  );
-  const fitting =
-    sizes.find((size) => Math.ceil(splits.length / size) <= MAX_SPLIT_ROWS) ?? sizes.at(-1) ?? 1;
+  // Offered: every split, the first grouping that fits, and one coarser.
+  const fitting = GROUP_SIZES.find((size) => Math.ceil(splits.length / size) <= MAX_SPLIT_ROWS) ?? 50;
+  const coarser = GROUP_SIZES.find((size) => size > fitting && Math.ceil(splits.length / size) >= 2);
+  const sizes = fitting === 1 ? [1] : [1, fitting, ...(coarser ? [coarser] : [])];
   const [chosen, setChosen] = useState<number | null>(null);
   const size = chosen ?? fitting;
   if (splits.length === 0) return null;
