@@ -39,6 +39,9 @@ pub enum Command {
     /// Import workouts from folders or ZIP archives (a Strava export, or any
     /// ZIP of GPX, TCX and FIT files, gzipped or not). Files imported before are skipped.
     Import(ImportArgs),
+    /// Print the OpenAPI document (what /openapi.json serves), for client
+    /// generators; needs no database or other service.
+    Openapi,
 }
 
 #[derive(Args, Debug)]

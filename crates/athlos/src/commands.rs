@@ -1,5 +1,7 @@
 //! The administrative commands: migrate, jobs, config check, mail test.
 
+use std::io::Write;
+
 use anyhow::Context;
 use platform::config::Config;
 use platform::jobs::Job;
@@ -12,6 +14,29 @@ pub async fn migrate(config: Config) -> anyhow::Result<()> {
     platform.db.migrate(&migrations()).await?;
     println!("The database is up to date.");
     Ok(())
+}
+
+/// The document as a server on these contexts serves it, built on a
+/// throwaway SQLite database so that it needs nothing installed.
+pub async fn openapi(mut config: Config) -> anyhow::Result<()> {
+    let scratch = tempfile::tempdir()?;
+    config.data_dir = scratch.path().to_path_buf();
+    config.database_url = None;
+    config.s3_endpoint = None;
+    config.files_dir = None;
+    config.smtp_url = None;
+    config.outbox_dir = None;
+    let platform = connect(config).await?;
+    platform.db.migrate(&migrations()).await?;
+    let contexts = crate::server::Contexts::new(&platform).await?;
+    let document = platform::http::document(contexts.routes());
+    platform.db.close().await;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{}", document.to_pretty_json()?) {
+        // Piped into `head` or the like: the reader has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => Ok(written?),
+    }
 }
 
 pub fn config_check(config: &Config) -> anyhow::Result<()> {

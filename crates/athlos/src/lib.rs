@@ -42,6 +42,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Mail(command) => commands::mail(config, command).await,
         Command::Admin(command) => commands::admin(config, command).await,
         Command::Import(args) => import::run(config, args).await,
+        Command::Openapi => commands::openapi(config).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

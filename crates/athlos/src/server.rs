@@ -50,7 +50,7 @@ impl Contexts {
         handlers
     }
 
-    fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
+    pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
         platform::http::api().merge(self.identity.routes()).merge(self.training.routes())
     }
 }
@@ -118,7 +118,11 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
         let worker = platform.worker(contexts.job_handlers(&platform));
         tokio::spawn(worker.run(shutdown.clone()))
     });
-    let app = platform::http::app(platform.clone(), contexts.routes(), crate::web::pages(&platform.config));
+    let app = platform::http::app(
+        platform.clone(),
+        contexts.routes(),
+        crate::web::pages(&platform.config, Some(contexts.training.clone())),
+    );
     let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
     Ok(RunningServer { addr, platform, contexts, shutdown, http, worker })
 }

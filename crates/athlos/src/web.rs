@@ -44,15 +44,21 @@ pub fn files() -> Vec<String> {
 }
 
 /// What answers the paths no route claims; give it to `platform::http::app`.
-pub fn pages(config: &Config) -> Router {
-    let site =
-        Arc::new(Site { policy: HeaderValue::from_str(&content_security_policy(config)).expect("ASCII policy") });
+/// With `training`, a public workout's link (`/workouts/<id>`) gets the
+/// page with Open Graph tags, so that a link shared in a chat previews with
+/// its title, numbers and route before any script runs.
+pub fn pages(config: &Config, training: Option<training::Training>) -> Router {
+    let policy = HeaderValue::from_str(&content_security_policy(config)).expect("ASCII policy");
+    let site = Arc::new(Site { policy, training, public_url: config.public_url() });
     Router::new().fallback(answer).with_state(site)
 }
 
 struct Site {
     /// Content-Security-Policy of the page, fixed at start.
     policy: HeaderValue,
+    training: Option<training::Training>,
+    /// Open Graph wants absolute addresses.
+    public_url: String,
 }
 
 /// The page may run only its own scripts and talk only to this server.
@@ -102,6 +108,9 @@ async fn answer(State(site): State<Arc<Site>>, method: Method, uri: Uri, request
     if name.starts_with(ASSETS) {
         return StatusCode::NOT_FOUND.into_response();
     }
+    if let Some(page) = site.shared_workout(name).await {
+        return page;
+    }
     match Build::get(INDEX) {
         Some(index) => site.file(INDEX, index, &request),
         None => Problem::not_found(
@@ -112,6 +121,25 @@ async fn answer(State(site): State<Arc<Site>>, method: Method, uri: Uri, request
 }
 
 impl Site {
+    /// The page for a public workout's link, with its preview in the head.
+    async fn shared_workout(&self, name: &str) -> Option<Response> {
+        let id = name.strip_prefix("workouts/").filter(|id| !id.is_empty() && !id.contains('/'))?;
+        let preview = self.training.as_ref()?.share_preview(id).await?;
+        let index = Build::get(INDEX)?;
+        let html = String::from_utf8_lossy(&index.data);
+        let tags = open_graph(&preview, &format!("{}/{name}", self.public_url), &self.public_url);
+        let page = html.replacen("</head>", &format!("{tags}</head>"), 1);
+        let mut response = Response::new(Body::from(page));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+        headers.insert(header::CONTENT_SECURITY_POLICY, self.policy.clone());
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        Some(response)
+    }
+
     fn file(&self, name: &str, file: EmbeddedFile, request: &HeaderMap) -> Response {
         let hash = file.metadata.sha256_hash();
         let tag = format!("W/\"{}\"", hash[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
@@ -138,6 +166,34 @@ impl Site {
         *response.headers_mut() = headers;
         response
     }
+}
+
+/// Open Graph and Twitter card tags for a shared workout, escaped for HTML.
+fn open_graph(preview: &training::SharePreview, url: &str, site: &str) -> String {
+    let mut tags = vec![
+        ("og:type", "website".to_string()),
+        ("og:site_name", "Athlos".to_string()),
+        ("og:title", preview.title.clone()),
+        ("og:description", preview.description.clone()),
+        ("og:url", url.to_string()),
+    ];
+    if let Some(path) = &preview.image_path {
+        tags.push(("og:image", format!("{site}{path}")));
+        tags.push(("og:image:width", "1200".into()));
+        tags.push(("og:image:height", "630".into()));
+    }
+    let card = if preview.image_path.is_some() { "summary_large_image" } else { "summary" };
+    let mut html: String = tags
+        .iter()
+        .map(|(property, value)| format!("<meta property=\"{property}\" content=\"{}\">", escape(value)))
+        .collect();
+    html.push_str(&format!("<meta name=\"twitter:card\" content=\"{card}\">"));
+    html.push_str(&format!("<meta name=\"description\" content=\"{}\">", escape(&preview.description)));
+    html
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Whether the browser's copy (`If-None-Match`) is this version; tags are
@@ -172,6 +228,19 @@ fn content_type(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_graph_tags_are_escaped_and_absolute() {
+        let preview = training::SharePreview {
+            title: "Lake \"loop\" <fast>".into(),
+            description: "4.6 km · 0:57 · by Ada & co on Athlos".into(),
+            image_path: Some("/api/v1/workouts/w1/preview.png".into()),
+        };
+        let tags = open_graph(&preview, "https://club.example/workouts/w1", "https://club.example");
+        assert!(tags.contains(r#"<meta property="og:title" content="Lake &quot;loop&quot; &lt;fast&gt;">"#), "{tags}");
+        assert!(tags.contains(r#"content="https://club.example/api/v1/workouts/w1/preview.png""#), "{tags}");
+        assert!(tags.contains("Ada &amp; co") && tags.contains("summary_large_image"), "{tags}");
+    }
 
     #[test]
     fn types_follow_the_extension() {

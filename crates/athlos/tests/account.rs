@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use support::{corpus_file, eventually, expect_problem, striped_png, Backend, TestApp};
 
 on_every_database!(
+    made_titles_follow_the_language_preference,
     preferences_are_shown_changed_and_checked,
     new_workouts_take_their_owners_default_privacy,
     an_avatar_on_the_local_folder_is_squared_shown_and_removed,
@@ -20,6 +21,22 @@ on_every_database!(
 
 async fn account(app: &TestApp, token: &str) -> Value {
     app.get_as(token, "/api/v1/account").await.json().await.unwrap()
+}
+
+/// Titles the server makes come in the person's language, by the local time
+/// of day the start was written in.
+async fn made_titles_follow_the_language_preference(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("language").await;
+    assert_eq!(account(&app, &token).await["language"], "en");
+    let run = json!({ "sport": "running", "started_at": "2026-11-20T19:10:00+03:00", "duration_s": 1800 });
+    let logged: Value = app.post_as(&token, "/api/v1/workouts", run.clone()).await.json().await.unwrap();
+    assert_eq!(logged["title"], "Evening Run");
+    let changed: Value =
+        app.patch_as(&token, "/api/v1/account", json!({ "language": "ru" })).await.json().await.unwrap();
+    assert_eq!(changed["language"], "ru");
+    let logged: Value = app.post_as(&token, "/api/v1/workouts", run).await.json().await.unwrap();
+    assert_eq!(logged["title"], "Бег вечером");
 }
 
 async fn preferences_are_shown_changed_and_checked(backend: Backend) {
@@ -45,6 +62,7 @@ async fn preferences_are_shown_changed_and_checked(backend: Backend) {
     // A wrong value is named, and nothing of that request changes.
     for (body, field) in [
         (json!({ "units": "furlongs" }), "units"),
+        (json!({ "language": "fr", "units": "metric" }), "language"),
         (json!({ "default_privacy": "friends", "display_name": "Not Ada" }), "default_privacy"),
         (json!({ "display_name": "   ", "units": "metric" }), "display_name"),
     ] {

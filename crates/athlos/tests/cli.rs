@@ -72,6 +72,24 @@ async fn serve_runs_on_embedded_defaults_and_stops_cleanly() {
     assert_eq!(std::fs::read_to_string(data.join("secret.key")).unwrap(), key);
 }
 
+/// Client generators read the document from the binary, with no database
+/// about: even one configured elsewhere is not touched.
+#[test]
+fn openapi_prints_the_document_without_any_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = athlos(dir.path())
+        .arg("openapi")
+        .env("ATHLOS_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    assert!(document["paths"]["/api/v1/workouts"]["post"].is_object());
+    assert!(document["components"]["schemas"]["Workout"].is_object());
+    assert!(!dir.path().join("athlos-data").exists(), "nothing is left in the working folder");
+}
+
 #[test]
 fn config_check_shows_the_effective_configuration_with_secrets_masked() {
     let dir = tempfile::tempdir().unwrap();

@@ -179,11 +179,11 @@ async fn refreshes_at_once_give_one_answer_per_token_and_no_server_error(backend
     assert_eq!(counts.get(&401), Some(&19), "{counts:?}");
 
     let mut sessions = Vec::new();
-    for _ in 0..9 {
+    for _ in 0..40 {
         sessions.push(app.logged_in(&email, password).await["refresh_token"].clone());
     }
     let many = join_all(sessions.iter().map(|t| app.post("/api/v1/auth/refresh", json!({ "refresh_token": t })))).await;
-    assert_eq!(tally(many.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, 9)]));
+    assert_eq!(tally(many.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, 40)]));
 }
 
 async fn photos_sent_at_once_stop_at_the_cap(backend: Backend) {
@@ -298,8 +298,7 @@ async fn bombs_are_refused_and_nothing_is_kept(backend: Backend) {
         huge.write_all(&spaces).unwrap();
     }
     let refused = app.upload_as(&token, "huge.gpx.gz", huge.finish().unwrap(), &[]).await;
-    let problem = expect_problem(refused, 422, "unreadable-activity-file").await;
-    assert!(problem["detail"].as_str().unwrap().contains("MiB"), "{problem}");
+    expect_problem(refused, 422, "unreadable-activity-file").await;
 
     let workout = log(&app, &token, 0).await;
     let refused = photo(&app, &token, workout["id"].as_str().unwrap(), png_claiming(12_000, 12_000, 16)).await;

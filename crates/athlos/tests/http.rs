@@ -40,18 +40,24 @@ async fn server_describes_itself(backend: Backend) {
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     // Unconfigured, a server on a loopback address names itself `localhost`.
     assert_eq!(info["url"], format!("http://localhost:{}", app.server.addr.port()));
-    // No tile server unless one is configured: the client draws tracks on a plain background.
-    assert!(info["map_tiles"].is_null() && info["map_attribution"].is_null(), "{info}");
+    // Unconfigured, maps use OpenStreetMap's tiles with their credit.
+    assert_eq!(info["map_tiles"], "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    assert_eq!(info["map_attribution"], "© OpenStreetMap contributors");
 
-    let tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+    let tiles = "https://tiles.example.org/{z}/{x}/{y}.png";
     let mapped = TestApp::spawn_with(backend, |c| {
         c.map_tiles = Some(tiles.into());
-        c.map_attribution = Some("© OpenStreetMap contributors".into());
+        c.map_attribution = Some("© Example maps".into());
     })
     .await;
     let info: Value = mapped.get("/api/v1/server").await.json().await.unwrap();
     assert_eq!(info["map_tiles"], tiles);
-    assert_eq!(info["map_attribution"], "© OpenStreetMap contributors");
+    assert_eq!(info["map_attribution"], "© Example maps");
+
+    // `none`: no tile server is contacted; tracks on a plain background.
+    let plain = TestApp::spawn_with(backend, |c| c.map_tiles = Some("none".into())).await;
+    let info: Value = plain.get("/api/v1/server").await.json().await.unwrap();
+    assert!(info["map_tiles"].is_null() && info["map_attribution"].is_null(), "{info}");
 }
 
 async fn every_error_is_a_problem(backend: Backend) {

@@ -121,7 +121,40 @@ async fn built_files_carry_their_type_and_caching(backend: Backend) {
     }
 }
 
+/// A public workout's link previews in chats: the page carries Open Graph
+/// tags with its title, numbers and route picture; a private one's page
+/// says nothing about it, and its picture is not found.
+async fn a_public_workouts_link_previews_with_its_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("sharer").await;
+    let lake = support::corpus_file("gpx/cerknicko-jezero.gpx");
+    let fields = [("title", "Lake \"loop\""), ("privacy", "public")];
+    let public: Value = app.upload_as(&token, "lake.gpx", lake, &fields).await.json().await.unwrap();
+    let id = public["id"].as_str().unwrap();
+    let page = app.get(&format!("/workouts/{id}")).await;
+    assert_eq!(page.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"<meta property="og:title" content="Lake &quot;loop&quot;">"#), "{page}");
+    assert!(page.contains("4.6 km") && page.contains("by Runner on Athlos"), "{page}");
+    let image = format!("{}/api/v1/workouts/{id}/preview.png", app.server.url());
+    assert!(page.contains(&format!(r#"<meta property="og:image" content="{image}">"#)), "{page}");
+    assert!(page.contains(r#"<div id="root">"#), "still the app");
+    let picture = app.client.get(&image).send().await.unwrap();
+    assert_eq!(picture.headers()[CONTENT_TYPE], "image/png");
+    let picture = image::load_from_memory(&picture.bytes().await.unwrap()).unwrap();
+    assert_eq!((picture.width(), picture.height()), (1200, 630));
+
+    let run = serde_json::json!({ "sport": "running", "started_at": "2026-05-01T07:00:00Z", "duration_s": 1800,
+                                  "title": "Secret tempo", "privacy": "private" });
+    let private: Value = app.post_as(&token, "/api/v1/workouts", run).await.json().await.unwrap();
+    let page = app.get(&format!("/workouts/{}", private["id"].as_str().unwrap())).await.text().await.unwrap();
+    assert!(!page.contains("og:title") && !page.contains("Secret tempo"), "{page}");
+    let hidden = app.get(&format!("/api/v1/workouts/{}/preview.png", private["id"].as_str().unwrap())).await;
+    assert_eq!(hidden.status(), 404);
+}
+
 on_every_database!(
+    a_public_workouts_link_previews_with_its_route,
     the_page_is_served_for_the_root_and_every_deep_link,
     the_servers_own_paths_are_not_the_page,
     built_files_carry_their_type_and_caching,

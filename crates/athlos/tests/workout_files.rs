@@ -21,6 +21,7 @@ on_every_database!(
     photos_on_the_local_folder_get_thumbnails_and_follow_privacy,
     photos_on_s3_get_thumbnails_and_follow_privacy,
     a_strava_archive_is_imported_by_a_job_once,
+    the_same_training_uploaded_again_is_refused_with_the_one_there,
 );
 
 const LAKE: &str = "gpx/cerknicko-jezero.gpx";
@@ -48,7 +49,11 @@ async fn upload_analyse_export_delete(app: TestApp) {
     assert_eq!(uploaded.status(), 201, "{}", uploaded.text().await.unwrap());
     let workout: Value = uploaded.json().await.unwrap();
     assert_eq!((workout["state"].as_str(), workout["sport"].as_str()), (Some("ready"), Some("hiking")));
-    assert_eq!(workout["file"], json!({ "format": "gpx", "name": "lake.gpx", "size": original.len() }));
+    let sha256 = "8bad699d4c32633dd65d98c0c8ae6372da5ed01c24f7e3afd9f6b642a9976671";
+    assert_eq!(
+        workout["file"],
+        json!({ "format": "gpx", "name": "lake.gpx", "size": original.len(), "sha256": sha256 })
+    );
     assert!((workout["distance_m"].as_f64().unwrap() - 4576.9).abs() < 1.0, "{workout}");
     assert!(workout["elevation_gain_m"].as_f64().unwrap() > 0.0);
     assert!(workout["moving_s"].as_f64().unwrap() <= workout["duration_s"].as_f64().unwrap());
@@ -186,7 +191,7 @@ async fn large_files_are_read_by_a_job_while_the_workout_shows_processing(backen
     eventually("the job reads the file", Duration::from_secs(30), || async { read().await.is_some() }).await;
     let done = read().await.unwrap();
     assert_eq!((done["state"].as_str(), done["sport"].as_str()), (Some("ready"), Some("walking")));
-    assert_eq!(done["title"], "ACTIVE LOG", "the file's own name");
+    assert_eq!(done["title"], "Afternoon Walk", "not the device's ACTIVE LOG: the time of day where it started");
     assert_eq!((done["privacy"].as_str(), done["notes"].as_str()), (Some("public"), Some("changed while waiting")));
     assert_eq!(done["file"]["format"], "gpx");
     assert!((done["distance_m"].as_f64().unwrap() - 4576.9).abs() < 1.0);
@@ -342,4 +347,27 @@ async fn a_strava_archive_is_imported_by_a_job_once(backend: Backend) {
     let not_zip =
         app.client.post(app.url("/api/v1/workouts/imports")).bearer_auth(&token).multipart(form).send().await.unwrap();
     assert_eq!(expect_problem(not_zip, 422, "invalid-input").await["field"], "archive");
+}
+
+/// The same file again, or the same training in another file (here the
+/// same track gzipped), is a 409 naming the training already there, and
+/// nothing is added; another person may upload the same file.
+async fn the_same_training_uploaded_again_is_refused_with_the_one_there(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, me) = app.someone("twice").await;
+    let first: Value = app.upload_as(&token, "lake.gpx", corpus_file(LAKE), &[]).await.json().await.unwrap();
+    let again = app.upload_as(&token, "lake-again.gpx", corpus_file(LAKE), &[("title", "Again")]).await;
+    let problem = expect_problem(again, 409, "duplicate-workout").await;
+    assert_eq!(problem["existing_id"], first["id"]);
+    let mut packed = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    packed.write_all(&corpus_file(LAKE)).unwrap();
+    let gzipped = app.upload_as(&token, "lake.gpx.gz", packed.finish().unwrap(), &[]).await;
+    assert_eq!(expect_problem(gzipped, 409, "duplicate-workout").await["existing_id"], first["id"]);
+
+    let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let files = app.stored_files(&format!("users/{me}/training")).await;
+    assert_eq!(files.len(), 1, "the repeats kept no file: {files:?}");
+    let (other, _) = app.someone("other").await;
+    assert_eq!(app.upload_as(&other, "lake.gpx", corpus_file(LAKE), &[]).await.status(), 201);
 }

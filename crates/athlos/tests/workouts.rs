@@ -45,7 +45,7 @@ async fn a_workout_is_logged_read_changed_and_deleted_with_events(backend: Backe
     assert_eq!(workout["started_at"], "2026-11-20T06:30:00.000Z");
     assert_eq!(workout["duration_s"], 3000.0);
     assert_eq!(workout["average_speed_mps"].as_f64().unwrap(), 10000.0 / 3000.0);
-    assert_eq!(workout["title"], "Running, 2026-11-20");
+    assert_eq!(workout["title"], "Morning Run", "made from the local time it was written with");
     assert_eq!(workout["privacy"], "private");
     assert_eq!(workout["state"], "ready");
     assert_eq!(workout["file"], Value::Null);

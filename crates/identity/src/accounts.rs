@@ -198,4 +198,25 @@ impl Identity {
         let mut conn = self.platform.db.pool().acquire().await?;
         store::user_by_id(&mut conn, user_id).await?.ok_or(IdentityError::NotFound)
     }
+
+    /// What anyone who may see something of a person's is shown of them;
+    /// none when the account is gone.
+    pub async fn public_profile(&self, user_id: &str) -> Result<Option<PublicProfile>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let user = store::user_by_id(&mut conn, user_id).await?;
+        Ok(user.map(|user| PublicProfile {
+            avatar_url: crate::avatar::url(&user),
+            id: user.id,
+            display_name: user.display_name,
+        }))
+    }
+}
+
+/// A person as others see them beside what they recorded.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicProfile {
+    pub id: String,
+    pub display_name: String,
+    /// Their picture (open to `<img>`, no token needed), or null.
+    pub avatar_url: Option<String>,
 }

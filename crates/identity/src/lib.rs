@@ -26,12 +26,12 @@ mod sessions;
 mod store;
 pub mod totp;
 
-pub use accounts::Registration;
+pub use accounts::{PublicProfile, Registration};
 pub use error::IdentityError;
 pub use export::{ERASE_JOB, EXPORT_JOB};
 pub use extract::{AccessClaims, AppUser, AuthUser};
 pub use mails::add_templates;
-pub use preferences::{Preferences, Privacy, Units};
+pub use preferences::{Language, Preferences, Privacy, Units};
 pub use store::Role;
 
 use platform::Platform;

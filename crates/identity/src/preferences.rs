@@ -37,6 +37,34 @@ impl Units {
     }
 }
 
+/// The language things the server writes for a person come in (a workout's
+/// title made from its time of day and sport). The client shows its own
+/// screens in the language chosen on the device and keeps this in step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ru => "ru",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "en" => Some(Language::En),
+            "ru" => Some(Language::Ru),
+            _ => None,
+        }
+    }
+}
+
 /// Who may see something a person records: everyone, their followers, or
 /// only they themselves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -72,6 +100,7 @@ pub struct Preferences {
     pub units: Units,
     /// The privacy of a new workout that does not name one.
     pub default_privacy: Privacy,
+    pub language: Language,
 }
 
 /// What `PATCH /api/v1/account` may change; whatever is left out stays.
@@ -87,6 +116,9 @@ pub struct ProfileChange {
     /// `public`, `followers` or `private`.
     #[schema(value_type = Option<Privacy>)]
     pub default_privacy: Option<String>,
+    /// `en` or `ru`.
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<String>,
 }
 
 /// A checked change: every field valid, `None` where nothing changes.
@@ -94,6 +126,7 @@ pub(crate) struct CheckedChange {
     pub display_name: Option<String>,
     pub units: Option<Units>,
     pub default_privacy: Option<Privacy>,
+    pub language: Option<Language>,
 }
 
 impl ProfileChange {
@@ -112,7 +145,11 @@ impl ProfileChange {
                     .ok_or_else(|| IdentityError::invalid("default_privacy", "Choose public, followers or private."))
             })
             .transpose()?;
-        Ok(CheckedChange { display_name, units, default_privacy })
+        let language = self
+            .language
+            .map(|l| Language::parse(l.trim()).ok_or_else(|| IdentityError::invalid("language", "Choose en or ru.")))
+            .transpose()?;
+        Ok(CheckedChange { display_name, units, default_privacy, language })
     }
 }
 
@@ -143,6 +180,7 @@ mod tests {
             display_name: Some("  Ada  ".into()),
             units: Some("imperial".into()),
             default_privacy: None,
+            language: Some("ru".into()),
         }
         .check()
         .unwrap();

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::Result;
-use crate::preferences::{CheckedChange, Preferences, Privacy, Units};
+use crate::preferences::{CheckedChange, Language, Preferences, Privacy, Units};
 use crate::secrets;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -52,13 +52,14 @@ pub struct User {
 }
 
 const USER_COLUMNS: &str = "id, email, email_verified_at, display_name, password_hash, role, status, totp_secret, \
-                            totp_pending, totp_last_step, created_at, units, default_privacy, avatar_updated_at";
+                            totp_pending, totp_last_step, created_at, units, default_privacy, language, avatar_updated_at";
 
 /// Stored preferences; a value this build does not know reads as the default.
 fn preferences_from(row: &AnyRow) -> Result<Preferences> {
     Ok(Preferences {
         units: Units::parse(&row.try_get::<String, _>("units")?).unwrap_or_default(),
         default_privacy: Privacy::parse(&row.try_get::<String, _>("default_privacy")?).unwrap_or_default(),
+        language: Language::parse(&row.try_get::<String, _>("language")?).unwrap_or_default(),
     })
 }
 
@@ -168,12 +169,13 @@ pub async fn mark_verified(conn: &mut AnyConnection, user_id: &str) -> Result<()
 pub async fn change_profile(conn: &mut AnyConnection, user_id: &str, change: &CheckedChange) -> Result<()> {
     sqlx::query(
         "UPDATE users SET display_name = COALESCE($1, display_name), units = COALESCE($2, units),
-            default_privacy = COALESCE($3, default_privacy), updated_at = $4
-         WHERE id = $5",
+            default_privacy = COALESCE($3, default_privacy), language = COALESCE($4, language), updated_at = $5
+         WHERE id = $6",
     )
     .bind(change.display_name.as_deref())
     .bind(change.units.map(Units::as_str))
     .bind(change.default_privacy.map(Privacy::as_str))
+    .bind(change.language.map(Language::as_str))
     .bind(now_ms())
     .bind(user_id)
     .execute(conn)
@@ -182,7 +184,7 @@ pub async fn change_profile(conn: &mut AnyConnection, user_id: &str, change: &Ch
 }
 
 pub async fn preferences(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Preferences>> {
-    let row = sqlx::query("SELECT units, default_privacy FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT units, default_privacy, language FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(conn)
         .await?;

@@ -241,7 +241,7 @@ impl Config {
         if let Some(url) = &self.public_url {
             url::Url::parse(url).map_err(|e| ConfigError::new("public_url", format!("is not a URL: {e}")))?;
         }
-        if let Some(template) = &self.map_tiles {
+        if let Some(template) = self.map_tiles.as_deref().filter(|t| *t != NO_TILES) {
             tile_server(template).map_err(|problem| ConfigError::new("map_tiles", problem))?;
         }
         for (key, value) in [
@@ -282,10 +282,31 @@ impl Config {
         self.public_url.clone().unwrap_or_else(|| local_url(self.listen))
     }
 
+    /// The tile template maps are drawn on: OpenStreetMap's standard tiles
+    /// unless another is set, none when set to `none`. OpenStreetMap's tile
+    /// usage policy allows light use such as a club's, with attribution.
+    pub fn tiles(&self) -> Option<&str> {
+        match self.map_tiles.as_deref() {
+            None => Some(OSM_TILES),
+            Some(NO_TILES) => None,
+            Some(template) => Some(template),
+        }
+    }
+
+    /// The credit shown on maps: the one set, or OpenStreetMap's for its tiles.
+    pub fn tiles_attribution(&self) -> Option<&str> {
+        match (self.tiles(), self.map_attribution.as_deref()) {
+            (None, _) => None,
+            (Some(_), Some(credit)) => Some(credit),
+            (Some(OSM_TILES), None) => Some(OSM_ATTRIBUTION),
+            (Some(_), None) => None,
+        }
+    }
+
     /// Where browsers fetch map tiles from (`scheme://host[:port]`, `*.` for
     /// a `{s}` subdomain), for the web client's Content-Security-Policy.
     pub fn map_tiles_origin(&self) -> Option<String> {
-        let url = tile_server(self.map_tiles.as_deref()?).ok()?;
+        let url = tile_server(self.tiles()?).ok()?;
         let host = url.host_str()?.replacen(SUBDOMAIN_SAMPLE, "*", 1);
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
         Some(format!("{}://{host}{port}", url.scheme()))
@@ -324,6 +345,11 @@ const SUBDOMAIN_SAMPLE: &str = "tile-subdomain";
 
 /// A tile URL template as a URL, with its placeholders filled in: it must be
 /// http(s) and name the zoom, column and row, or no map could be drawn.
+const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";
+/// `ATHLOS_MAP_TILES=none`: no tile server is ever contacted.
+const NO_TILES: &str = "none";
+
 fn tile_server(template: &str) -> Result<url::Url, String> {
     let example = "like https://tile.openstreetmap.org/{z}/{x}/{y}.png";
     for placeholder in ["{z}", "{x}", "{y}"] {
@@ -422,7 +448,11 @@ mod tests {
         assert_eq!(c.map_tiles_origin().as_deref(), Some("https://tile.openstreetmap.org"));
         let c = load(&[("map_tiles", "http://{s}.tiles.example.org:8081/{z}/{x}/{y}@2x.png")]).unwrap();
         assert_eq!(c.map_tiles_origin().as_deref(), Some("http://*.tiles.example.org:8081"));
-        assert!(load(&[]).unwrap().map_tiles_origin().is_none());
+        let default = load(&[]).unwrap();
+        assert_eq!(default.tiles(), Some(osm));
+        assert_eq!(default.tiles_attribution(), Some("© OpenStreetMap contributors"));
+        let none = load(&[("map_tiles", "none")]).unwrap();
+        assert!(none.tiles().is_none() && none.tiles_attribution().is_none() && none.map_tiles_origin().is_none());
         for bad in [
             "https://tile.openstreetmap.org/{z}/{x}.png",
             "ftp://tiles.example.org/{z}/{x}/{y}.png",

@@ -41,6 +41,7 @@ pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
                 let record = processor.decode_message(message).map_err(|e| error(*e, at))?;
                 if record.kind() == MesgNum::Record {
                     points.extend(point(&record, &mut compressed));
+                    crate::within_point_limit(points.len(), || Location::Byte(offset as u64))?;
                 } else {
                     take(&record, &mut totals, &mut track, &mut file_kind);
                 }
@@ -94,7 +95,11 @@ fn take(record: &FitDataRecord, totals: &mut DeviceTotals, track: &mut Track, fi
             add(&mut totals.elapsed_s, "total_elapsed_time");
             add(&mut totals.timer_s, "total_timer_time");
             if track.sport.is_none() {
-                track.sport = field(record, "sport").map(|v| v.to_string());
+                // The sub-sport tells a trail run from a road run, a
+                // mountain-bike ride from a road ride: both words go on.
+                let sub = field(record, "sub_sport").map(|v| v.to_string()).filter(|v| v != "generic");
+                track.sport = field(record, "sport")
+                    .map(|v| [Some(v.to_string()), sub].into_iter().flatten().collect::<Vec<_>>().join(" "));
             }
         }
         _ => {}

@@ -20,6 +20,7 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
             Step::Open { name, attributes } => {
                 if name == "trkpt" || name == "rtept" {
                     seen += 1;
+                    crate::within_point_limit(seen, || walk.position())?;
                     point = Some(position(&attributes, seen)?);
                 }
             }

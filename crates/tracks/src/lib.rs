@@ -64,6 +64,20 @@ impl Format {
     }
 }
 
+/// The most points one file may hold: eleven days at one point a second.
+/// A point costs about 100 bytes kept and as much again analysed, and a FIT
+/// record can be 2 bytes long, so a size limit alone cannot bound memory;
+/// this bounds one file to about 200 MB whatever its format.
+pub const MAX_POINTS: usize = 1_000_000;
+
+/// Refuses the point that would pass [`MAX_POINTS`].
+pub(crate) fn within_point_limit(count: usize, at: impl FnOnce() -> Location) -> Result<(), TrackError> {
+    if count <= MAX_POINTS {
+        return Ok(());
+    }
+    Err(TrackError::BeyondLimits { at: at(), detail: format!("the file holds more than {MAX_POINTS} points") })
+}
+
 /// Reads a track in `format` from `source`. XML is read as a stream; a FIT
 /// file is read into memory once, then decoded record by record. An error
 /// from `source` ends the reading at once as [`TrackError::Io`], never as a
@@ -93,4 +107,16 @@ fn skip_bom<R: BufRead>(mut source: R) -> Result<R, TrackError> {
         source.consume(3);
     }
     Ok(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_may_hold_up_to_the_point_limit_and_no_more() {
+        assert!(within_point_limit(MAX_POINTS, || Location::File).is_ok());
+        let refused = within_point_limit(MAX_POINTS + 1, || Location::Byte(7)).unwrap_err();
+        assert!(refused.to_string().contains("more than 1000000 points"), "{refused}");
+    }
 }

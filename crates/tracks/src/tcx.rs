@@ -22,6 +22,7 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                 }
                 "Trackpoint" => {
                     seen += 1;
+                    crate::within_point_limit(seen, || walk.position())?;
                     point = Some(Point::default());
                 }
                 _ => {}

@@ -107,13 +107,17 @@ impl<R: Read> Read for Guarded<R> {
 /// Reads and analyses an activity file from `source`, unpacking gzip first.
 /// Blocking: call it from a blocking thread.
 pub fn analyse(source: impl Read) -> Result<Analysed, TrackError> {
+    analyse_within(source, MAX_UNPACKED)
+}
+
+fn analyse_within(source: impl Read, cap: u64) -> Result<Analysed, TrackError> {
     let mut source = BufReader::with_capacity(64 * 1024, source);
     let head = source.fill_buf().map_err(|e| TrackError::Io(e.to_string()))?;
     if head.starts_with(&GZIP_MAGIC) {
         // A small gzip can unpack to a huge file: the unpacked bytes are counted too.
         let unpacked = Guarded {
             inner: flate2::read::GzDecoder::new(source),
-            left: MAX_UNPACKED,
+            left: cap,
             abandoned: Arc::new(AtomicBool::new(false)),
         };
         return analyse_plain(BufReader::with_capacity(64 * 1024, unpacked));
@@ -153,5 +157,44 @@ fn check_start(start: Option<i64>) -> Result<(), TrackError> {
             detail: "its start time is before 1970 or in the future".into(),
         }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guarded(bytes: &'static [u8], left: u64) -> Guarded<&'static [u8]> {
+        Guarded { inner: bytes, left, abandoned: Arc::new(AtomicBool::new(false)) }
+    }
+
+    #[test]
+    fn a_source_past_its_cap_fails_rather_than_ends() {
+        let mut within = Vec::new();
+        guarded(b"0123456789", 10).read_to_end(&mut within).unwrap();
+        assert_eq!(within.len(), 10);
+        let mut past = Vec::new();
+        let error = guarded(b"0123456789!", 10).read_to_end(&mut past).unwrap_err();
+        assert!(error.to_string().contains("MiB once unpacked"), "{error}");
+    }
+
+    #[test]
+    fn an_abandoned_reading_stops_at_the_next_read() {
+        let mut source = guarded(b"0123456789", 100);
+        let mut first = [0u8; 4];
+        assert_eq!(source.read(&mut first).unwrap(), 4);
+        source.abandoned.store(true, Ordering::Relaxed);
+        assert!(source.read(&mut first).is_err());
+    }
+
+    #[test]
+    fn a_gzip_that_unpacks_past_the_cap_is_refused() {
+        use std::io::Write;
+        // A FIT header, then zeros: FIT is read whole before decoding.
+        let mut packed = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        packed.write_all(&[14, 0x10, 0, 0, 0, 0, 0x40, 0, b'.', b'F', b'I', b'T', 0, 0]).unwrap();
+        packed.write_all(&vec![0u8; 2 << 20]).unwrap();
+        let refused = analyse_within(&packed.finish().unwrap()[..], 1 << 20).err().expect("refused");
+        assert!(refused.to_string().contains("MiB once unpacked"), "{refused}");
     }
 }

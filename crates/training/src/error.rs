@@ -21,6 +21,8 @@ pub enum TrainingError {
     NoTrack,
     #[error("{0}")]
     Conflict(String),
+    #[error("this training is already here: the same file, or a training with the same start and distance")]
+    Duplicate { existing_id: String },
     #[error("this Idempotency-Key was used before for a different request; use a new key for a new request")]
     KeyReused,
     #[error(transparent)]
@@ -58,6 +60,11 @@ impl TrainingError {
             NotFound => Problem::not_found(detail),
             NoTrack => Problem::new(StatusCode::NOT_FOUND, "no-track", detail),
             Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            Duplicate { existing_id } => {
+                let mut problem = Problem::new(StatusCode::CONFLICT, "duplicate-workout", detail);
+                problem.existing_id = Some(existing_id.clone());
+                problem
+            }
             KeyReused => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail)
                 .with_field("Idempotency-Key"),
             Identity(e) => Problem::internal(e),

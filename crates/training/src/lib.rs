@@ -11,8 +11,10 @@ mod personal_data;
 mod photos;
 mod records;
 mod routes;
+mod sharing;
 pub mod sports;
 mod stats;
+mod titles;
 mod uploads;
 pub mod visibility;
 pub mod workouts;
@@ -24,6 +26,7 @@ use platform::Platform;
 use sqlx::migrate::Migrator;
 
 pub use error::TrainingError;
+pub use sharing::SharePreview;
 
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 

@@ -180,3 +180,19 @@ pub fn from_file(named: Option<&str>) -> &'static str {
         "other"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::from_file;
+
+    #[test]
+    fn a_files_sport_words_find_the_sport() {
+        // GPX <type>, TCX Sport, FIT sport with its sub-sport.
+        assert_eq!(from_file(Some("running")), "running");
+        assert_eq!(from_file(Some("Biking")), "cycling");
+        assert_eq!(from_file(Some("running trail")), "trail-running");
+        assert_eq!(from_file(Some("cycling mountain")), "mountain-biking");
+        assert_eq!(from_file(Some("training strength_training")), "strength");
+        assert_eq!(from_file(None), "other");
+    }
+}

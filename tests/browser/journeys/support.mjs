@@ -47,7 +47,13 @@ export async function startServer() {
   const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0'], {
     cwd: folder,
     // Embedded defaults only: no ATHLOS_* setting from the caller's shell leaks in.
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ATHLOS_'))), ATHLOS_LOG: 'warn' },
+    // No map tiles: the test machine has no way out, and a tile that cannot
+    // load would be a console error; maps draw on the plain background.
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ATHLOS_'))),
+      ATHLOS_LOG: 'warn',
+      ATHLOS_MAP_TILES: 'none',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((resolve, reject) => {

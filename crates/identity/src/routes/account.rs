@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::Result;
-use crate::preferences::{Privacy, ProfileChange, Units};
+use crate::preferences::{Language, Privacy, ProfileChange, Units};
 use crate::second_factor::{RecoveryCodes, TotpEnrolment};
 use crate::store::{Role, Session, User};
 use crate::{AuthUser, Identity};
@@ -30,6 +30,8 @@ pub struct Account {
     pub units: Units,
     /// The privacy of a new workout that does not name one.
     pub default_privacy: Privacy,
+    /// The language of what the server writes for this person (workout titles).
+    pub language: Language,
     /// The profile picture (a 256×256 JPEG anyone may fetch, no token needed),
     /// or null; the address changes with every new picture.
     pub avatar_url: Option<String>,
@@ -41,6 +43,7 @@ impl Account {
             avatar_url: crate::avatar::url(&user),
             units: user.preferences.units,
             default_privacy: user.preferences.default_privacy,
+            language: user.preferences.language,
             two_factor_enabled: user.totp_secret.is_some(),
             id: user.id,
             email: user.email,

@@ -42,7 +42,8 @@ pub struct ServerInfo {
     /// The contexts this process serves (`--modules`).
     pub modules: Vec<String>,
     /// Map tiles as a URL template with `{z}`, `{x}`, `{y}` (and perhaps
-    /// `{s}`); null: draw tracks on a plain background.
+    /// `{s}`); OpenStreetMap's unless the administrator chose others; null
+    /// (`ATHLOS_MAP_TILES=none`): draw tracks on a plain background.
     pub map_tiles: Option<String>,
     /// The credit to show on maps drawn with those tiles.
     pub map_attribution: Option<String>,
@@ -56,7 +57,7 @@ pub async fn server_info(State(platform): State<Platform>) -> Json<ServerInfo> {
         version: env!("CARGO_PKG_VERSION"),
         url: platform.config.public_url(),
         modules: platform.modules.as_ref().clone(),
-        map_tiles: platform.config.map_tiles.clone(),
-        map_attribution: platform.config.map_attribution.clone(),
+        map_tiles: platform.config.tiles().map(String::from),
+        map_attribution: platform.config.tiles_attribution().map(String::from),
     })
 }

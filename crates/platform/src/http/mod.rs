@@ -61,7 +61,7 @@ pub fn api() -> OpenApiRouter<Platform> {
 /// `Router::new()` answers every such request 404.
 pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> Router {
     let (router, mut openapi) = api.split_for_parts();
-    openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
+    finish_document(&mut openapi);
     let openapi = Arc::new(openapi);
     let config = &platform.config;
 
@@ -97,6 +97,17 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> R
         .layer(middleware::from_fn(problem::problems_for_bare_errors))
         .layer(middleware::from_fn_with_state(config.trust_forwarded_for, client::attach))
         .layer(outer)
+}
+
+/// The OpenAPI document of `api`, exactly as `/openapi.json` serves it.
+pub fn document(api: OpenApiRouter<Platform>) -> utoipa::openapi::OpenApi {
+    let (_, mut openapi) = api.split_for_parts();
+    finish_document(&mut openapi);
+    openapi
+}
+
+fn finish_document(openapi: &mut utoipa::openapi::OpenApi) {
+    openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
 }
 
 fn request_span(request: &Request) -> tracing::Span {

@@ -20,6 +20,10 @@ pub struct Problem {
     /// For validation failures: which field is wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For a repeat of something already there (`/problems/duplicate-workout`):
+    /// the id of what exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<String>,
     /// Seconds after which trying again may succeed, sent as `Retry-After`.
     #[serde(skip)]
     #[schema(ignore)]
@@ -34,6 +38,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
+            existing_id: None,
             retry_after_secs: None,
         }
     }

@@ -24,24 +24,34 @@ pub fn allowed(c: char) -> bool {
     !c.is_control() || matches!(c, '\t' | '\n' | '\r')
 }
 
-/// A text field's value checked; the problem names `field`.
-pub fn check_text(field: &str, value: &str) -> Result<(), Problem> {
+/// Text with a control character, and where it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` contains a control character; only tab and line breaks are allowed in text")]
+pub struct ControlCharacter {
+    pub field: String,
+}
+
+impl From<ControlCharacter> for Problem {
+    fn from(found: ControlCharacter) -> Self {
+        Problem::invalid(&found.field, found.to_string())
+    }
+}
+
+/// A text field's value checked; the error names `field`.
+pub fn check_text(field: &str, value: &str) -> Result<(), ControlCharacter> {
     if value.chars().all(allowed) {
         return Ok(());
     }
-    Err(Problem::invalid(
-        field,
-        format!("`{field}` contains a control character; only tab and line breaks are allowed in text"),
-    ))
+    Err(ControlCharacter { field: field.to_string() })
 }
 
 /// Every string (and key) in a JSON document, the first offending one named
 /// by its path, such as `equipment_ids[2]` or `address.city`.
-pub fn check_json(value: &Value) -> Result<(), Problem> {
+pub fn check_json(value: &Value) -> Result<(), ControlCharacter> {
     check_json_at(value, &mut String::new())
 }
 
-fn check_json_at(value: &Value, path: &mut String) -> Result<(), Problem> {
+fn check_json_at(value: &Value, path: &mut String) -> Result<(), ControlCharacter> {
     match value {
         Value::String(text) => check_text(field_name(path), text),
         Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| within(path, &format!("[{i}]"), item)),
@@ -54,7 +64,7 @@ fn check_json_at(value: &Value, path: &mut String) -> Result<(), Problem> {
     }
 }
 
-fn within(path: &mut String, step: &str, value: &Value) -> Result<(), Problem> {
+fn within(path: &mut String, step: &str, value: &Value) -> Result<(), ControlCharacter> {
     let length = path.len();
     path.push_str(step);
     let checked = check_json_at(value, path);
@@ -71,7 +81,7 @@ fn field_name(path: &str) -> &str {
 }
 
 /// Name-value pairs as in a query string or a form body.
-pub fn check_pairs(encoded: &[u8]) -> Result<(), Problem> {
+pub fn check_pairs(encoded: &[u8]) -> Result<(), ControlCharacter> {
     for (name, value) in url::form_urlencoded::parse(encoded) {
         check_text(&name, &name)?;
         check_text(&name, &value)?;
@@ -95,7 +105,7 @@ async fn checked(request: Request, max_body_bytes: usize) -> Result<Request, Res
         return Err(Problem::not_found("Nothing is here. Check the address.").into_response());
     }
     if let Some(query) = request.uri().query() {
-        check_pairs(query.as_bytes()).map_err(IntoResponse::into_response)?;
+        check_pairs(query.as_bytes()).map_err(|found| Problem::from(found).into_response())?;
     }
     let kind = body_kind(&request);
     if kind == BodyKind::Other {
@@ -109,7 +119,7 @@ async fn checked(request: Request, max_body_bytes: usize) -> Result<Request, Res
         BodyKind::Form => check_pairs(&bytes),
         BodyKind::Other => Ok(()),
     };
-    verdict.map_err(IntoResponse::into_response)?;
+    verdict.map_err(|found| Problem::from(found).into_response())?;
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
@@ -140,7 +150,7 @@ mod tests {
     fn text_keeps_tabs_and_line_breaks_and_refuses_other_controls() {
         assert!(check_text("notes", "a\tb\r\nc — ü 🏃").is_ok());
         for bad in ["a\0b", "\u{1b}[31m", "\u{7f}", "\u{85}", "\u{8}"] {
-            let problem = check_text("notes", bad).unwrap_err();
+            let problem = Problem::from(check_text("notes", bad).unwrap_err());
             assert_eq!(problem.status, 422);
             assert_eq!(problem.field.as_deref(), Some("notes"));
         }
@@ -149,19 +159,19 @@ mod tests {
     #[test]
     fn json_names_the_offending_field_by_its_path() {
         let value = serde_json::json!({ "title": "ok", "equipment_ids": ["a", "b\u{0}"], "n": 3 });
-        assert_eq!(check_json(&value).unwrap_err().field.as_deref(), Some("equipment_ids[1]"));
+        assert_eq!(check_json(&value).unwrap_err().field, "equipment_ids[1]");
         let nested = serde_json::json!({ "a": { "b": "\u{1}" } });
-        assert_eq!(check_json(&nested).unwrap_err().field.as_deref(), Some("a.b"));
+        assert_eq!(check_json(&nested).unwrap_err().field, "a.b");
         let key = serde_json::json!({ "ti\u{0}tle": "x" });
         assert!(check_json(&key).is_err());
-        assert_eq!(check_json(&serde_json::json!("\u{0}")).unwrap_err().field.as_deref(), Some("body"));
+        assert_eq!(check_json(&serde_json::json!("\u{0}")).unwrap_err().field, "body");
         assert!(check_json(&serde_json::json!({ "title": "fine\n" })).is_ok());
     }
 
     #[test]
     fn query_pairs_are_decoded_before_the_check() {
         assert!(check_pairs(b"q=runs&limit=20").is_ok());
-        assert_eq!(check_pairs(b"q=a%00b").unwrap_err().field.as_deref(), Some("q"));
+        assert_eq!(check_pairs(b"q=a%00b").unwrap_err().field, "q");
         assert!(check_pairs(b"user=%C2%85").is_err());
     }
 }

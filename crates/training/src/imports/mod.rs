@@ -117,6 +117,7 @@ impl Training {
             notes: activity.description.map(|d| workouts::model::printable(&d)),
             privacy: Some(privacy),
             equipment_ids: Vec::new(),
+            utc_offset_minutes: None,
         };
         let size = bytes.len() as u64;
         {
@@ -139,6 +140,7 @@ impl Training {
             Ok((_, false)) => Ok(Outcome::Duplicate),
             Err(TrainingError::UnreadableFile { detail, .. }) => Ok(Outcome::Refused(detail)),
             Err(TrainingError::Invalid { detail, .. }) => Ok(Outcome::Refused(detail)),
+            Err(TrainingError::Duplicate { .. }) => Ok(Outcome::Duplicate),
             Err(e) => Err(e),
         }
     }

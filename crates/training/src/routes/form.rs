@@ -25,6 +25,6 @@ pub async fn text(field: Field<'_>, name: &'static str) -> Result<String> {
     }
     let text =
         String::from_utf8(bytes).map_err(|_| TrainingError::invalid(name, format!("`{name}` is not UTF-8 text")))?;
-    platform::http::text::check_text(name, &text).map_err(|problem| TrainingError::invalid(name, problem.detail))?;
+    platform::http::text::check_text(name, &text).map_err(|found| TrainingError::invalid(name, found.to_string()))?;
     Ok(text)
 }

@@ -37,6 +37,11 @@ struct WorkoutUpload {
     privacy: Option<Privacy>,
     /// Comma-separated equipment ids.
     equipment_ids: Option<String>,
+    /// The device's offset from UTC in minutes (60 for Central Europe in
+    /// winter), so that a title made from the time of day ("Morning Run")
+    /// is right; left out, it is guessed from where the track starts.
+    #[schema(minimum = -840, maximum = 840)]
+    utc_offset_minutes: Option<i32>,
 }
 
 /// Logs a workout by hand (JSON) or from an activity file (multipart, field
@@ -160,6 +165,13 @@ async fn read_fields(
                     .equipment_ids
                     .extend(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
             }
+            "utc_offset_minutes" => {
+                let text = form::text(field, "utc_offset_minutes").await?;
+                let offset = text.trim().parse::<i32>().ok().filter(|m| (-840..=840).contains(m));
+                details.utc_offset_minutes = Some(offset.ok_or_else(|| {
+                    TrainingError::invalid("utc_offset_minutes", "utc_offset_minutes must be minutes from -840 to 840")
+                })?);
+            }
             other => return Err(TrainingError::invalid("file", format!("the form has an unknown field `{other}`"))),
         }
     }
@@ -244,6 +256,15 @@ async fn remove(State(training): State<Training>, user: AuthUser, Path(id): Path
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The route as a 1200×630 PNG, for link previews (`og:image`).
+#[utoipa::path(get, path = "/api/v1/workouts/{id}/preview.png", tag = "workouts", security((), ("bearer" = [])),
+    responses((status = 200, content_type = "image/png"), (status = 404, body = platform::http::Problem)))]
+async fn preview(State(training): State<Training>, user: Option<AuthUser>, Path(id): Path<String>) -> Result<Response> {
+    let png = training.route_picture(user.as_ref().map(|u| u.id.as_str()), &id).await?;
+    let headers = [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=600")];
+    Ok((headers, png).into_response())
+}
+
 /// The workout's track as GPX 1.1 (with heart rate, cadence and power).
 #[utoipa::path(get, path = "/api/v1/workouts/{id}/gpx", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, content_type = "application/gpx+xml"), (status = 404, body = platform::http::Problem)))]
@@ -295,5 +316,9 @@ pub fn uploads() -> OpenApiRouter<Training> {
 }
 
 pub fn routes() -> OpenApiRouter<Training> {
-    OpenApiRouter::new().routes(routes!(show, change, remove)).routes(routes!(gpx)).routes(routes!(original))
+    OpenApiRouter::new()
+        .routes(routes!(show, change, remove))
+        .routes(routes!(gpx))
+        .routes(routes!(original))
+        .routes(routes!(preview))
 }

@@ -17,6 +17,7 @@ use crate::analysis::{self, Analysed};
 use crate::error::{Result, TrainingError};
 use crate::events::{self, DELETED, RECORDED, UPDATED};
 use crate::sports::{self, Sport};
+use crate::titles::{self, TitleContext};
 use crate::{visibility, Training};
 use model::{check_distance, check_duration, check_elevation, check_equipment, check_notes, check_title, parse_time};
 use platform::change_log::Operation;
@@ -29,6 +30,8 @@ pub struct FileDetails {
     pub notes: Option<String>,
     pub privacy: Option<Privacy>,
     pub equipment_ids: Vec<String>,
+    /// The uploading device's offset from UTC, for a title by time of day.
+    pub utc_offset_minutes: Option<i32>,
 }
 
 /// An activity file already on the file store.
@@ -74,12 +77,16 @@ impl Training {
         // Asked before taking a connection: identity takes one of its own,
         // and a request holding one while waiting for a second deadlocks
         // the pool once as many such requests arrive as it has connections.
-        let privacy = self.privacy_for(user_id, input.privacy).await?;
+        let preferences = self.identity.preferences(user_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
         }
         let sport = sports::existing(&mut conn, &input.sport).await?;
+        let context = TitleContext {
+            language: preferences.language,
+            utc_offset_minutes: model::written_offset_minutes(&input.started_at),
+        };
         let (start, duration) = input.timing()?;
         let distance = input.distance_m.map(check_distance).transpose()?;
         let measures = Measures {
@@ -90,9 +97,9 @@ impl Training {
             ..Measures::default()
         };
         let mut workout = blank(new_id(), user_id, &sport, start, measures);
-        workout.title = titled(input.title.as_deref(), None, &sport, start)?;
+        workout.title = titled(input.title.as_deref(), None, &sport, start, context)?;
         workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
-        workout.privacy = privacy;
+        workout.privacy = input.privacy.unwrap_or(preferences.default_privacy);
         workout.equipment_ids = check_equipment(input.equipment_ids.as_deref().unwrap_or_default())?;
         drop(conn);
         self.insert(&workout, None, &[], key).await
@@ -125,9 +132,13 @@ impl Training {
         details: FileDetails,
         key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
+        let preferences = self.identity.preferences(user_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
+        }
+        if let Some(existing_id) = store::by_file_sha256(&mut conn, user_id, &file.sha256).await? {
+            return Err(TrainingError::Duplicate { existing_id });
         }
         let chosen = match &details.sport {
             Some(sport) => Some(sports::existing(&mut conn, sport).await?),
@@ -139,13 +150,18 @@ impl Training {
             blank(file.workout_id.clone(), user_id, chosen.as_ref().unwrap_or(&other), now_ms(), Measures::default());
         workout.title = check_title(details.title.as_deref().unwrap_or_default())?;
         workout.notes = check_notes(details.notes.as_deref().unwrap_or_default())?;
-        workout.privacy = self.privacy_for(user_id, details.privacy).await?;
+        workout.privacy = details.privacy.unwrap_or(preferences.default_privacy);
         workout.equipment_ids = check_equipment(&details.equipment_ids)?;
-        workout.file =
-            Some(OriginalFile { format: String::new(), name: file_name(&file.name), size: file.size as i64 });
+        workout.file = Some(OriginalFile {
+            format: String::new(),
+            name: file_name(&file.name),
+            size: file.size as i64,
+            sha256: Some(file.sha256.clone()),
+        });
         workout.file_key = Some(file.key.clone());
+        let context = TitleContext { language: preferences.language, utc_offset_minutes: details.utc_offset_minutes };
         let Some(bytes) = file.bytes.clone() else {
-            let chosen = processing::Chosen { sport: chosen.is_some(), title: !workout.title.is_empty() };
+            let chosen = processing::Chosen { sport: chosen.is_some(), title: !workout.title.is_empty(), context };
             if !chosen.title {
                 workout.title = file_name(&file.name);
             }
@@ -159,8 +175,12 @@ impl Training {
             Some(sport) => sport,
             None => sports::existing(&mut conn, sports::from_file(analysed.track.sport.as_deref())).await?,
         };
+        apply(&mut workout, &analysed, &sport, context);
+        let distance = workout.measures.distance_m.unwrap_or_default();
+        if let Some(existing_id) = store::same_training(&mut conn, user_id, workout.started_ms, distance).await? {
+            return Err(TrainingError::Duplicate { existing_id });
+        }
         drop(conn);
-        apply(&mut workout, &analysed, &sport);
         self.insert(&workout, Some(&analysed.analysis_json()), &analysed.efforts(), key).await
     }
 
@@ -240,10 +260,16 @@ impl Training {
         error: TrainingError,
     ) -> Result<(Workout, bool)> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        match self.earlier(&mut conn, &workout.user_id, key).await? {
-            Some(existing) => Ok((existing, false)),
-            None => Err(error),
+        if let Some(existing) = self.earlier(&mut conn, &workout.user_id, key).await? {
+            return Ok((existing, false));
         }
+        let sha256 = workout.file.as_ref().and_then(|f| f.sha256.as_deref());
+        if let Some(sha256) = sha256 {
+            if let Some(existing_id) = store::by_file_sha256(&mut conn, &workout.user_id, sha256).await? {
+                return Err(TrainingError::Duplicate { existing_id });
+            }
+        }
+        Err(error)
     }
 
     /// A workout as `viewer` (none: not logged in) may see it, with its analysis.
@@ -251,6 +277,8 @@ impl Training {
         let mut workout = self.visible_workout(viewer, id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         workout.analysis = store::analysis(&mut conn, id).await?;
+        drop(conn);
+        workout.owner = self.identity.public_profile(&workout.user_id).await?;
         Ok(workout)
     }
 
@@ -361,31 +389,41 @@ fn blank(id: String, user_id: &str, sport: &Sport, start: i64, measures: Measure
         created_at: now.clone(),
         updated_at: now,
         analysis: None,
+        owner: None,
     }
 }
 
-/// The title given, else the file's own name, else the sport and the day.
-fn titled(given: Option<&str>, from_file: Option<&str>, sport: &Sport, start: i64) -> Result<String> {
+/// The title given, else the file's own name when it says something, else
+/// one made from the time of day and the sport ("Morning Run").
+fn titled(
+    given: Option<&str>,
+    from_file: Option<&str>,
+    sport: &Sport,
+    start: i64,
+    context: TitleContext,
+) -> Result<String> {
     let given = check_title(given.unwrap_or_default())?;
     if !given.is_empty() {
         return Ok(given);
     }
-    match from_file.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(name) => check_title(&model::printable(name).chars().take(200).collect::<String>()),
-        None => Ok(format!("{}, {}", sport.name, &rfc3339(start)[..10])),
+    match from_file.map(model::printable).as_deref().and_then(titles::meaningful) {
+        Some(name) => check_title(&name.chars().take(200).collect::<String>()),
+        None => Ok(titles::made(sport, start, context.utc_offset_minutes.unwrap_or_default(), context.language)),
     }
 }
 
 /// Fills in what the file says: start, measures, format, and the sport and
 /// title when the person did not choose them.
-pub(crate) fn apply(workout: &mut Workout, analysed: &Analysed, sport: &Sport) {
+pub(crate) fn apply(workout: &mut Workout, analysed: &Analysed, sport: &Sport, mut context: TitleContext) {
     let start = analysed.summary.start_time.unwrap_or(workout.started_ms);
     workout.sport = sport.id.clone();
     workout.started_ms = start;
     workout.started_at = rfc3339(start);
     workout.measures = analysed.measures();
     if workout.title.is_empty() {
-        workout.title = titled(None, analysed.track.name.as_deref(), sport, start).unwrap_or_default();
+        let first_lon = analysed.track.segments.iter().flatten().find_map(|p| p.lon);
+        context.utc_offset_minutes = context.utc_offset_minutes.or(first_lon.map(titles::offset_from_longitude));
+        workout.title = titled(None, analysed.track.name.as_deref(), sport, start, context).unwrap_or_default();
     }
     if let Some(file) = workout.file.as_mut() {
         file.format = analysed.format.extension().to_string();

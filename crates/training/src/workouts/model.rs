@@ -69,6 +69,9 @@ pub struct OriginalFile {
     pub format: String,
     pub name: String,
     pub size: i64,
+    /// SHA-256 of the file, in hex: the same file uploaded again is refused
+    /// as a repeat. Null for files kept before this was recorded.
+    pub sha256: Option<String>,
 }
 
 /// The measured numbers of a workout; all but duration may be unknown.
@@ -117,6 +120,9 @@ pub struct Workout {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub analysis: Option<serde_json::Value>,
+    /// Who recorded it: on a single workout, so that a visitor sees whose it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<identity::PublicProfile>,
 }
 
 /// A workout logged by hand.
@@ -207,11 +213,9 @@ pub fn check_equipment(ids: &[String]) -> Result<Vec<String>> {
 }
 
 pub fn check_duration(seconds: f64) -> Result<f64> {
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_DURATION_S) {
-        return Err(TrainingError::invalid(
-            "duration_s",
-            "the duration must be more than 0 seconds and at most a week",
-        ));
+    // Below a second is a typo or a probe (1e-300 made speeds of 10^303 m/s).
+    if !(seconds.is_finite() && (1.0..=MAX_DURATION_S).contains(&seconds)) {
+        return Err(TrainingError::invalid("duration_s", "the duration must be at least 1 second and at most a week"));
     }
     Ok(seconds)
 }
@@ -232,6 +236,13 @@ pub fn check_elevation(metres: f64) -> Result<f64> {
 
 /// Parses an RFC 3339 time into epoch milliseconds, refusing the far past
 /// and more than a day ahead (a clock in another time zone, not the future).
+/// The offset from UTC a time was written with (`+01:00` is 60), if it parses.
+pub fn written_offset_minutes(text: &str) -> Option<i32> {
+    use time::format_description::well_known::Rfc3339;
+    let at = time::OffsetDateTime::parse(text.trim(), &Rfc3339).ok()?;
+    Some(at.offset().whole_minutes().into())
+}
+
 pub fn parse_time(field: &'static str, text: &str) -> Result<i64> {
     use time::format_description::well_known::Rfc3339;
     let at = time::OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|_| {

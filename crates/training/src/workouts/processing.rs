@@ -12,15 +12,20 @@ use crate::analysis::{self, Analysed};
 use crate::error::{Result, TrainingError};
 use crate::events::{self, RECORDED};
 use crate::sports;
+use crate::titles::TitleContext;
 use crate::Training;
 
 pub const PROCESS_JOB: &str = "training.process";
 
-/// What the person chose at upload, which the file must not override.
+/// What the person chose at upload, which the file must not override, and
+/// what a title made for them depends on.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Chosen {
     pub sport: bool,
     pub title: bool,
+    /// Jobs enqueued before titles were made by time of day have none.
+    #[serde(default)]
+    pub context: TitleContext,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -71,7 +76,7 @@ impl Training {
         if !chosen.title {
             workout.title.clear();
         }
-        apply(&mut workout, &analysed, &sport);
+        apply(&mut workout, &analysed, &sport, chosen.context);
         let efforts = analysed.efforts();
         let mut tx = self.platform.db.begin().await?;
         if !store::record_reading(&mut tx, &workout, Some(&analysed.analysis_json())).await? {

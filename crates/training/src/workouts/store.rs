@@ -8,7 +8,7 @@ use crate::error::Result;
 
 pub const COLUMNS: &str = "id, user_id, sport_id, title, notes, privacy, state, failure, started_at, duration_s, \
     moving_s, distance_m, elevation_gain_m, elevation_loss_m, average_speed_mps, max_speed_mps, average_heart_rate, \
-    max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size, created_at, updated_at";
+    max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size, file_sha256, created_at, updated_at";
 
 pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Workout> {
     let started_ms: i64 = row.try_get("started_at")?;
@@ -18,6 +18,7 @@ pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Workout> {
             format,
             name: row.try_get::<Option<String>, _>("file_name")?.unwrap_or_default(),
             size: row.try_get::<Option<i64>, _>("file_size")?.unwrap_or_default(),
+            sha256: row.try_get("file_sha256")?,
         }),
         None => None,
     };
@@ -49,6 +50,7 @@ pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Workout> {
         created_at: rfc3339(row.try_get("created_at")?),
         updated_at: rfc3339(row.try_get("updated_at")?),
         analysis: None,
+        owner: None,
     })
 }
 
@@ -66,9 +68,9 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
         "INSERT INTO workouts (id, user_id, sport_id, title, notes, privacy, state, failure, started_at, duration_s,
             moving_s, distance_m, elevation_gain_m, elevation_loss_m, average_speed_mps, max_speed_mps,
             average_heart_rate, max_heart_rate, equipment_ids, file_format, file_name, file_key, file_size,
-            analysis, client_key, client_fingerprint, created_at, updated_at)
+            file_sha256, analysis, client_key, client_fingerprint, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-            $23, $24, $25, $26, $27, $27)",
+            $23, $24, $25, $26, $27, $28, $28)",
     )
     .bind(&w.id)
     .bind(&w.user_id);
@@ -77,6 +79,7 @@ pub async fn insert(conn: &mut AnyConnection, new: Stored<'_>) -> Result<()> {
         .bind(w.file.as_ref().map(|f| f.name.clone()))
         .bind(w.file_key.as_deref())
         .bind(w.file.as_ref().map(|f| f.size))
+        .bind(w.file.as_ref().and_then(|f| f.sha256.clone()))
         .bind(new.analysis)
         .bind(new.client_key.map(|k| k.key.as_str()))
         .bind(new.client_key.map(|k| k.fingerprint.as_str()))
@@ -206,6 +209,37 @@ pub async fn by_client_key(
     .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some((from_row(&row)?, row.try_get("client_fingerprint")?)))
+}
+
+/// A person's workout read from the file with this content.
+pub async fn by_file_sha256(conn: &mut AnyConnection, user_id: &str, sha256: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM workouts WHERE user_id = $1 AND file_sha256 = $2")
+        .bind(user_id)
+        .bind(sha256)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// A person's workout that is the same training as one starting at
+/// `start_ms` over `distance_m`: recorded by another device, or exported
+/// and uploaded again, it starts within a minute and is as long within 2 %.
+pub async fn same_training(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    start_ms: i64,
+    distance_m: f64,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM workouts WHERE user_id = $1 AND started_at BETWEEN $2 AND $3
+            AND distance_m BETWEEN $4 AND $5 AND state <> 'failed' ORDER BY started_at LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(start_ms - 60_000)
+    .bind(start_ms + 60_000)
+    .bind(distance_m * 0.98)
+    .bind(distance_m * 1.02)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The key of a workout's original file; none when it has none or is gone.
