@@ -46,7 +46,13 @@ let text;
 if (source) {
   text = readFileSync(source, 'utf8');
 } else if (process.env.ATHLOS_BIN) {
-  text = execFileSync(process.env.ATHLOS_BIN, ['openapi'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // On its defaults: the binary refuses ATHLOS_* variables it does not know, ATHLOS_BIN among them.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ATHLOS_')));
+  text = execFileSync(process.env.ATHLOS_BIN, ['openapi'], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 } else {
   fail('name the document: ATHLOS_BIN=<path to athlos> npm run types, or npm run types -- <openapi.json>');
 }

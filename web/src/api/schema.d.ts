@@ -919,6 +919,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workouts/{id}/preview.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The route as a 1200×630 PNG, for link previews (`og:image`). */
+        get: operations["preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workouts/imports": {
         parameters: {
             query?: never;
@@ -1101,6 +1118,8 @@ export interface components {
             email: string;
             email_verified: boolean;
             id: string;
+            /** @description The language of what the server writes for this person (workout titles). */
+            language: components["schemas"]["Language"];
             /**
              * Format: int64
              * @description Unused recovery codes left, when two-factor authentication is on.
@@ -1227,6 +1246,13 @@ export interface components {
              */
             archive: string;
         };
+        /**
+         * @description The language things the server writes for a person come in (a workout's
+         *     title made from its time of day and sport). The client shows its own
+         *     screens in the language chosen on the device and keeps this in step.
+         * @enum {string}
+         */
+        Language: "en" | "ru";
         LoginForm: {
             email: string;
             password: string;
@@ -1289,6 +1315,11 @@ export interface components {
             /** @description gpx, tcx or fit. */
             format: string;
             name: string;
+            /**
+             * @description SHA-256 of the file, in hex: the same file uploaded again is refused
+             *     as a repeat. Null for files kept before this was recorded.
+             */
+            sha256?: string | null;
             /** Format: int64 */
             size: number;
         };
@@ -1360,6 +1391,11 @@ export interface components {
         Privacy: "public" | "followers" | "private";
         Problem: {
             detail: string;
+            /**
+             * @description For a repeat of something already there (`/problems/duplicate-workout`):
+             *     the id of what exists.
+             */
+            existing_id?: string | null;
             /** @description For validation failures: which field is wrong. */
             field?: string | null;
             /** Format: int32 */
@@ -1377,7 +1413,15 @@ export interface components {
             default_privacy?: null | components["schemas"]["Privacy"];
             /** @description The name others see, 1 to 80 characters. */
             display_name?: string | null;
+            language?: null | components["schemas"]["Language"];
             units?: null | components["schemas"]["Units"];
+        };
+        /** @description A person as others see them beside what they recorded. */
+        PublicProfile: {
+            /** @description Their picture (open to `<img>`, no token needed), or null. */
+            avatar_url?: string | null;
+            display_name: string;
+            id: string;
         };
         Record: {
             achieved_at: string;
@@ -1448,7 +1492,8 @@ export interface components {
             map_attribution?: string | null;
             /**
              * @description Map tiles as a URL template with `{z}`, `{x}`, `{y}` (and perhaps
-             *     `{s}`); null: draw tracks on a plain background.
+             *     `{s}`); OpenStreetMap's unless the administrator chose others; null
+             *     (`ATHLOS_MAP_TILES=none`): draw tracks on a plain background.
              */
             map_tiles?: string | null;
             /** @description The contexts this process serves (`--modules`). */
@@ -1602,6 +1647,7 @@ export interface components {
             file?: null | components["schemas"]["OriginalFile"];
             id: string;
             notes: string;
+            owner?: null | components["schemas"]["PublicProfile"];
             privacy: components["schemas"]["Privacy"];
             /** @description The sport's id in the catalogue (`/api/v1/sports`). */
             sport: string;
@@ -1656,6 +1702,13 @@ export interface components {
             sport?: string | null;
             /** @description The file's own name, or the sport and day, when left out. */
             title?: string | null;
+            /**
+             * Format: int32
+             * @description The device's offset from UTC in minutes (60 for Central Europe in
+             *     winter), so that a title made from the time of day ("Morning Run")
+             *     is right; left out, it is guessed from where the track starts.
+             */
+            utc_offset_minutes?: number | null;
         };
     };
     responses: never;
@@ -3629,6 +3682,35 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,7 @@
 // The API's shapes, taken from the server's own OpenAPI document: schema.d.ts
 // is generated from web/openapi.json (`npm run types`), so `tsc` checks every
 // screen against what the server says it sends. Nothing here is written by
-// hand but the analysis of a track, which the document leaves as a free object.
+// hand but the analysis of a track, which the document leaves a free object.
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -9,11 +9,9 @@ type Schemas = components['schemas'];
 export type Privacy = Schemas['Privacy'];
 export type Units = Schemas['Units'];
 /** The languages the app speaks; the server titles trainings in the account's. */
-export type Language = 'en' | 'ru';
-// `language` is being added to the account on the server; until the document
-// has it, it is optional here (and only sent to a server whose account has it).
-export type Account = Schemas['Account'] & { language?: Language | null };
-export type AccountChange = Schemas['ProfileChange'] & { language?: Language | null };
+export type Language = Schemas['Language'];
+export type Account = Schemas['Account'];
+export type AccountChange = Schemas['ProfileChange'];
 export type ServerInfo = Schemas['ServerInfo'];
 export type Sport = Schemas['Sport'];
 export type NewWorkout = Schemas['NewWorkout'];
@@ -33,16 +31,8 @@ export type Tokens = Schemas['Tokens'];
 export type LoginAnswer = Schemas['LoginOutcome'];
 export type Problem = Schemas['Problem'];
 
-/**
- * The owner of a workout as the server names it beside the workout (name and
- * picture), for pages that show someone else's training. Newer servers send
- * it; an older one leaves it out.
- */
-export interface Owner {
-  id: string;
-  display_name: string;
-  avatar_url?: string | null;
-}
+/** The owner of a workout as the server names it beside it (name and picture). */
+export type Owner = Schemas['PublicProfile'];
 
 // What a track's analysis holds. The document types `analysis` as a free
 // object, so this part is the one the compiler cannot check against it.
@@ -77,9 +67,6 @@ export interface Analysis {
 
 type DocumentedWorkout = Schemas['Workout'];
 
-export type Workout = Omit<DocumentedWorkout, 'analysis'> & {
-  analysis?: Analysis | null;
-  owner?: Owner | null;
-};
+export type Workout = Omit<DocumentedWorkout, 'analysis'> & { analysis?: Analysis | null };
 
 export type WorkoutPage = Omit<Schemas['WorkoutPage'], 'items'> & { items: Workout[] };
