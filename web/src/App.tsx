@@ -1,10 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { ApiError } from './api/problem';
-import { isLoggedIn, subscribe } from './api/session';
+import { useLoggedIn } from './api/queries';
 import { I18nProvider } from './i18n';
-import { Layout } from './Layout';
+import { Layout, VisitorLayout } from './Layout';
 import { ExternalLogin } from './pages/auth/ExternalLogin';
 import { Login } from './pages/auth/Login';
 import { ResetPassword } from './pages/auth/ResetPassword';
@@ -34,8 +34,20 @@ const queries = new QueryClient({
   },
 });
 
-function useLoggedIn() {
-  return useSyncExternalStore(subscribe, isLoggedIn);
+/**
+ * A training's page is open to anyone the server shows it to: a public
+ * training's link works without an account, read-only, under a small header
+ * that offers to log in or sign up.
+ */
+function WorkoutForAnyone({ id }: { id: string }) {
+  if (useLoggedIn()) return <Private />;
+  return (
+    <VisitorLayout>
+      <Suspense fallback={<Loading />}>
+        <WorkoutPage id={id} />
+      </Suspense>
+    </VisitorLayout>
+  );
 }
 
 function Private() {
@@ -74,6 +86,7 @@ export function App() {
           <Route path="/signup" component={SignUp} />
           <Route path="/verify-email" component={VerifyEmail} />
           <Route path="/reset-password" component={ResetPassword} />
+          <Route path="/workouts/:id">{(params) => <WorkoutForAnyone id={params.id} />}</Route>
           <Route component={Private} />
         </Switch>
       </QueryClientProvider>

@@ -1,11 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
-import { refreshTrainings } from './api/queries';
-import { type Key, useT } from './i18n';
+import { api } from './api/client';
+import { keepCopy, keys, refreshTrainings, useAccount } from './api/queries';
+import type { Account } from './api/types';
+import { type Key, useI18n, useT } from './i18n';
 import { useOnline } from './lib/online';
 import { onSent, useOutbox } from './offline/outbox';
 import { Outbox } from './pages/workouts/Outbox';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Icon, type IconName } from './ui/icons';
 
 const TABS: { href: string; icon: IconName; label: Key }[] = [
@@ -13,6 +16,7 @@ const TABS: { href: string; icon: IconName; label: Key }[] = [
   { href: '/log', icon: 'log', label: 'nav.log' },
   { href: '/upload', icon: 'upload', label: 'nav.upload' },
   { href: '/stats', icon: 'stats', label: 'nav.stats' },
+  { href: '/records', icon: 'records', label: 'nav.records' },
   { href: '/settings', icon: 'settings', label: 'nav.settings' },
 ];
 
@@ -35,15 +39,36 @@ export function Layout({ children }: { children: ReactNode }) {
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
 
-  // After a navigation, screen readers and keyboards start at the new screen, not the old link.
+  // After a navigation the new screen starts at its top, and screen readers and
+  // keyboards start there too, not at the old link. Focusing must not scroll:
+  // the browser would bring <main> to the window's top, under the sticky bar.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each new location
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
-    main.current?.focus();
+    window.scrollTo(0, 0);
+    main.current?.focus({ preventScroll: true });
   }, [location]);
+
+  // Once after login: the server learns the language this device reads, for the titles it makes.
+  const account = useAccount();
+  const { language } = useI18n();
+  const told = useRef(false);
+  useEffect(() => {
+    const known = account.data;
+    if (told.current || !known || !('language' in known) || known.language === language) return;
+    told.current = true;
+    api<Account>('/api/v1/account', { method: 'PATCH', body: { language } })
+      .then((changed) => {
+        queries.setQueryData(keys.account, changed);
+        keepCopy('account', changed);
+      })
+      .catch(() => {
+        // Offline or refused: the next start tries again.
+      });
+  }, [account.data, language, queries]);
 
   // A workout that left the outbox shows in lists and totals at once.
   useEffect(() => onSent(() => refreshTrainings(queries)), [queries]);
@@ -64,7 +89,6 @@ export function Layout({ children }: { children: ReactNode }) {
               {t(tab.label)}
             </NavLink>
           ))}
-          <NavLink href="/records">{t('nav.records')}</NavLink>
         </nav>
         <span className="spacer" />
         {!online && (
@@ -76,7 +100,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" ref={main} tabIndex={-1}>
         {!online && <div className="notice">{t('offline.notice')}</div>}
         {waiting.length > 0 && <Outbox entries={waiting} />}
-        {children}
+        <ErrorBoundary key={location}>{children}</ErrorBoundary>
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>
         {TABS.map((tab) => (
@@ -86,6 +110,33 @@ export function Layout({ children }: { children: ReactNode }) {
           </NavLink>
         ))}
       </nav>
+    </>
+  );
+}
+
+/** The frame of a page someone not logged in may see (a public training): the brand and the way in. */
+export function VisitorLayout({ children }: { children: ReactNode }) {
+  const t = useT();
+  const [location] = useLocation();
+  const next = `?next=${encodeURIComponent(location)}`;
+  return (
+    <>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          <img src="/icon.svg" alt="" width={28} height={28} />
+          Athlos
+        </Link>
+        <span className="spacer" />
+        <Link href={`/login${next}`} className="button secondary small-button">
+          {t('login.submit')}
+        </Link>
+        <Link href="/signup" className="button small-button">
+          {t('login.signUp')}
+        </Link>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary key={location}>{children}</ErrorBoundary>
+      </main>
     </>
   );
 }

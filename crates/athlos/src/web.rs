@@ -2,7 +2,8 @@
 //! that a server needs no other files and no Node.js. It answers every GET
 //! no route claims: a file of the build when there is one, else
 //! `index.html`, whose router then reads the path (`/workouts/…`,
-//! `/verify-email?token=…`). The API's own paths never get the page: an
+//! `/verify-email?token=…`). `/documentation` is the build's API reference
+//! (`documentation.html`). The API's own paths never get the page: an
 //! unknown one stays a problem+json 404.
 
 use std::sync::Arc;
@@ -24,6 +25,9 @@ use rust_embed::{Embed, EmbeddedFile};
 struct Build;
 
 const INDEX: &str = "index.html";
+/// The API reference, reading `/openapi.json`, and where it is found.
+const DOCUMENTATION: &str = "documentation.html";
+const DOCUMENTATION_PATH: &str = "/documentation";
 /// Vite names everything under `assets/` after its content, so a file there
 /// never changes; everything else (the page, the service worker, the
 /// manifest) must be checked again on each visit or an update never shows.
@@ -94,7 +98,8 @@ async fn answer(State(site): State<Arc<Site>>, method: Method, uri: Uri, request
         // Bare: the problem layer words it like every other miss.
         return StatusCode::NOT_FOUND.into_response();
     }
-    let name = path.trim_start_matches('/');
+    // The API reference is a page of its own in the build (web/documentation.html).
+    let name = if path == DOCUMENTATION_PATH { DOCUMENTATION } else { path.trim_start_matches('/') };
     if let Some(file) = Some(name).filter(|n| !n.is_empty()).and_then(Build::get) {
         return site.file(name, file, &request);
     }

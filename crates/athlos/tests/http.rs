@@ -156,10 +156,17 @@ async fn the_api_is_documented(backend: Backend) {
     for path in ["/healthz", "/readyz", "/api/v1/server"] {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
+    // The API reference is the web client's second page, built with it and reading /openapi.json.
     let page = app.get("/documentation").await;
     assert!(page.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
     let html = page.text().await.unwrap();
-    assert!(html.contains("/openapi.json") && !html.contains("https://"), "the page must work offline");
+    assert!(html.contains("API reference") && !html.contains("https://"), "the page must work offline: {html}");
+    let script = html
+        .split('"')
+        .find(|part| part.starts_with("/assets/documentation-") && part.ends_with(".js"))
+        .unwrap_or_else(|| panic!("the page loads no script of its own: {html}"));
+    let code = app.get(script).await.text().await.unwrap();
+    assert!(code.contains("/openapi.json"), "the reference reads the document");
 }
 
 /// Sends the head of a login request and part of its body, leaving the rest for later.

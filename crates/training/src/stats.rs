@@ -62,6 +62,16 @@ pub struct PeriodTotals {
     pub sports: BTreeMap<String, Totals>,
 }
 
+/// One sport's totals over the whole range asked for.
+#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+pub struct SportTotals {
+    /// How many workouts.
+    pub count: u32,
+    pub distance_m: f64,
+    pub duration_s: f64,
+    pub elevation_gain_m: f64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Stats {
     pub period: Period,
@@ -69,6 +79,8 @@ pub struct Stats {
     pub to: String,
     /// Every period in the range, oldest first, empty ones included.
     pub periods: Vec<PeriodTotals>,
+    /// Sport id → its totals over the whole range (only sports with a workout in it).
+    pub by_sport: BTreeMap<String, SportTotals>,
 }
 
 struct Counted {
@@ -110,14 +122,20 @@ impl Training {
             periods.push(PeriodTotals { start: start.to_string(), total: Totals::default(), sports: BTreeMap::new() });
             start = next_period(query.period, start);
         }
+        let mut by_sport: BTreeMap<String, SportTotals> = BTreeMap::new();
         for row in self.rows(user_id, &query, from, to, offset).await? {
             let start = period_start(query.period, row.day).to_string();
             if let Some(p) = periods.iter_mut().find(|p| p.start == start) {
                 p.total.add(&row);
                 p.sports.entry(row.sport.clone()).or_default().add(&row);
+                let sport = by_sport.entry(row.sport.clone()).or_default();
+                sport.count += 1;
+                sport.distance_m += row.distance_m;
+                sport.duration_s += row.duration_s;
+                sport.elevation_gain_m += row.elevation_gain_m;
             }
         }
-        Ok(Stats { period: query.period, from: from.to_string(), to: to.to_string(), periods })
+        Ok(Stats { period: query.period, from: from.to_string(), to: to.to_string(), periods, by_sport })
     }
 
     async fn rows(

@@ -11,9 +11,16 @@ import { createInterface } from 'node:readline';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
+export const CORPUS =
+  process.env.TEST_CORPUS_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus');
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'screenshots');
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 820 };
+/** A 1×1 transparent PNG. */
+const BLANK_TILE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 /**
  * One server and one browser for a test file: started before its tests,
@@ -110,13 +117,21 @@ export async function launch() {
 /** A fresh browser profile (its own storage, service worker and IndexedDB) at phone size, in English. */
 export async function newPage(browser, viewport = PHONE, locale = 'en-GB') {
   const context = await browser.newContext({ viewport, locale, timezoneId: 'Europe/Berlin' });
+  // No network beyond this machine: a map tile server the app is given answers a blank tile here.
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost'].includes(url.hostname),
+    (route) => route.fulfill({ status: 200, contentType: 'image/png', body: BLANK_TILE }),
+  );
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return { context, page };
 }
 
-/** Saves the page at phone and desktop size under SCREENSHOT_DIR/<name>-phone|desktop.png. */
-export async function screenshots(page, name) {
+/**
+ * Saves the page at phone and desktop size under SCREENSHOT_DIR/<name>-phone|desktop.png;
+ * `fullPage: false` keeps to the window (a very long page), `locator` starts the window there.
+ */
+export async function screenshots(page, name, { fullPage = true, locator } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize();
   for (const [size, viewport] of [
@@ -126,8 +141,9 @@ export async function screenshots(page, name) {
     await page.setViewportSize(viewport);
     // From the top, or the sticky bar lands mid-page in a full-page capture.
     await page.evaluate(() => window.scrollTo(0, 0));
+    if (locator) await locator.evaluate((element) => window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - 60));
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${size}.png`), fullPage });
   }
   await page.setViewportSize(before);
 }
@@ -159,6 +175,19 @@ export async function account(server, prefix) {
   await api(server, '/api/v1/auth/verify', { method: 'POST', body: { token } });
   const login = await api(server, '/api/v1/auth/login', { method: 'POST', body: { email, password } });
   return { email, password, token: login.body.access_token };
+}
+
+/** Uploads a file from the shared corpus through the API; answers the status and the body. */
+export async function uploadFile(server, token, path, fields = {}) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([readFileSync(join(CORPUS, path))]), path.split('/').pop());
+  const response = await fetch(`${server.url}/api/v1/workouts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: response.status, body: await response.json() };
 }
 
 /** Logs in through the app's own login screen. */

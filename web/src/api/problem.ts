@@ -6,14 +6,24 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly field?: string;
   readonly retryAfter?: number;
+  /** The problem's other members (`existing_id` of a duplicate upload, …). */
+  readonly extra: Record<string, unknown>;
 
-  constructor(status: number, slug: string, detail: string, field?: string, retryAfter?: number) {
+  constructor(
+    status: number,
+    slug: string,
+    detail: string,
+    field?: string,
+    retryAfter?: number,
+    extra: Record<string, unknown> = {},
+  ) {
     super(detail || slug);
     this.status = status;
     this.slug = slug;
     this.detail = detail;
     this.field = field;
     this.retryAfter = retryAfter;
+    this.extra = extra;
   }
 
   /** True when the request never reached the server (offline, DNS, connection cut). */
@@ -31,6 +41,7 @@ interface ProblemBody {
   type?: string;
   detail?: string;
   field?: string;
+  [member: string]: unknown;
 }
 
 export async function problemFrom(response: Response): Promise<ApiError> {
@@ -48,6 +59,7 @@ export async function problemFrom(response: Response): Promise<ApiError> {
     body.detail ?? '',
     body.field,
     Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    body,
   );
 }
 

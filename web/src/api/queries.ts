@@ -1,6 +1,8 @@
 /** Data the screens read, cached by TanStack Query under stable keys. */
 import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
 import { api } from './client';
+import { isLoggedIn, subscribe } from './session';
 import type { Account, ServerInfo, Sport, Units } from './types';
 
 export const keys = {
@@ -56,8 +58,19 @@ export async function refreshTrainings(queries: QueryClient) {
   }
 }
 
+/** Whether this device holds a login, following logins and logouts (in other tabs too). */
+export function useLoggedIn(): boolean {
+  return useSyncExternalStore(subscribe, isLoggedIn);
+}
+
+/** The account logged in here; asked only when someone is (a visitor reads a public training). */
 export function useAccount() {
-  return useQuery({ queryKey: keys.account, ...kept('account', () => api<Account>('/api/v1/account')) });
+  const loggedIn = useLoggedIn();
+  return useQuery({
+    queryKey: keys.account,
+    ...kept('account', () => api<Account>('/api/v1/account')),
+    enabled: loggedIn,
+  });
 }
 
 export function useUnits(): Units {

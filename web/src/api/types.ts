@@ -1,39 +1,41 @@
-// The API's shapes, as the server documents them at /openapi.json.
+// The API's shapes, taken from the server's own OpenAPI document: schema.d.ts
+// is generated from web/openapi.json (`npm run types`), so `tsc` checks every
+// screen against what the server says it sends. Nothing here is written by
+// hand but the analysis of a track, which the document leaves a free object.
+import type { components } from './schema';
 
-export type Privacy = 'public' | 'followers' | 'private';
-export type Units = 'metric' | 'imperial';
+type Schemas = components['schemas'];
 
-export interface Account {
-  id: string;
-  email: string;
-  email_verified: boolean;
-  display_name: string;
-  role: 'user' | 'admin';
-  two_factor_enabled: boolean;
-  recovery_codes_left: number | null;
-  created_at: string;
-  units?: Units;
-  default_privacy?: Privacy;
-  avatar_url?: string | null;
-}
+export type Privacy = Schemas['Privacy'];
+export type Units = Schemas['Units'];
+/** The languages the app speaks; the server titles trainings in the account's. */
+export type Language = Schemas['Language'];
+export type Account = Schemas['Account'];
+export type AccountChange = Schemas['ProfileChange'];
+export type ServerInfo = Schemas['ServerInfo'];
+export type Sport = Schemas['Sport'];
+export type NewWorkout = Schemas['NewWorkout'];
+export type WorkoutChanges = Schemas['WorkoutChanges'];
+export type Totals = Schemas['Totals'];
+export type Stats = Schemas['Stats'];
+export type PeriodTotals = Schemas['PeriodTotals'];
+export type SportRecords = Schemas['SportRecords'];
+export type RecordValue = Schemas['Record'];
+export type BestEffortRecord = Schemas['BestEffortRecord'];
+export type Photo = Schemas['Photo'];
+export type Session = Schemas['Session'];
+export type Passkey = Schemas['PasskeyInfo'];
+export type ConnectedApp = Schemas['ConnectedApp'];
+export type ExportInfo = Schemas['ExportInfo'];
+export type Tokens = Schemas['Tokens'];
+export type LoginAnswer = Schemas['LoginOutcome'];
+export type Problem = Schemas['Problem'];
 
-export interface ServerInfo {
-  name: string;
-  version: string;
-  url: string;
-  modules: string[];
-  map_tiles?: string | null;
-  map_attribution?: string | null;
-}
+/** The owner of a workout as the server names it beside it (name and picture). */
+export type Owner = Schemas['PublicProfile'];
 
-export interface Sport {
-  id: string;
-  name: string;
-  icon: string;
-  has_distance: boolean;
-  position: number;
-}
-
+// What a track's analysis holds. The document types `analysis` as a free
+// object, so this part is the one the compiler cannot check against it.
 export interface Split {
   number: number;
   distance_m: number;
@@ -63,113 +65,8 @@ export interface Analysis {
   series: Sample[];
 }
 
-export interface Workout {
-  id: string;
-  user_id: string;
-  sport: string;
-  title: string;
-  notes: string;
-  privacy: Privacy;
-  state: 'ready' | 'processing' | 'failed';
-  failure?: string | null;
-  started_at: string;
-  duration_s: number;
-  moving_s?: number | null;
-  distance_m?: number | null;
-  elevation_gain_m?: number | null;
-  elevation_loss_m?: number | null;
-  average_speed_mps?: number | null;
-  max_speed_mps?: number | null;
-  average_heart_rate?: number | null;
-  max_heart_rate?: number | null;
-  file?: { format: string; name: string; size: number } | null;
-  created_at: string;
-  updated_at: string;
-  analysis?: Analysis | null;
-}
+type DocumentedWorkout = Schemas['Workout'];
 
-export interface WorkoutPage {
-  items: Workout[];
-  next_cursor?: string | null;
-}
+export type Workout = Omit<DocumentedWorkout, 'analysis'> & { analysis?: Analysis | null };
 
-export interface NewWorkout {
-  sport: string;
-  started_at: string;
-  duration_s: number;
-  distance_m?: number;
-  elevation_gain_m?: number;
-  title?: string;
-  notes?: string;
-  privacy?: Privacy;
-}
-
-export interface Totals {
-  workouts: number;
-  distance_m: number;
-  duration_s: number;
-  moving_s: number;
-  elevation_gain_m: number;
-}
-
-export interface Stats {
-  period: 'week' | 'month' | 'year';
-  from: string;
-  to: string;
-  periods: { start: string; total: Totals; sports: Record<string, Totals> }[];
-}
-
-export interface RecordValue {
-  value: number;
-  workout_id: string;
-  achieved_at: string;
-}
-
-export interface SportRecords {
-  sport: string;
-  best_efforts: { distance_m: number; record: RecordValue }[];
-  longest_distance?: RecordValue | null;
-  longest_duration?: RecordValue | null;
-  most_elevation_gain?: RecordValue | null;
-}
-
-export interface Photo {
-  id: string;
-  thumbnail_ready: boolean;
-}
-
-export interface Session {
-  id: string;
-  device: string;
-  address: string;
-  created_at: number;
-  last_used_at: number;
-  current: boolean;
-}
-
-export interface Passkey {
-  id: string;
-  name: string;
-  created_at: number;
-  last_used_at?: number | null;
-}
-
-export interface ConnectedApp {
-  client_id: string;
-  name: string;
-  scopes: string[];
-  allowed_at: string;
-}
-
-export interface ExportInfo {
-  id: string;
-  status: 'pending' | 'ready' | 'failed';
-  size_bytes?: number | null;
-  created_at: number;
-  ready_at?: number | null;
-  expires_at?: number | null;
-}
-
-export type LoginAnswer =
-  | { access_token: string; refresh_token: string; expires_in: number; session_id: string }
-  | { second_factor_required: true; challenge: string; methods: string[] };
+export type WorkoutPage = Omit<Schemas['WorkoutPage'], 'items'> & { items: Workout[] };

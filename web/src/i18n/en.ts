@@ -312,4 +312,21 @@ export const en = {
 
   'notFound.title': 'Not found',
   'notFound.text': 'This page does not exist.',
+
+  'failed.title': 'Sorry, this screen failed',
+  'failed.text': 'Something on this screen went wrong. Go back home, or reload the page to try again.',
+  'failed.home': 'Back home',
+  'failed.reload': 'Reload',
+
+  'upload.drop': 'Drop GPX, TCX or FIT files here, or choose them:',
+  'upload.duplicate': 'Already uploaded.',
+  'upload.openExisting': 'Open that training',
+  'problem.duplicate-workout': 'This file was uploaded already.',
+  'workout.splitsEvery': 'Splits every',
+  'workout.by': 'by {name}',
+  'workout.deleteTitle': 'Delete the training?',
+  'stats.bySport': 'By sport',
+  'stats.pages': 'Other periods',
+  'stats.earlier': '← Earlier',
+  'stats.later': 'Later →',
 };

@@ -319,4 +319,21 @@ export const ru: Dictionary & Record<string, string> = {
 
   'notFound.title': 'Не найдено',
   'notFound.text': 'Такой страницы нет.',
+
+  'failed.title': 'Извините, этот экран не открылся',
+  'failed.text': 'На этом экране что-то пошло не так. Вернитесь на главную или перезагрузите страницу.',
+  'failed.home': 'На главную',
+  'failed.reload': 'Перезагрузить',
+
+  'upload.drop': 'Перетащите сюда файлы GPX, TCX или FIT или выберите их:',
+  'upload.duplicate': 'Уже загружено.',
+  'upload.openExisting': 'Открыть эту тренировку',
+  'problem.duplicate-workout': 'Этот файл уже загружен.',
+  'workout.splitsEvery': 'Отрезки по',
+  'workout.by': '{name}',
+  'workout.deleteTitle': 'Удалить тренировку?',
+  'stats.bySport': 'По видам спорта',
+  'stats.pages': 'Другие периоды',
+  'stats.earlier': '← Раньше',
+  'stats.later': 'Позже →',
 };

@@ -45,8 +45,8 @@ export default function Records() {
                 <Row
                   key={effort.distance_m}
                   label={t(effortKey(effort.distance_m) as Key)}
-                  value={formatDuration(effort.record.value)}
-                  record={effort.record}
+                  value={formatDuration(effort.value)}
+                  record={effort}
                 />
               ))}
               {sport.longest_distance && (

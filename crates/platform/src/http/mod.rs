@@ -1,8 +1,8 @@
 //! HTTP plumbing shared by every context: the layers every request passes,
-//! problem+json errors, probes, metrics and the OpenAPI document.
+//! problem+json errors, probes, metrics and the OpenAPI document (which the
+//! web client's API reference at `/documentation` reads).
 
 mod client;
-mod documentation;
 mod health;
 pub mod metrics;
 mod problem;
@@ -67,7 +67,6 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> R
 
     let router = router
         .route("/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
-        .route("/documentation", get(documentation::page))
         .route("/metrics", get(metrics::export).with_state(platform.metrics.clone()))
         .layer(middleware::from_fn_with_state(config.max_body_bytes, text::refuse_control_characters))
         .layer(middleware::from_fn_with_state(platform.metrics.clone(), metrics::record))

@@ -12,6 +12,11 @@ import { useSubmit } from '../../ui/useSubmit';
 const KEY = ['account', 'exports'];
 
 /** A copy of everything (mailed as a link when ready), and deleting the account for good. */
+/** The document names the state a free string; these three are the ones there are words for. */
+function isExportState(status: string): status is 'pending' | 'ready' | 'failed' {
+  return status === 'pending' || status === 'ready' || status === 'failed';
+}
+
 export function Data() {
   const { t, locale } = useI18n();
   const queries = useQueryClient();
@@ -42,7 +47,7 @@ export function Data() {
       </h2>
       <p className="muted small">{t('data.exportExplain')}</p>
       <FormError message={request.formError} />
-      {latest && (
+      {latest && isExportState(latest.status) && (
         <p className="small" role="status">
           {t(`data.export.${latest.status}`, { when: formatDateTime(latest.created_at, locale) })}
         </p>

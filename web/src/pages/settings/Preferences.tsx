@@ -1,4 +1,4 @@
-import type { Account, Privacy, Units } from '../../api/types';
+import type { Account, AccountChange, Privacy, Units } from '../../api/types';
 import { LANGUAGES, type Language, useI18n } from '../../i18n';
 import { type Theme, useTheme } from '../../theme';
 import { Field, FormError } from '../../ui/forms';
@@ -12,10 +12,15 @@ export function Preferences({ account }: { account: Account }) {
   const [theme, setTheme] = useTheme();
   const change = useAccountChange();
   // Saved at once: a preference is not a form to submit.
-  const save = useSubmit<Partial<Account>>(['units', 'default_privacy'], async (next) => {
+  const save = useSubmit<AccountChange>(['units', 'default_privacy', 'language'], async (next) => {
     await change(next);
   });
-  const apply = (next: Partial<Account>) => save.run(next);
+  const apply = (next: AccountChange) => save.run(next);
+  // The server titles new trainings in the account's language; one that does not keep it is not told.
+  const chooseLanguage = (next: Language) => {
+    setLanguage(next);
+    if ('language' in account) apply({ language: next });
+  };
 
   return (
     <section className="card" aria-labelledby="preferences-title">
@@ -44,7 +49,7 @@ export function Preferences({ account }: { account: Account }) {
       />
       <Field label={t('settings.language')}>
         {(props) => (
-          <select {...props} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+          <select {...props} value={language} onChange={(e) => chooseLanguage(e.target.value as Language)}>
             {LANGUAGES.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name}

@@ -1,5 +1,5 @@
 import 'uplot/dist/uPlot.min.css';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { useUnits } from '../../api/queries';
 import type { Sample, Units } from '../../api/types';
@@ -22,51 +22,91 @@ interface Series {
   values: (number | null)[];
   /** Pace reads better upside down: faster is higher. */
   invert?: boolean;
+  /** A tick's label on the axis. */
   format?: (value: number) => string;
+  /** The value under the cursor, with its unit. */
+  readout: (value: number) => string;
+  /** Tick steps the axis may use (seconds for a pace: whole minutes and their parts). */
+  incrs?: number[];
+  /** The top of the axis at most this many times the median (see `visibleRange`). */
+  slowest?: number;
 }
+
+/** Steps for an axis of mm:ss: 5, 10, 15, 20, 30 s, then whole minutes. */
+export const PACE_STEPS = [5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1800];
 
 /**
  * The y range from the 2nd to the 98th percentile, with a margin: one GPS
- * jump (a 180 km/h "sprint") must not flatten the whole line.
+ * jump (a 180 km/h "sprint") must not flatten the whole line. `slowest`
+ * caps the top at that many times the median: a pace's stops and walks
+ * (20 min/km) would otherwise squeeze a run at 5 min/km into a sliver.
  */
-function visibleRange(values: (number | null)[]): [number, number] {
+function visibleRange(values: (number | null)[], slowest?: number): [number, number] {
   const sorted = values.filter((v): v is number => v != null && Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return [0, 1];
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const low = at(0.02);
-  const high = at(0.98);
+  const high = slowest ? Math.min(at(0.98), at(0.5) * slowest) : at(0.98);
   const margin = Math.max((high - low) * 0.15, 1);
   return [low - margin, high + margin];
 }
 
-function Chart({ x, series, xLabel }: { x: number[]; series: Series; xLabel: string }) {
+function Chart({
+  x,
+  series,
+  xLabel,
+  sync,
+  distanceAt,
+}: {
+  x: number[];
+  series: Series;
+  xLabel: string;
+  sync: string;
+  distanceAt: (value: number) => string;
+}) {
   const element = useRef<HTMLDivElement>(null);
+  const readout = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const target = element.current;
     if (!target) return;
     const colour = getComputedStyle(document.documentElement).getPropertyValue(series.colour).trim();
     const muted = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim();
     const axis = { stroke: muted, grid: { stroke: 'rgba(128,128,128,0.15)' }, ticks: { show: false } };
+    // Written straight to the element: a React render on every mouse move would be wasted.
+    const show = (index: number | null | undefined) => {
+      if (!readout.current) return;
+      const value = index == null ? null : series.values[index];
+      const at = index == null ? undefined : x[index];
+      readout.current.textContent =
+        value == null || at == null ? '' : `${distanceAt(at)} · ${series.readout(value)}`;
+    };
     const plot = new uPlot(
       {
         width: target.clientWidth,
         height: 160,
         legend: { show: false },
-        cursor: { drag: { x: false, y: false } },
+        // One cursor for the elevation, pace and heart-rate charts of a workout.
+        cursor: { drag: { x: false, y: false }, sync: { key: sync, setSeries: false } },
         scales: {
           x: { time: false },
-          y: { dir: series.invert ? -1 : 1, range: () => visibleRange(series.values) },
+          y: { dir: series.invert ? -1 : 1, range: () => visibleRange(series.values, series.slowest) },
         },
         axes: [
           { ...axis, label: xLabel, labelSize: 18, size: 36 },
           {
             ...axis,
             size: 52,
-            values: (_u, ticks) =>
-              ticks.map((v) => (series.format ? series.format(v) : String(Math.round(v)))),
+            incrs: series.incrs,
+            values: (_u, ticks) => {
+              const labels = ticks.map((v) => (series.format ? series.format(v) : String(Math.round(v))));
+              // What the axis shows, for the browser journeys (the canvas hides it).
+              target.dataset.ticks = labels.join(' ');
+              return labels;
+            },
           },
         ],
         series: [{}, { stroke: colour, width: 2, fill: `${colour}22`, spanGaps: true }],
+        hooks: { setCursor: [(u) => show(u.cursor.idx)] },
       },
       [x, series.values],
       target,
@@ -77,12 +117,13 @@ function Chart({ x, series, xLabel }: { x: number[]; series: Series; xLabel: str
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, series, xLabel]);
+  }, [x, series, xLabel, sync, distanceAt]);
 
   return (
     <figure className="chart" style={{ margin: 0 }}>
       <h3>
-        {series.title} <span className="muted small">({series.unit})</span>
+        {series.title} <span className="muted small">({series.unit})</span>{' '}
+        <span ref={readout} className="readout" data-testid="readout" aria-live="off" />
       </h3>
       <div ref={element} role="img" aria-label={series.title} />
     </figure>
@@ -97,6 +138,7 @@ function build(samples: Sample[], sport: string, units: Units, t: Translate, loc
       title: t('workout.elevation'),
       unit: elevationUnit(units, locale),
       colour: '--chart-1',
+      readout: (v) => `${Math.round(v)} ${elevationUnit(units, locale)}`,
       values: samples.map((s) => (s.elevation_m == null ? null : elevationValue(s.elevation_m, units))),
     });
   }
@@ -108,6 +150,11 @@ function build(samples: Sample[], sport: string, units: Units, t: Translate, loc
       colour: '--chart-2',
       invert: pace,
       format: pace ? (v) => formatDuration(v) : undefined,
+      incrs: pace ? PACE_STEPS : undefined,
+      slowest: pace ? 1.5 : undefined,
+      readout: pace
+        ? (v) => `${formatDuration(v)} /${distanceUnit(units, locale)}`
+        : (v) => `${v.toFixed(1)} ${speedUnit(units, locale)}`,
       values: samples.map((s) => {
         if (!s.speed_mps || s.speed_mps < 0.3) return null;
         return pace ? Math.min(paceSeconds(s.speed_mps, units), 30 * 60) : speedValue(s.speed_mps, units);
@@ -119,6 +166,7 @@ function build(samples: Sample[], sport: string, units: Units, t: Translate, loc
       title: t('workout.heartRate'),
       unit: t('unit.bpm'),
       colour: '--chart-3',
+      readout: (v) => `${Math.round(v)} ${t('unit.bpm')}`,
       values: samples.map((s) => s.heart_rate ?? null),
     });
   }
@@ -133,10 +181,12 @@ export default function WorkoutCharts({ samples, sport }: { samples: Sample[]; s
   const x = useMemo(() => samples.map((s) => s.distance_m / perUnit), [samples, perUnit]);
   const charts = useMemo(() => build(samples, sport, units, t, locale), [samples, sport, units, t, locale]);
   const xLabel = distanceUnit(units, locale);
+  const sync = useId();
+  const distanceAt = useMemo(() => (value: number) => `${value.toFixed(2)} ${xLabel}`, [xLabel]);
   return (
     <div data-testid="charts">
       {charts.map((series) => (
-        <Chart key={series.title} x={x} series={series} xLabel={xLabel} />
+        <Chart key={series.title} x={x} series={series} xLabel={xLabel} sync={sync} distanceAt={distanceAt} />
       ))}
     </div>
   );

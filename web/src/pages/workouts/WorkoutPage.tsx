@@ -3,7 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, download } from '../../api/client';
 import { keys, refreshTrainings, useAccount, useUnits } from '../../api/queries';
-import type { Split, Workout } from '../../api/types';
+import type { Owner, Split, Workout } from '../../api/types';
 import { type Key, useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import {
@@ -16,6 +16,7 @@ import {
   formatSpeed,
   usesPace,
 } from '../../lib/units';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { describe, Loading } from '../../ui/forms';
 import { Photos } from './Photos';
 import { useSportName } from './sportName';
@@ -75,19 +76,66 @@ function Numbers({ workout }: { workout: Workout }) {
   );
 }
 
+/** At most about this many rows of splits: a long ride's splits are grouped. */
+const MAX_SPLIT_ROWS = 25;
+const GROUP_SIZES = [1, 5, 10, 25, 50];
+
+interface SplitRow {
+  key: number;
+  /** Where the row starts and ends, in whole units (km or mi). */
+  from: number;
+  to: number;
+  distance_m: number;
+  seconds: number;
+}
+
+/** Consecutive splits added up in groups of `size` (1 keeps them as they are); `unit` is a km or a mile in metres. */
+function groupSplits(splits: Split[], size: number, unit: number): SplitRow[] {
+  const rows: SplitRow[] = [];
+  let from = 0;
+  for (let i = 0; i < splits.length; i += size) {
+    const group = splits.slice(i, i + size);
+    const distance = group.reduce((sum, s) => sum + s.distance_m, 0);
+    const seconds = group.reduce((sum, s) => sum + s.seconds, 0);
+    const to = from + distance / unit;
+    rows.push({ key: i, from, to, distance_m: distance, seconds });
+    from = to;
+  }
+  return rows;
+}
+
 function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
   const { t, locale } = useI18n();
   const units = useUnits();
   const pace = usesPace(sport);
+  // Offered: every split, the first grouping that fits, and one coarser.
+  const fitting = GROUP_SIZES.find((size) => Math.ceil(splits.length / size) <= MAX_SPLIT_ROWS) ?? 50;
+  const coarser = GROUP_SIZES.find((size) => size > fitting && Math.ceil(splits.length / size) >= 2);
+  const sizes = fitting === 1 ? [1] : [1, fitting, ...(coarser ? [coarser] : [])];
+  const [chosen, setChosen] = useState<number | null>(null);
+  const size = chosen ?? fitting;
   if (splits.length === 0) return null;
-  const fastest = Math.min(...splits.map((s) => s.seconds / s.distance_m));
+  const rows = groupSplits(splits, size, units === 'imperial' ? 1609.344 : 1000);
+  const fastest = Math.min(...rows.map((s) => s.seconds / s.distance_m));
+  const unit = distanceUnit(units, locale);
+  const number = (value: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
   return (
     <section aria-labelledby="splits-title">
       <h2 id="splits-title">{t('workout.splits')}</h2>
+      {sizes.length > 1 && (
+        <fieldset className="segmented">
+          <legend className="visually-hidden">{t('workout.splitsEvery')}</legend>
+          {sizes.map((s) => (
+            <button key={s} type="button" aria-pressed={size === s} onClick={() => setChosen(s)}>
+              {`${s} ${unit}`}
+            </button>
+          ))}
+        </fieldset>
+      )}
       <table data-testid="splits">
         <thead>
           <tr>
-            <th scope="col">{distanceUnit(units, locale)}</th>
+            <th scope="col">{unit}</th>
             <th scope="col">{pace ? t('workout.pace') : t('workout.speed')}</th>
             <th scope="col" style={{ width: '45%' }}>
               <span className="visually-hidden">{t('workout.relative')}</span>
@@ -95,16 +143,16 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
           </tr>
         </thead>
         <tbody>
-          {splits.map((split) => {
-            const speed = split.distance_m / split.seconds;
+          {rows.map((row) => {
+            const speed = row.distance_m / row.seconds;
             return (
-              <tr key={split.number}>
-                <td>{split.number}</td>
+              <tr key={row.key}>
+                <td>{size === 1 ? row.key + 1 : `${number(row.from)}–${number(row.to)}`}</td>
                 <td>{pace ? formatPace(speed, units, locale) : formatSpeed(speed, units, locale)}</td>
                 <td>
                   <div
                     className="bar"
-                    style={{ width: `${(fastest / (split.seconds / split.distance_m)) * 100}%` }}
+                    style={{ width: `${(fastest / (row.seconds / row.distance_m)) * 100}%` }}
                   />
                 </td>
               </tr>
@@ -113,6 +161,23 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Whose training this is, for anyone but its owner. */
+function OwnerLine({ owner }: { owner: Owner }) {
+  const { t } = useI18n();
+  return (
+    <p className="owner" data-testid="owner">
+      {owner.avatar_url ? (
+        <img src={owner.avatar_url} alt="" width={36} height={36} />
+      ) : (
+        <span className="avatar" aria-hidden="true">
+          {owner.display_name.slice(0, 1).toUpperCase()}
+        </span>
+      )}
+      <span>{t('workout.by', { name: owner.display_name })}</span>
+    </p>
   );
 }
 
@@ -146,16 +211,17 @@ export default function WorkoutPage({ id }: { id: string }) {
   const [, navigate] = useLocation();
   const workout = useWorkout(id);
   const [failure, setFailure] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
 
   if (workout.isPending) return <Loading />;
   if (workout.error) return <div className="alert">{describe(workout.error, t, language === 'en')}</div>;
   const w = workout.data;
-  const mine = w.user_id === account.data?.id;
+  const mine = account.data !== undefined && w.user_id === account.data.id;
   const analysis = w.analysis;
   const splits = units === 'imperial' ? analysis?.splits_mile : analysis?.splits_km;
 
   const remove = async () => {
-    if (!window.confirm(t('workout.deleteConfirm'))) return;
+    setConfirming(false);
     try {
       await api(`/api/v1/workouts/${id}`, { method: 'DELETE' });
       queries.removeQueries({ queryKey: keys.workout(id) });
@@ -171,6 +237,7 @@ export default function WorkoutPage({ id }: { id: string }) {
   return (
     <article>
       <h1>{w.title || sportName(w.sport)}</h1>
+      {!mine && w.owner && <OwnerLine owner={w.owner} />}
       <p className="muted">
         {sportName(w.sport)} · {formatDateTime(w.started_at, locale)} · {t(`privacy.${w.privacy}`)}
       </p>
@@ -232,11 +299,22 @@ export default function WorkoutPage({ id }: { id: string }) {
           </>
         )}
         {mine && (
-          <button type="button" className="danger" onClick={remove}>
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
             {t('workout.delete')}
           </button>
         )}
       </div>
+      {mine && (
+        <ConfirmDialog
+          open={confirming}
+          title={t('workout.deleteTitle')}
+          text={t('workout.deleteConfirm')}
+          confirmLabel={t('workout.delete')}
+          danger
+          onConfirm={remove}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
     </article>
   );
 }

@@ -1,1 +1,0 @@
-import{l as e,r as t,w as n}from"./queries-sBrMcTMm.js";function r(r){return n({queryKey:t.workout(r),queryFn:()=>e(`/api/v1/workouts/${encodeURIComponent(r)}`),refetchInterval:e=>e.state.data?.state===`processing`&&2e3})}export{r as t};
