@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-5819b8318d1e';
-const PRECACHE = ["/","/assets/EditWorkout-Ba9pxnhP.js","/assets/Records-63TX6kUO.js","/assets/Settings-CH5nUUTh.js","/assets/Stats-C7KzF57s.js","/assets/Upload-BRcvsTlT.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutCharts-Dn1kazo5.js","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-C9Tu3D7X.js","/assets/WorkoutPage-DSb0-ibF.js","/assets/dist-BJrmHKyY.js","/assets/forms-B-tEWhqx.js","/assets/i18n-dT3PvugB.js","/assets/index-CfiJ-Yjh.css","/assets/index-boSq4RYw.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-NLh6UIZu.js","/assets/session-DQCAYhdL.js","/assets/useWorkout-CU9jc5oT.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-48a49b53b7f8';
+const PRECACHE = ["/","/assets/EditWorkout-Bh0kvugn.js","/assets/Records-CsWxFeym.js","/assets/Settings-euNQbEIm.js","/assets/Stats-yfAD9S1j.js","/assets/Upload-H-gF9uIh.js","/assets/WorkoutCharts-Cfno4pFd.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-C0am5oSl.js","/assets/WorkoutPage-DZe1dVyw.js","/assets/dist-BJrmHKyY.js","/assets/forms-B-tEWhqx.js","/assets/i18n-dT3PvugB.js","/assets/index-CMXcgMPs.js","/assets/index-CfiJ-Yjh.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-NLh6UIZu.js","/assets/session-DQCAYhdL.js","/assets/useWorkout-CU9jc5oT.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

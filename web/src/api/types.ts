@@ -39,7 +39,8 @@ export type Owner = Schemas['PublicProfile'];
 export interface Split {
   number: number;
   distance_m: number;
-  seconds: number;
+  /** Null when the split is not timed all through (a file with gaps in its times). */
+  seconds: number | null;
 }
 
 export interface BestEffort {
@@ -61,8 +62,10 @@ export interface Analysis {
   splits_mile: Split[];
   best_efforts: BestEffort[];
   heart_rate?: { average: number; max: number; seconds_in_zones: number[] } | null;
-  shape: [number, number][];
-  series: Sample[];
+  /** `[lat, lon]`; a null between two of a file's segments, which are not joined. */
+  shape: ([number, number] | null)[];
+  /** Samples along the distance; a null between two segments. */
+  series: (Sample | null)[];
 }
 
 type DocumentedWorkout = Schemas['Workout'];

@@ -19,7 +19,9 @@ interface Series {
   title: string;
   unit: string;
   colour: string;
-  values: (number | null)[];
+  /** Undefined where a sample lacks the value (the line goes on over it), null
+   * between two of a file's segments (the line breaks). */
+  values: (number | null | undefined)[];
   /** Pace reads better upside down: faster is higher. */
   invert?: boolean;
   /** A tick's label on the axis. */
@@ -41,7 +43,7 @@ export const PACE_STEPS = [5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1800]
  * caps the top at that many times the median: a pace's stops and walks
  * (20 min/km) would otherwise squeeze a run at 5 min/km into a sliver.
  */
-function visibleRange(values: (number | null)[], slowest?: number): [number, number] {
+function visibleRange(values: (number | null | undefined)[], slowest?: number): [number, number] {
   const sorted = values.filter((v): v is number => v != null && Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return [0, 1];
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -105,7 +107,7 @@ function Chart({
             },
           },
         ],
-        series: [{}, { stroke: colour, width: 2, fill: `${colour}22`, spanGaps: true }],
+        series: [{}, { stroke: colour, width: 2, fill: `${colour}22`, spanGaps: false }],
         hooks: { setCursor: [(u) => show(u.cursor.idx)] },
       },
       [x, series.values],
@@ -130,16 +132,27 @@ function Chart({
   );
 }
 
-function build(samples: Sample[], sport: string, units: Units, t: Translate, locale: string): Series[] {
+/** A value of each sample: null at a segment break, undefined where the sample lacks it. */
+function valuesOf(samples: (Sample | null)[], pick: (s: Sample) => number | null | undefined) {
+  return samples.map((s) => (s == null ? null : (pick(s) ?? undefined)));
+}
+
+function build(
+  samples: (Sample | null)[],
+  sport: string,
+  units: Units,
+  t: Translate,
+  locale: string,
+): Series[] {
   const charts: Series[] = [];
-  const has = (pick: (s: Sample) => unknown) => samples.some((s) => pick(s) != null);
+  const has = (pick: (s: Sample) => unknown) => samples.some((s) => s != null && pick(s) != null);
   if (has((s) => s.elevation_m)) {
     charts.push({
       title: t('workout.elevation'),
       unit: elevationUnit(units, locale),
       colour: '--chart-1',
       readout: (v) => `${Math.round(v)} ${elevationUnit(units, locale)}`,
-      values: samples.map((s) => (s.elevation_m == null ? null : elevationValue(s.elevation_m, units))),
+      values: valuesOf(samples, (s) => (s.elevation_m == null ? null : elevationValue(s.elevation_m, units))),
     });
   }
   if (has((s) => s.speed_mps)) {
@@ -155,7 +168,7 @@ function build(samples: Sample[], sport: string, units: Units, t: Translate, loc
       readout: pace
         ? (v) => `${formatDuration(v)} /${distanceUnit(units, locale)}`
         : (v) => `${v.toFixed(1)} ${speedUnit(units, locale)}`,
-      values: samples.map((s) => {
+      values: valuesOf(samples, (s) => {
         if (!s.speed_mps || s.speed_mps < 0.3) return null;
         return pace ? Math.min(paceSeconds(s.speed_mps, units), 30 * 60) : speedValue(s.speed_mps, units);
       }),
@@ -167,18 +180,27 @@ function build(samples: Sample[], sport: string, units: Units, t: Translate, loc
       unit: t('unit.bpm'),
       colour: '--chart-3',
       readout: (v) => `${Math.round(v)} ${t('unit.bpm')}`,
-      values: samples.map((s) => s.heart_rate ?? null),
+      values: valuesOf(samples, (s) => s.heart_rate),
     });
   }
   return charts;
 }
 
 /** Elevation, pace or speed, and heart rate along the distance. */
-export default function WorkoutCharts({ samples, sport }: { samples: Sample[]; sport: string }) {
+/** The distance of each sample; a segment break sits where the segment before it ended. */
+function distances(samples: (Sample | null)[], perUnit: number): number[] {
+  let last = 0;
+  return samples.map((s) => {
+    if (s != null) last = s.distance_m / perUnit;
+    return last;
+  });
+}
+
+export default function WorkoutCharts({ samples, sport }: { samples: (Sample | null)[]; sport: string }) {
   const { t, locale } = useI18n();
   const units = useUnits();
   const perUnit = units === 'imperial' ? 1609.344 : 1000;
-  const x = useMemo(() => samples.map((s) => s.distance_m / perUnit), [samples, perUnit]);
+  const x = useMemo(() => distances(samples, perUnit), [samples, perUnit]);
   const charts = useMemo(() => build(samples, sport, units, t, locale), [samples, sport, units, t, locale]);
   const xLabel = distanceUnit(units, locale);
   const sync = useId();

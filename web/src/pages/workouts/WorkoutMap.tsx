@@ -8,7 +8,23 @@ import { useT } from '../../i18n';
  * The track on a map. Tiles come from the server's ATHLOS_MAP_TILES; without
  * them (an offline club server) the track still draws, on a plain background.
  */
-export default function WorkoutMap({ shape }: { shape: [number, number][] }) {
+/** The shape's stretches: a null between two of a file's segments starts a new one. */
+function stretches(shape: ([number, number] | null)[]): [number, number][][] {
+  const parts: [number, number][][] = [];
+  let current: [number, number][] = [];
+  for (const point of shape) {
+    if (point) {
+      current.push(point);
+    } else {
+      parts.push(current);
+      current = [];
+    }
+  }
+  parts.push(current);
+  return parts.filter((part) => part.length > 0);
+}
+
+export default function WorkoutMap({ shape }: { shape: ([number, number] | null)[] }) {
   const t = useT();
   const element = useRef<HTMLDivElement>(null);
   const server = useServer();
@@ -16,14 +32,16 @@ export default function WorkoutMap({ shape }: { shape: [number, number][] }) {
   const attribution = server.data?.map_attribution ?? '';
 
   useEffect(() => {
-    if (!element.current || shape.length === 0 || server.isPending) return;
+    if (!element.current || !shape.some(Boolean) || server.isPending) return;
     const map = L.map(element.current, { zoomSnap: 0.25, attributionControl: Boolean(tiles) });
     if (tiles) L.tileLayer(tiles, { attribution, maxZoom: 18 }).addTo(map);
     const accent =
       getComputedStyle(document.documentElement).getPropertyValue('--chart-2').trim() || '#d9480f';
-    const line = L.polyline(shape, { color: accent, weight: 4 }).addTo(map);
-    const first = shape[0];
-    const last = shape[shape.length - 1];
+    const parts = stretches(shape);
+    const line = L.polyline(parts, { color: accent, weight: 4 }).addTo(map);
+    const first = parts[0]?.[0];
+    const lastPart = parts[parts.length - 1];
+    const last = lastPart?.[lastPart.length - 1];
     if (first) L.circleMarker(first, { radius: 6, color: '#0d7a5f', fillOpacity: 1 }).addTo(map);
     if (last) L.circleMarker(last, { radius: 6, color: '#b3261e', fillOpacity: 1 }).addTo(map);
     map.fitBounds(line.getBounds(), { padding: [16, 16] });

@@ -86,7 +86,8 @@ interface SplitRow {
   from: number;
   to: number;
   distance_m: number;
-  seconds: number;
+  /** Null when any split in the row is untimed. */
+  seconds: number | null;
 }
 
 /** Consecutive splits added up in groups of `size` (1 keeps them as they are); `unit` is a km or a mile in metres. */
@@ -96,7 +97,9 @@ function groupSplits(splits: Split[], size: number, unit: number): SplitRow[] {
   for (let i = 0; i < splits.length; i += size) {
     const group = splits.slice(i, i + size);
     const distance = group.reduce((sum, s) => sum + s.distance_m, 0);
-    const seconds = group.reduce((sum, s) => sum + s.seconds, 0);
+    const seconds = group.some((s) => s.seconds == null)
+      ? null
+      : group.reduce((sum, s) => sum + (s.seconds ?? 0), 0);
     const to = from + distance / unit;
     rows.push({ key: i, from, to, distance_m: distance, seconds });
     from = to;
@@ -116,7 +119,7 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
   const size = chosen ?? fitting;
   if (splits.length === 0) return null;
   const rows = groupSplits(splits, size, units === 'imperial' ? 1609.344 : 1000);
-  const fastest = Math.min(...rows.map((s) => s.seconds / s.distance_m));
+  const fastest = Math.min(...rows.flatMap((s) => (s.seconds == null ? [] : [s.seconds / s.distance_m])));
   const unit = distanceUnit(units, locale);
   const number = (value: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
   return (
@@ -144,16 +147,25 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
         </thead>
         <tbody>
           {rows.map((row) => {
-            const speed = row.distance_m / row.seconds;
+            // Untimed (a file with gaps in its times): no speed is made up.
+            const speed = row.seconds == null ? null : row.distance_m / row.seconds;
             return (
               <tr key={row.key}>
                 <td>{size === 1 ? row.key + 1 : `${number(row.from)}–${number(row.to)}`}</td>
-                <td>{pace ? formatPace(speed, units, locale) : formatSpeed(speed, units, locale)}</td>
                 <td>
-                  <div
-                    className="bar"
-                    style={{ width: `${(fastest / (row.seconds / row.distance_m)) * 100}%` }}
-                  />
+                  {speed == null
+                    ? '—'
+                    : pace
+                      ? formatPace(speed, units, locale)
+                      : formatSpeed(speed, units, locale)}
+                </td>
+                <td>
+                  {row.seconds != null && (
+                    <div
+                      className="bar"
+                      style={{ width: `${(fastest / (row.seconds / row.distance_m)) * 100}%` }}
+                    />
+                  )}
                 </td>
               </tr>
             );
