@@ -44,11 +44,11 @@ export default function WorkoutMap({ shape }: { shape: ([number, number] | null)
     const last = lastPart?.[lastPart.length - 1];
     if (first) L.circleMarker(first, { radius: 6, color: '#0d7a5f', fillOpacity: 1 }).addTo(map);
     if (last) L.circleMarker(last, { radius: 6, color: '#b3261e', fillOpacity: 1 }).addTo(map);
-    map.fitBounds(line.getBounds(), { padding: [16, 16] });
+    map.fitBounds(line.getBounds(), { padding: [16, 16], animate: false });
     // A phone turned, a window resized: the track is fitted to the new size.
     const resize = new ResizeObserver(() => {
       map.invalidateSize();
-      map.fitBounds(line.getBounds(), { padding: [16, 16] });
+      map.fitBounds(line.getBounds(), { padding: [16, 16], animate: false });
     });
     resize.observe(element.current);
     return () => {
