@@ -1,22 +1,25 @@
 """Schemathesis hooks for tests/schemathesis/run.
 
-The platform refuses control characters other than tab and newline in JSON
-bodies and query strings with 422 problem+json, which the document states on
-every such operation's 422; no schema keyword says it of every string at
-once. Randomly generated requests would be full of them and so test that one
-rule over and over, so in each generated body (keys too) and query string
-every such character is replaced by `?`: the same length, not whitespace,
-outside every pattern the document declares, so a valid value stays valid
-and an invalid one invalid. Path parameters and headers keep theirs.
+The platform refuses control characters other than tab and line breaks
+(platform::http::text) in JSON and form bodies, query strings and the
+multipart text fields routes read, with 422 problem+json, which the
+document states on every such operation's 422; no schema keyword says it of
+every string at once. Randomly generated requests would be full of them and
+so test that one rule over and over, so in each generated body (keys too)
+and query string every control character but tab and newline is replaced by
+`?`: the same length, not whitespace, outside every pattern the document
+declares, so a valid value stays valid and an invalid one invalid. Path
+parameters and headers keep theirs (a path with one is not found, 404).
+The replacing shapes the fuzzing and stateful phases; the coverage phase draws
+its values from the schema and needs no such care (its only control
+character is a form feed standing for whitespace, which every string field
+that must not be blank refuses anyway).
 
 A repeated `Idempotency-Key` answers 200 with the first request's result
 without reading the body, as the document says, so a generated key that is
 valid is made unique to its request just before it is sent (in every
 phase): otherwise an invalid body sent with a key drawn twice would be
 answered 200.
-(Schemathesis' coverage phase draws its values from the schema and needs no
-such care: its only control character is a form feed standing for
-whitespace, which every string field that must not be blank refuses anyway.)
 """
 
 import re

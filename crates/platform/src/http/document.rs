@@ -117,3 +117,50 @@ fn as_problem(response: &mut Value) {
         response.insert("description".into(), json!("A problem (RFC 9457)."));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem_of(response: &Value) -> &Value {
+        &response["content"][PROBLEM_JSON]["schema"]["$ref"]
+    }
+
+    #[test]
+    fn shared_answers_are_added_and_errors_are_problems() {
+        let oauth = json!({ "schema": { "$ref": "#/components/schemas/OAuthErrorAnswer" } });
+        let mut document = json!({ "paths": {
+            "/things": { "post": {
+                "security": [{ "bearer": [] }],
+                "requestBody": { "content": { "application/json": {} } },
+                "responses": {
+                    "201": { "description": "made" },
+                    "400": { "description": "an OAuth error", "content": { "application/json": oauth } },
+                    "404": { "description": "", "content": { "application/json": { "schema": { "$ref": PROBLEM_REF } } } },
+                    "429": { "description": "slow down" }
+                }
+            } },
+            "/uploads": { "put": {
+                "requestBody": { "content": { "multipart/form-data": {} } },
+                "responses": { "204": { "description": "kept" } }
+            } },
+            "/health": { "get": { "responses": { "200": { "description": "fine" } } } }
+        } });
+        complete_json(&mut document);
+
+        let things = &document["paths"]["/things"]["post"]["responses"];
+        for status in ["401", "403", "404", "413", "415", "422", "429"] {
+            assert_eq!(problem_of(&things[status]), PROBLEM_REF, "{status}: {}", things[status]);
+        }
+        assert_eq!(things["400"]["content"]["application/json"], oauth, "another shape of error stays");
+        assert_eq!(things["429"]["headers"]["Retry-After"]["required"], true);
+        assert!(things["201"].get("content").is_none());
+
+        let uploads = &document["paths"]["/uploads"]["put"]["responses"];
+        assert!(uploads.get("415").is_none() && uploads.get("401").is_none(), "{uploads}");
+        assert_eq!(problem_of(&uploads["413"]), PROBLEM_REF);
+
+        let health = document["paths"]["/health"]["get"]["responses"].as_object().unwrap();
+        assert_eq!(health.keys().collect::<Vec<_>>(), ["200"], "nothing to refuse, nothing added");
+    }
+}
