@@ -2388,7 +2388,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2511,7 +2511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2904,7 +2904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3050,7 +3050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3283,7 +3283,7 @@ export interface operations {
                     "text/html": unknown;
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3378,7 +3378,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3477,7 +3477,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3556,7 +3556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3677,7 +3677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3775,7 +3775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,7 +3931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4069,7 +4069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4344,7 +4344,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4468,7 +4468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4611,7 +4611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5722,7 +5722,7 @@ export interface operations {
                     "text/html": unknown;
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5791,7 +5791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5858,7 +5858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5926,7 +5926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or newline, or against a rule of this operation); `field` names it. */
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
             422: {
                 headers: {
                     [name: string]: unknown;

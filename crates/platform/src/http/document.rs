@@ -63,7 +63,7 @@ fn complete_operation(operation: &mut Value) {
         add(
             responses,
             "422",
-            "A value is invalid (the wrong type, out of range, a control character other than tab or newline, \
+            "A value is invalid (the wrong type, out of range, a control character other than tab or a line break, \
              or against a rule of this operation); `field` names it.",
         );
     }
