@@ -156,6 +156,22 @@ async fn the_api_is_documented(backend: Backend) {
     for path in ["/healthz", "/readyz", "/api/v1/server"] {
         assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
+    // The answers every operation shares are documented on each, errors as problems
+    // (tests/schemathesis/run holds the server to all of it).
+    let list = &spec["paths"]["/api/v1/workouts"]["get"];
+    for status in ["400", "401", "403", "422"] {
+        let problem = &list["responses"][status]["content"]["application/problem+json"]["schema"]["$ref"];
+        assert_eq!(problem, "#/components/schemas/Problem", "{status} of GET /api/v1/workouts");
+    }
+    let limit = list["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!((&limit["schema"]["minimum"], &limit["schema"]["maximum"]), (&Value::from(1), &Value::from(100)));
+    let change = &spec["paths"]["/api/v1/account"]["patch"]["responses"];
+    assert!(change["413"].is_object() && change["415"].is_object(), "{change}");
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            assert!(operation["responses"].get("500").is_none(), "{method} {path} documents a 500: that is a bug");
+        }
+    }
     // The API reference is the web client's second page, built with it and reading /openapi.json.
     let page = app.get("/documentation").await;
     assert!(page.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));

@@ -13,8 +13,18 @@ pub const MAX_NAME_LENGTH: usize = 80;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Registration {
+    /// Where the confirmation link goes; also the login.
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    /// 10 to 256 characters, not the e-mail address.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
+    /// The name others see: 1 to 80 characters, not only spaces.
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"[^\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub display_name: String,
 }
 

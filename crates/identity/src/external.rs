@@ -224,7 +224,7 @@ struct ExternalProvider {
 
 /// The external login provider, if one is configured (404 otherwise).
 #[utoipa::path(get, path = "/api/v1/auth/external", tag = "auth",
-    responses((status = 200, body = ExternalProvider), (status = 404, body = platform::http::Problem)))]
+    responses((status = 200, body = ExternalProvider), (status = 404, body = platform::http::Problem, description = "No provider is set up")))]
 async fn provider(State(identity): State<Identity>) -> Result<Json<ExternalProvider>> {
     identity.provider().ok_or(IdentityError::NotFound)?;
     Ok(Json(ExternalProvider {
@@ -235,12 +235,13 @@ async fn provider(State(identity): State<Identity>) -> Result<Json<ExternalProvi
 
 /// Sends the browser to the external provider to log in.
 #[utoipa::path(get, path = "/api/v1/auth/external/start", tag = "auth",
-    responses((status = 303, description = "To the provider"), (status = 404, body = platform::http::Problem)))]
+    responses((status = 303, description = "To the provider"), (status = 404, body = platform::http::Problem, description = "No provider is set up")))]
 async fn start(State(identity): State<Identity>) -> Result<Response> {
     identity.start_external().await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Callback {
     code: Option<String>,
     state: Option<String>,
@@ -251,7 +252,9 @@ struct Callback {
 /// to `/login/external#access_token=…&refresh_token=…` for the web client;
 /// the tokens travel in the fragment, which is never sent to a server.
 #[utoipa::path(get, path = "/api/v1/auth/external/callback", tag = "auth",
-    responses((status = 303, description = "To the web client with tokens"), (status = 400, description = "An error page")))]
+    params(Callback),
+    responses((status = 303, description = "To the web client with tokens"),
+        (status = 400, description = "An error page: the login was not started in this browser, or failed", content_type = "text/html")))]
 async fn callback(
     State(identity): State<Identity>,
     Query(answer): Query<Callback>,

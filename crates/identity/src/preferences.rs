@@ -108,7 +108,12 @@ pub struct Preferences {
 /// field, like every other invalid input.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProfileChange {
-    /// The name others see, 1 to 80 characters.
+    /// The name others see, 1 to 80 characters, not only spaces.
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"[^\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub display_name: Option<String>,
     /// `metric` or `imperial`.
     #[schema(value_type = Option<Units>)]

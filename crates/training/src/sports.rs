@@ -28,7 +28,24 @@ pub struct SportInput {
     pub name: Option<String>,
     pub icon: Option<String>,
     pub has_distance: Option<bool>,
+    /// The place in the list, from -2147483648 to 2147483647.
+    #[serde(default, deserialize_with = "integral")]
     pub position: Option<i64>,
+}
+
+/// A position: a whole number in the range of 32 bits, also when written
+/// with a zero fraction (`5.0`), which JSON Schema counts as an integer too.
+fn integral<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<i64>, D::Error> {
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else { return Ok(None) };
+    let range = f64::from(i32::MIN)..=f64::from(i32::MAX);
+    match number.as_f64() {
+        Some(float) if float.fract() == 0.0 && range.contains(&float) => Ok(Some(float as i64)),
+        _ => Err(serde::de::Error::custom(format!(
+            "invalid value: {number}, expected a whole number from {} to {}",
+            i32::MIN,
+            i32::MAX
+        ))),
+    }
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Sport, sqlx::Error> {

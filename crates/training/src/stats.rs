@@ -24,13 +24,17 @@ pub enum Period {
 pub struct StatsQuery {
     /// week, month or year.
     pub period: Period,
-    /// The first day (`2026-01-01`); twelve periods before `to` when left out.
+    /// The first day (`2026-01-01`, years 1900 to 9000); twelve periods
+    /// before `to` when left out. At most 530 periods from `from` to `to`.
+    #[param(format = Date, pattern = r"^(19[0-9]{2}|[2-8][0-9]{3}|9000)-")]
     pub from: Option<String>,
-    /// The last day, inclusive; today when left out.
+    /// The last day, inclusive (years 1900 to 9000); today when left out.
+    #[param(format = Date, pattern = r"^(19[0-9]{2}|[2-8][0-9]{3}|9000)-")]
     pub to: Option<String>,
     pub sport: Option<String>,
     /// The person's offset from UTC in minutes (60 for Central Europe in
-    /// winter), so a run at 00:30 local time counts on its own day.
+    /// winter), so a run at 00:30 local time counts on its own day; within ±14 hours.
+    #[param(minimum = -840, maximum = 840)]
     pub utc_offset_minutes: Option<i32>,
 }
 

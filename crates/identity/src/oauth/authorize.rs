@@ -157,9 +157,32 @@ struct ConsentClaims {
     q: String,
 }
 
+/// The query of an authorization request (RFC 6749 §4.1.1, with PKCE and
+/// OpenID Connect's `nonce`); the handler reads it as a map.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct AuthorizeQuery {
+    /// `code`; anything else is sent back to the application as an error.
+    response_type: String,
+    /// A registered application's id.
+    client_id: String,
+    /// One of the addresses the application registered.
+    redirect_uri: String,
+    /// Space-separated scopes the application was registered with.
+    scope: String,
+    state: Option<String>,
+    code_challenge: Option<String>,
+    /// `S256` (required with `code_challenge`).
+    code_challenge_method: Option<String>,
+    nonce: Option<String>,
+}
+
 /// Starts (or, once signed in, continues) an authorization request.
-#[utoipa::path(get, path = "/oauth/authorize", tag = "oauth",
-    responses((status = 200, description = "A login or consent page"), (status = 303, description = "Back to the application")))]
+#[utoipa::path(get, path = "/oauth/authorize", tag = "oauth", params(AuthorizeQuery),
+    responses((status = 200, description = "A login or consent page", content_type = "text/html"),
+        (status = 303, description = "Back to the application, with a code or an error"),
+        (status = 400, description = "An error page: the application or its address is unknown", content_type = "text/html")))]
 async fn authorize(
     State(identity): State<Identity>,
     Query(params): Query<HashMap<String, String>>,

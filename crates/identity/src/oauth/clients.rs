@@ -15,16 +15,45 @@ use crate::error::{IdentityError, Result};
 use crate::{secrets, AuthUser, Identity, Role};
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({
+    "name": "Training diary", "redirect_uris": ["https://diary.example.org/callback"],
+    "scopes": ["openid", "profile", "workouts:read"], "confidential": true
+}))]
 pub struct ClientRegistration {
-    /// Shown to people on the consent page.
+    /// Shown to people on the consent page: 1 to 80 characters, not only spaces.
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"[^\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub name: String,
-    /// Where people are sent back after consenting; matched exactly.
+    /// Where people are sent back after consenting; matched exactly. Each is
+    /// an absolute URL without a fragment: https, http only for 127.0.0.1,
+    /// localhost or [::1], or a custom scheme with a dot (com.example.app:/callback).
+    #[schema(min_items = 1, max_items = 10)]
     pub redirect_uris: Vec<String>,
-    /// What the application may ask for: openid, profile, email, workouts:read, workouts:write.
+    /// What the application may ask for.
+    #[schema(value_type = Vec<Scope>)]
     pub scopes: Vec<String>,
     /// A server-side application that can keep a secret. Apps in a browser or
     /// on a phone are public: they get no secret and must use PKCE.
     pub confidential: bool,
+}
+
+/// A scope an application may be registered with.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+enum Scope {
+    #[serde(rename = "openid")]
+    OpenId,
+    #[serde(rename = "profile")]
+    Profile,
+    #[serde(rename = "email")]
+    Email,
+    #[serde(rename = "workouts:read")]
+    WorkoutsRead,
+    #[serde(rename = "workouts:write")]
+    WorkoutsWrite,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -122,7 +151,8 @@ impl Identity {
 /// Registers an application that logs people in through Athlos.
 #[utoipa::path(post, path = "/api/v1/oauth/clients", tag = "oauth", security(("bearer" = [])),
     request_body = ClientRegistration,
-    responses((status = 201, body = RegisteredClient), (status = 422, body = platform::http::Problem)))]
+    responses((status = 201, body = RegisteredClient),
+        (status = 422, body = platform::http::Problem, description = "A field is invalid, such as a redirect URI that is not an absolute URL")))]
 async fn register(
     State(identity): State<Identity>,
     user: AuthUser,

@@ -39,7 +39,7 @@ async fn configuration(State(identity): State<Identity>) -> Json<Value> {
 
 /// Who the token's owner is, as far as the token's scopes allow.
 #[utoipa::path(get, path = "/oauth/userinfo", tag = "oauth", security(("bearer" = [])),
-    responses((status = 200, description = "Claims about the user"), (status = 401, body = platform::http::Problem)))]
+    responses((status = 200, body = Object, description = "Claims about the user")))]
 async fn userinfo(State(identity): State<Identity>, caller: AppUser) -> Result<Json<Value>> {
     caller.require_scope("openid")?;
     let user = identity.user(&caller.user.id).await?;

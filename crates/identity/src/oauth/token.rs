@@ -71,6 +71,15 @@ impl IntoResponse for OAuthError {
 
 type OAuthResult<T> = Result<T, OAuthError>;
 
+/// How an OAuth error reads (RFC 6749 §5.2).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct OAuthErrorAnswer {
+    /// `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`, `slow_down`, …
+    error: String,
+    error_description: String,
+}
+
 #[derive(Deserialize, ToSchema)]
 struct TokenRequest {
     grant_type: String,
@@ -233,7 +242,8 @@ impl Identity {
 /// Trades an authorization code (with its PKCE verifier) or a refresh token for tokens.
 #[utoipa::path(post, path = "/oauth/token", tag = "oauth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, body = TokenResponse), (status = 400, description = "An OAuth error"), (status = 401, description = "invalid_client")))]
+    responses((status = 200, body = TokenResponse), (status = 400, body = OAuthErrorAnswer, description = "An OAuth error"),
+        (status = 401, body = OAuthErrorAnswer, description = "invalid_client")))]
 async fn token(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -308,7 +318,8 @@ async fn live_session_of(
 /// access and refresh tokens of that login stop working together.
 #[utoipa::path(post, path = "/oauth/revoke", tag = "oauth",
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "Revoked, or was not valid anyway"), (status = 401, description = "invalid_client")))]
+    responses((status = 200, description = "Revoked, or was not valid anyway"),
+        (status = 401, body = OAuthErrorAnswer, description = "invalid_client")))]
 async fn revoke(
     State(identity): State<Identity>,
     headers: HeaderMap,
@@ -326,7 +337,8 @@ async fn revoke(
 /// Tells a confidential client whether one of its tokens is alive (RFC 7662).
 #[utoipa::path(post, path = "/oauth/introspect", tag = "oauth",
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "`{active: …}` and, when active, what the token is"), (status = 401, description = "invalid_client")))]
+    responses((status = 200, body = Object, description = "`{active: …}` and, when active, what the token is"),
+        (status = 401, body = OAuthErrorAnswer, description = "invalid_client")))]
 async fn introspect(
     State(identity): State<Identity>,
     headers: HeaderMap,

@@ -58,7 +58,7 @@ impl Account {
 
 /// The account of the person logged in.
 #[utoipa::path(get, path = "/api/v1/account", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = Account), (status = 401, body = platform::http::Problem)))]
+    responses((status = 200, body = Account)))]
 async fn me(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Account>> {
     let account = identity.user(&user.id).await?;
     let left = match account.totp_secret {
@@ -98,6 +98,8 @@ async fn delete(State(identity): State<Identity>, user: AuthUser, Json(form): Js
 #[derive(Deserialize, ToSchema)]
 struct PasswordChange {
     current_password: String,
+    /// 10 to 256 characters, not the e-mail address.
+    #[schema(min_length = 10, max_length = 256)]
     new_password: String,
 }
 
@@ -149,7 +151,9 @@ struct CodeForm {
 
 /// Confirms enrolment with a first code; answers the recovery codes, shown once.
 #[utoipa::path(post, path = "/api/v1/account/totp/confirm", tag = "account", security(("bearer" = [])),
-    request_body = CodeForm, responses((status = 200, body = RecoveryCodes), (status = 422, body = platform::http::Problem)))]
+    request_body = CodeForm, responses((status = 200, body = RecoveryCodes),
+        (status = 409, body = platform::http::Problem, description = "No enrolment was started, or two-factor is on already"),
+        (status = 422, body = platform::http::Problem, description = "The code is wrong")))]
 async fn confirm_totp(
     State(identity): State<Identity>,
     user: AuthUser,
@@ -160,7 +164,9 @@ async fn confirm_totp(
 
 /// Turns two-factor authentication off; takes a current code.
 #[utoipa::path(delete, path = "/api/v1/account/totp", tag = "account", security(("bearer" = [])),
-    request_body = CodeForm, responses((status = 204), (status = 401, body = platform::http::Problem)))]
+    request_body = CodeForm, responses((status = 204),
+        (status = 401, body = platform::http::Problem, description = "The code is wrong"),
+        (status = 409, body = platform::http::Problem, description = "Two-factor authentication is off")))]
 async fn disable_totp(
     State(identity): State<Identity>,
     user: AuthUser,

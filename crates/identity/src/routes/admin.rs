@@ -17,6 +17,7 @@ struct Page {
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
@@ -36,7 +37,7 @@ struct UserPage {
 
 /// Every account, a page at a time.
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])), params(Page),
-    responses((status = 200, body = UserPage), (status = 403, body = platform::http::Problem)))]
+    responses((status = 200, body = UserPage), (status = 403, body = platform::http::Problem, description = "Only administrators may do this")))]
 async fn list(State(identity): State<Identity>, user: AuthUser, Query(page): Query<Page>) -> Result<Json<UserPage>> {
     user.require_admin()?;
     let limit = page.limit.unwrap_or(50);
@@ -51,7 +52,8 @@ async fn list(State(identity): State<Identity>, user: AuthUser, Query(page): Que
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/suspend", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
+    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
+        (status = 409, body = platform::http::Problem, description = "Administrators cannot suspend themselves")))]
 /// Suspends an account and ends all its sessions.
 async fn suspend(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
@@ -61,7 +63,8 @@ async fn suspend(State(identity): State<Identity>, user: AuthUser, Path(id): Pat
 
 /// Reinstates a suspended account.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/reinstate", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
+    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
+        (status = 409, body = platform::http::Problem, description = "Administrators cannot reinstate themselves")))]
 async fn reinstate(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
     identity.set_suspended(&user.id, &id, false).await?;
@@ -70,7 +73,8 @@ async fn reinstate(State(identity): State<Identity>, user: AuthUser, Path(id): P
 
 /// Deletes an account for good.
 #[utoipa::path(delete, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
+    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
+        (status = 409, body = platform::http::Problem, description = "Administrators delete their own account from their settings")))]
 async fn delete(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
     identity.delete_user(&user.id, &id).await?;

@@ -43,7 +43,7 @@ struct TokenForm {
 
 /// Confirms an e-mail address with the token from the verification mail.
 #[utoipa::path(post, path = "/api/v1/auth/verify", tag = "auth", request_body = TokenForm,
-    responses((status = 204), (status = 400, body = platform::http::Problem)))]
+    responses((status = 204), (status = 400, body = platform::http::Problem, description = "The token is unknown, expired or used")))]
 async fn verify(State(identity): State<Identity>, Json(form): Json<TokenForm>) -> Result<StatusCode> {
     identity.verify_email(form.token.trim()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -51,7 +51,8 @@ async fn verify(State(identity): State<Identity>, Json(form): Json<TokenForm>) -
 
 /// Sends the verification mail again.
 #[utoipa::path(post, path = "/api/v1/auth/verify/resend", tag = "auth", security(("bearer" = [])),
-    responses((status = 202, body = Accepted), (status = 409, body = platform::http::Problem)))]
+    responses((status = 202, body = Accepted), (status = 409, body = platform::http::Problem),
+        (status = 429, body = platform::http::Problem)))]
 async fn resend(State(identity): State<Identity>, user: AuthUser) -> Result<(StatusCode, Json<Accepted>)> {
     identity.resend_verification(&user.id).await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { message: "A new link is on its way." })))
@@ -77,7 +78,7 @@ async fn login(
     Ok(Json(identity.login(&form.email, &form.password, &client(address, &headers)).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 struct SecondFactorForm {
     challenge: String,
     /// The six digits from the authenticator app…
@@ -88,10 +89,47 @@ struct SecondFactorForm {
     passkey: Option<PasskeyAnswer>,
 }
 
+/// The challenge and exactly one of `code`, `recovery_code` and `passkey`:
+/// a rule the derived schema cannot state, so it is written out here.
+impl utoipa::PartialSchema for SecondFactorForm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
+        use utoipa::openapi::Ref;
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let passkey = || Ref::from_schema_name("PasskeyAnswer");
+        let fields = ObjectBuilder::new()
+            .property("challenge", text())
+            .required("challenge")
+            .property("code", text().description(Some("The six digits from the authenticator app…")))
+            .property("recovery_code", text().description(Some("…or one of the recovery codes…")))
+            .property("passkey", passkey())
+            .description(Some(
+                "The challenge from the password step and exactly one of `code`, `recovery_code` or `passkey` \
+                 (a passkey's answer to `/api/v1/auth/login/second-factor/passkey`).",
+            ));
+        let given = |field: &str, schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>| {
+            ObjectBuilder::new().property(field, schema).required(field)
+        };
+        let one = OneOfBuilder::new()
+            .item(given("code", text().into()))
+            .item(given("recovery_code", text().into()))
+            .item(given("passkey", passkey().into()));
+        AllOfBuilder::new().item(fields).item(one).into()
+    }
+}
+
+impl ToSchema for SecondFactorForm {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        schemas.push(("PasskeyAnswer".into(), <PasskeyAnswer as utoipa::PartialSchema>::schema()));
+        <PasskeyAnswer as ToSchema>::schemas(schemas);
+    }
+}
+
 /// The second login step: a TOTP code, a recovery code or a passkey.
 #[utoipa::path(post, path = "/api/v1/auth/login/second-factor", tag = "auth", request_body = SecondFactorForm,
-    responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem),
-              (status = 429, body = platform::http::Problem)))]
+    responses((status = 200, body = Tokens), (status = 400, body = platform::http::Problem, description = "The challenge is unknown or expired"),
+        (status = 401, body = platform::http::Problem), (status = 403, body = platform::http::Problem, description = "The account is suspended"),
+        (status = 429, body = platform::http::Problem)))]
 async fn second_factor(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -117,7 +155,8 @@ struct RefreshForm {
 /// Trades a refresh token for a new access token and a new refresh token.
 /// Each refresh token works once; a reused one ends its session.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshForm,
-    responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem)))]
+    responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem),
+        (status = 403, body = platform::http::Problem, description = "The account is suspended")))]
 async fn refresh(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -136,6 +175,7 @@ async fn logout(State(identity): State<Identity>, user: AuthUser) -> Result<Stat
 
 #[derive(Deserialize, ToSchema)]
 struct ResetRequest {
+    #[schema(format = "email", max_length = 254)]
     email: String,
 }
 
@@ -158,6 +198,7 @@ async fn password_reset(
 #[derive(Deserialize, ToSchema)]
 struct ResetConfirm {
     token: String,
+    #[schema(min_length = 10, max_length = 256)]
     new_password: String,
 }
 

@@ -19,7 +19,8 @@ use crate::{AuthUser, Identity};
 
 /// Starts registering a passkey: pass `options` to `navigator.credentials.create()`.
 #[utoipa::path(post, path = "/api/v1/account/passkeys/registration", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = RegistrationStart), (status = 409, body = platform::http::Problem)))]
+    responses((status = 200, body = RegistrationStart),
+        (status = 409, body = platform::http::Problem, description = "20 passkeys already, or passkeys are off")))]
 async fn start_registration(State(identity): State<Identity>, user: AuthUser) -> Result<Json<RegistrationStart>> {
     Ok(Json(identity.start_passkey_registration(&user.id).await?))
 }
@@ -28,8 +29,9 @@ async fn start_registration(State(identity): State<Identity>, user: AuthUser) ->
 struct NewPasskey {
     /// The handle from the registration start.
     ceremony: String,
-    /// What to call it in the list ("Phone"); "Passkey" when empty.
+    /// What to call it in the list ("Phone"), at most 60 characters; "Passkey" when empty.
     #[serde(default)]
+    #[schema(max_length = 60)]
     name: String,
     /// The browser's answer, binary fields base64url.
     #[schema(value_type = Object)]
@@ -38,8 +40,9 @@ struct NewPasskey {
 
 /// Finishes registering a passkey with the browser's answer.
 #[utoipa::path(post, path = "/api/v1/account/passkeys", tag = "account", security(("bearer" = [])),
-    request_body = NewPasskey, responses((status = 201, body = PasskeyInfo), (status = 400, body = platform::http::Problem),
-        (status = 401, body = platform::http::Problem)))]
+    request_body = NewPasskey, responses((status = 201, body = PasskeyInfo),
+        (status = 400, body = platform::http::Problem, description = "The ceremony is unknown or expired"),
+        (status = 401, body = platform::http::Problem, description = "The passkey's answer was not accepted"), (status = 409, body = platform::http::Problem, description = "Passkeys are off: the public URL does not name the server by a domain")))]
 async fn register(
     State(identity): State<Identity>,
     user: AuthUser,
@@ -67,7 +70,8 @@ async fn remove(State(identity): State<Identity>, user: AuthUser, Path(id): Path
 
 /// Starts a login with a passkey: pass `options` to `navigator.credentials.get()`.
 #[utoipa::path(post, path = "/api/v1/auth/passkey/start", tag = "auth",
-    responses((status = 200, body = AuthenticationStart), (status = 429, body = platform::http::Problem)))]
+    responses((status = 200, body = AuthenticationStart), (status = 409, body = platform::http::Problem, description = "Passkeys are off: the public URL does not name the server by a domain"),
+        (status = 429, body = platform::http::Problem)))]
 async fn start_login(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -87,7 +91,9 @@ pub(super) struct PasskeyAnswer {
 
 /// Finishes a passkey login; a passkey needs no second step.
 #[utoipa::path(post, path = "/api/v1/auth/passkey/finish", tag = "auth", request_body = PasskeyAnswer,
-    responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem)))]
+    responses((status = 200, body = Tokens), (status = 400, body = platform::http::Problem, description = "The ceremony is unknown or expired"),
+        (status = 401, body = platform::http::Problem, description = "The passkey's answer was not accepted"),
+        (status = 403, body = platform::http::Problem, description = "The account is suspended"), (status = 409, body = platform::http::Problem, description = "Passkeys are off: the public URL does not name the server by a domain")))]
 async fn finish_login(
     State(identity): State<Identity>,
     address: ClientAddress,
@@ -106,8 +112,9 @@ struct ChallengeForm {
 /// Starts the second login step with a passkey; send the answer to
 /// `/api/v1/auth/login/second-factor` as `passkey`.
 #[utoipa::path(post, path = "/api/v1/auth/login/second-factor/passkey", tag = "auth", request_body = ChallengeForm,
-    responses((status = 200, body = AuthenticationStart), (status = 400, body = platform::http::Problem),
-        (status = 409, body = platform::http::Problem)))]
+    responses((status = 200, body = AuthenticationStart),
+        (status = 400, body = platform::http::Problem, description = "The challenge is unknown or expired"),
+        (status = 409, body = platform::http::Problem, description = "The account has no passkey, or passkeys are off")))]
 async fn start_second_factor(
     State(identity): State<Identity>,
     Json(form): Json<ChallengeForm>,

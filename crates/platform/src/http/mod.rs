@@ -3,6 +3,7 @@
 //! web client's API reference at `/documentation` reads).
 
 mod client;
+mod document;
 mod health;
 pub mod metrics;
 mod problem;
@@ -43,7 +44,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     tags(
         (name = "operations", description = "Probes for load balancers and orchestrators"),
         (name = "server", description = "What this server is")
-    )
+    ),
+    components(schemas(Problem))
 )]
 struct PlatformApi;
 
@@ -108,6 +110,7 @@ pub fn document(api: OpenApiRouter<Platform>) -> utoipa::openapi::OpenApi {
 
 fn finish_document(openapi: &mut utoipa::openapi::OpenApi) {
     openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
+    document::complete(openapi);
 }
 
 fn request_span(request: &Request) -> tracing::Span {

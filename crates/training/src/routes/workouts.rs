@@ -50,7 +50,8 @@ struct WorkoutUpload {
 /// is wrong and where, and nothing is kept. Send `Idempotency-Key` to make
 /// retries safe: a repeated key answers 200 with the first result.
 #[utoipa::path(post, path = "/api/v1/workouts", tag = "workouts", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,200}$",
+        description = "Makes retries safe: 1 to 200 visible ASCII characters")),
     request_body(content(
         (NewWorkout = "application/json"),
         (WorkoutUpload = "multipart/form-data"))),

@@ -31,6 +31,7 @@ pub struct WorkoutFilter {
     /// `next_cursor` of the page before.
     pub cursor: Option<String>,
     /// 1 to 100; 20 when left out.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 

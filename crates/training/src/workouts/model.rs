@@ -128,19 +128,37 @@ pub struct Workout {
 /// A workout logged by hand.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "sport": "running", "started_at": "2025-06-01T07:30:00+02:00", "duration_s": 3600.0,
+    "distance_m": 10000.0, "title": "Morning run", "privacy": "private"
+}))]
 pub struct NewWorkout {
+    /// A sport id from `GET /api/v1/sports`.
     pub sport: String,
-    /// RFC 3339, for example `2026-11-25T07:30:00+01:00`.
+    /// RFC 3339, for example `2026-11-25T07:30:00+01:00`; after 1970 and not in the future.
+    #[schema(format = DateTime)]
     pub started_at: String,
-    /// Give either the duration or the end.
+    /// Give either the duration (seconds, more than 0, at most a week) or the end.
+    #[schema(exclusive_minimum = 0.0, maximum = 604800.0)]
     pub duration_s: Option<f64>,
+    /// After the start, not in the future.
+    #[schema(format = DateTime)]
     pub ended_at: Option<String>,
+    /// Metres, 0 to 10 000 km.
+    #[schema(minimum = 0.0, maximum = 10000000.0)]
     pub distance_m: Option<f64>,
+    /// Metres, 0 to 100 km.
+    #[schema(minimum = 0.0, maximum = 100000.0)]
     pub elevation_gain_m: Option<f64>,
+    /// At most 200 characters once trimmed; the sport and day when left out or empty.
     pub title: Option<String>,
+    /// At most 20 000 characters.
+    #[schema(max_length = 20000)]
     pub notes: Option<String>,
     /// Left out: the owner's `default_privacy` (an account preference).
     pub privacy: Option<Privacy>,
+    /// At most 20 equipment ids (UUIDs).
+    #[schema(max_items = 20, value_type = Option<Vec<uuid::Uuid>>)]
     pub equipment_ids: Option<Vec<String>>,
 }
 
@@ -150,14 +168,28 @@ pub struct NewWorkout {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkoutChanges {
+    /// A sport id from `GET /api/v1/sports`.
     pub sport: Option<String>,
+    /// 1 to 200 characters once trimmed.
     pub title: Option<String>,
+    /// At most 20 000 characters.
+    #[schema(max_length = 20000)]
     pub notes: Option<String>,
     pub privacy: Option<Privacy>,
+    /// At most 20 equipment ids (UUIDs).
+    #[schema(max_items = 20, value_type = Option<Vec<uuid::Uuid>>)]
     pub equipment_ids: Option<Vec<String>>,
+    /// Only for a workout logged by hand: RFC 3339, after 1970 and not in the future.
+    #[schema(format = DateTime)]
     pub started_at: Option<String>,
+    /// Only for a workout logged by hand: seconds, more than 0, at most a week.
+    #[schema(exclusive_minimum = 0.0, maximum = 604800.0)]
     pub duration_s: Option<f64>,
+    /// Only for a workout logged by hand: metres, 0 to 10 000 km.
+    #[schema(minimum = 0.0, maximum = 10000000.0)]
     pub distance_m: Option<f64>,
+    /// Only for a workout logged by hand: metres, 0 to 100 km.
+    #[schema(minimum = 0.0, maximum = 100000.0)]
     pub elevation_gain_m: Option<f64>,
 }
 
