@@ -120,10 +120,7 @@ async fn bad_input_is_refused_and_nothing_is_stored(backend: Backend) {
     let refused = app.patch_as(&token, &path, json!({ "title": "x", "distance_m": -1.0 })).await;
     expect_problem(refused, 422, "invalid-input").await;
     let unchanged: Value = app.get_as(&token, &path).await.json().await.unwrap();
-    assert_eq!(
-        (unchanged["distance_m"].as_f64(), unchanged["title"].as_str()),
-        (Some(5000.0), Some("Morning Run"))
-    );
+    assert_eq!((unchanged["distance_m"].as_f64(), unchanged["title"].as_str()), (Some(5000.0), Some("Morning Run")));
     expect_problem(app.get(&path).await, 404, "not-found").await;
 }
 
