@@ -280,6 +280,25 @@ async fn spraying_passwords_from_one_address_is_limited(backend: Backend) {
     }
     expect_limited(app.login_from("203.0.113.9", &email(), "a guessed password").await).await;
     assert_eq!(app.login_from("203.0.113.10", &email(), "a guessed password").await.status(), 401);
+
+    // The counts are kept for as long as a window can last, then pruned: a
+    // spray does not leave its rows behind for good, however long its keys.
+    let huge = format!("{}@example.org", "x".repeat(100_000));
+    assert_eq!(app.login_from("203.0.113.11", &huge, "a guessed password").await.status(), 401);
+    let identity = &app.server.contexts.identity;
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rate_limits").fetch_one(app.server.platform.db.pool()).await
+    };
+    let longest: i64 = sqlx::query_scalar("SELECT MAX(LENGTH(bucket)) FROM rate_limits")
+        .fetch_one(app.server.platform.db.pool())
+        .await
+        .unwrap();
+    assert!(longest < 400, "{longest}");
+    let now = platform::db::now_ms();
+    assert_eq!(identity.prune_rate_limits(now).await.unwrap(), 0, "nothing is pruned while it may count");
+    assert!(rows().await.unwrap() > 0);
+    assert!(identity.prune_rate_limits(now + 25 * 3600 * 1000).await.unwrap() > 0);
+    assert_eq!(rows().await.unwrap(), 0);
 }
 
 async fn an_account_under_attack_gives_new_addresses_fewer_tries(backend: Backend) {

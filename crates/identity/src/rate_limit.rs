@@ -40,8 +40,31 @@ pub const RESET_PER_ADDRESS: Limit = Limit { name: "reset:address", max: 20, win
 pub const EXPORT_PER_ACCOUNT: Limit = Limit { name: "export:account", max: 3, window_secs: 24 * 3600 };
 pub const MAIL_PER_ACCOUNT: Limit = Limit { name: "mail:account", max: 5, window_secs: 3600 };
 
+/// The longest key kept: a login's e-mail is whatever was typed (up to the
+/// body limit), and a bucket name as long as that would fill the table. Keys
+/// that share their first 256 characters share a bucket, which only holds
+/// back whoever sends such addresses.
+const MAX_KEY_CHARS: usize = 256;
+
+/// The longest window of any limit: a bucket older than this counts nothing.
+const LONGEST_WINDOW_MS: i64 = 24 * 3600 * 1000;
+
+pub const PRUNE_JOB: &str = "identity.prune_rate_limits";
+
 fn bucket(limit: Limit, key: &str) -> String {
+    let key: String = key.chars().take(MAX_KEY_CHARS).collect();
     format!("{}:{key}", limit.name)
+}
+
+/// Deletes the buckets whose windows ended before `now` (epoch ms) by more
+/// than the longest window: every address that ever tried would otherwise
+/// stay a row for good. Returns how many went.
+pub async fn prune(db: &Database, now: i64) -> Result<u64> {
+    let pruned = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+        .bind(now - LONGEST_WINDOW_MS)
+        .execute(db.pool())
+        .await?;
+    Ok(pruned.rows_affected())
 }
 
 /// The key of a (account, address) pair's bucket.

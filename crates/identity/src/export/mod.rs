@@ -64,7 +64,8 @@ impl Identity {
         Ok(())
     }
 
-    /// The jobs identity runs: making exports and erasing deleted accounts.
+    /// The jobs identity runs: making exports, erasing deleted accounts, and
+    /// pruning old attempt counts every hour.
     pub fn register_jobs(&self, handlers: &mut JobHandlers) {
         let identity = self.clone();
         handlers.register(EXPORT_JOB, move |ctx| {
@@ -79,6 +80,21 @@ impl Identity {
                 identity.erase(&job.user_id).await.map_err(JobFailure::retry)
             }
         });
+        let identity = self.clone();
+        handlers.register(rate_limit::PRUNE_JOB, move |_| {
+            let identity = identity.clone();
+            async move {
+                let pruned = identity.prune_rate_limits(platform::db::now_ms()).await.map_err(JobFailure::retry)?;
+                tracing::info!(pruned, "old rate-limit buckets pruned");
+                Ok(())
+            }
+        });
+        handlers.schedule(rate_limit::PRUNE_JOB, std::time::Duration::from_secs(3600));
+    }
+
+    /// Deletes the attempt counts whose windows ended long before `now`.
+    pub async fn prune_rate_limits(&self, now: i64) -> Result<u64> {
+        rate_limit::prune(&self.platform.db, now).await
     }
 
     async fn run_export(&self, ctx: JobContext) -> Result<(), JobFailure> {
