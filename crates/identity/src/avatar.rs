@@ -40,6 +40,8 @@ pub fn url(user: &User) -> Option<String> {
     user.avatar_updated_at.map(|at| format!("/api/v1/users/{}/avatar?v={at}", user.id))
 }
 
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// The most an upload may be: 10 MiB, or less when the server takes less.
 pub fn max_bytes(config: &platform::config::Config) -> usize {
     MAX_BYTES.min(config.max_upload_bytes)
@@ -48,9 +50,16 @@ pub fn max_bytes(config: &platform::config::Config) -> usize {
 impl Identity {
     /// Makes `picture` the person's profile picture, replacing any before.
     pub async fn set_avatar(&self, user_id: &str, picture: Bytes) -> Result<()> {
-        let square = tokio::task::spawn_blocking(move || square_jpeg(&picture))
-            .await
-            .map_err(|e| IdentityError::Internal(format!("making the picture failed: {e}")))??;
+        // One picture decoded at a time: each may take up to 160 MB, and a
+        // crowd of uploads at once must not add them up. The turn goes with
+        // the work, which runs on even if the request is dropped.
+        let turn = DECODING.acquire().await.map_err(|e| IdentityError::Internal(e.to_string()))?;
+        let square = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            square_jpeg(&picture)
+        })
+        .await
+        .map_err(|e| IdentityError::Internal(format!("making the picture failed: {e}")))??;
         self.platform.blobs.put_bytes(&key(user_id), Bytes::from(square)).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if !store::set_avatar(&mut conn, user_id, Some(now_ms())).await? {

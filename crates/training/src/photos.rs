@@ -228,12 +228,15 @@ impl Training {
         }
         let mut original = Vec::new();
         self.platform.blobs.copy_to(&photo.file_key, &mut original).await.map_err(JobFailure::retry)?;
-        let decoding = DECODING.acquire().await.map_err(JobFailure::retry)?;
-        let thumbnail = tokio::task::spawn_blocking(move || shrink(&original))
-            .await
-            .map_err(JobFailure::retry)?
-            .map_err(JobFailure::permanent)?;
-        drop(decoding);
+        // The turn goes with the work, which runs on if the job is stopped.
+        let turn = DECODING.acquire().await.map_err(JobFailure::retry)?;
+        let thumbnail = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            shrink(&original)
+        })
+        .await
+        .map_err(JobFailure::retry)?
+        .map_err(JobFailure::permanent)?;
         let key = photo.file_key.rsplit_once('.').map_or(photo.file_key.clone(), |(stem, _)| stem.to_string())
             + "-thumbnail.jpg";
         self.platform.blobs.put_bytes(&key, thumbnail).await.map_err(JobFailure::retry)?;

@@ -56,6 +56,26 @@ pub fn elevation(raw: &[f64]) -> Option<Elevation> {
     Some(Elevation { gain_m: gain, loss_m: loss, min_m: min, max_m: max })
 }
 
+/// Gain and loss within each segment, added up: what lies across the gap
+/// between two segments (a drive, a lift, a pause on a train) was climbed
+/// by nobody. The lowest and highest are the whole track's.
+pub fn of_segments(segments: impl IntoIterator<Item = Vec<f64>>) -> Option<Elevation> {
+    let mut total: Option<Elevation> = None;
+    for segment in segments {
+        let Some(part) = elevation(&segment) else { continue };
+        total = Some(match total {
+            None => part,
+            Some(t) => Elevation {
+                gain_m: t.gain_m + part.gain_m,
+                loss_m: t.loss_m + part.loss_m,
+                min_m: t.min_m.min(part.min_m),
+                max_m: t.max_m.max(part.max_m),
+            },
+        });
+    }
+    total
+}
+
 fn median(raw: &[f64]) -> Vec<f64> {
     let half = WINDOW / 2;
     let mut window = Vec::with_capacity(WINDOW);
@@ -69,4 +89,20 @@ fn median(raw: &[f64]) -> Vec<f64> {
             window[window.len() / 2]
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gap_between_segments_is_not_climbed() {
+        let walk = vec![100.0, 110.0, 120.0, 130.0, 140.0, 150.0];
+        let after_the_lift = vec![300.0, 302.0, 304.0, 306.0, 308.0, 310.0];
+        let both = of_segments([walk.clone(), after_the_lift]).unwrap();
+        assert_eq!((both.gain_m, both.loss_m), (60.0, 0.0));
+        assert_eq!((both.min_m, both.max_m), (100.0, 310.0));
+        assert_eq!(of_segments([walk.clone()]), elevation(&walk));
+        assert_eq!(of_segments(Vec::<Vec<f64>>::new()), None);
+    }
 }

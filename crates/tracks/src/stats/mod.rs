@@ -108,7 +108,6 @@ pub fn analyse(track: &Track, options: &Options) -> Summary {
     let moving = moving_seconds(&parts);
     let average_speed = (moving > 0.0).then(|| timed_distance / moving);
     let positions: Vec<(f64, f64)> = points.iter().filter_map(|p| p.position()).collect();
-    let elevations: Vec<f64> = points.iter().filter_map(|p| p.elevation).collect();
     Summary {
         points: points.len(),
         start_time,
@@ -120,7 +119,9 @@ pub fn analyse(track: &Track, options: &Options) -> Summary {
         average_speed_mps: average_speed,
         max_speed_mps: top_speed(&parts),
         average_pace_s_per_km: average_speed.filter(|s| *s > 0.0).map(|s| 1000.0 / s),
-        elevation: elevation::elevation(&elevations),
+        elevation: elevation::of_segments(
+            track.segments.iter().map(|segment| segment.iter().filter_map(|p| p.elevation).collect()),
+        ),
         heart_rate: sensors::heart_rate(&points, &weights, options.max_heart_rate),
         cadence: sensors::cadence(&points, &weights),
         power: sensors::power(&points, &weights),
