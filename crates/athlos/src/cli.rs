@@ -27,6 +27,9 @@ pub enum Command {
     /// Inspect and retry background jobs.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Inspect domain events and replay dead ones.
+    #[command(subcommand)]
+    Events(EventsCommand),
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -72,6 +75,34 @@ pub struct ServeArgs {
     /// Data folder (overrides ATHLOS_DATA_DIR).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Serve only these contexts, comma-separated, for example
+    /// `identity,training` (overrides ATHLOS_MODULES; default: all).
+    #[arg(long, value_name = "LIST")]
+    pub modules: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventsCommand {
+    /// The newest events of the outbox, or the dead ones.
+    List {
+        /// Only the events a context gave up on, with their last error.
+        #[arg(long)]
+        dead: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hand dead events to their contexts again, with fresh attempts.
+    Replay {
+        /// The ids of the events to replay.
+        #[arg(required_unless_present = "dead", conflicts_with = "dead")]
+        ids: Vec<String>,
+        /// Replay every dead event.
+        #[arg(long)]
+        dead: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -6,7 +6,7 @@ use anyhow::Context;
 use platform::config::Config;
 use platform::jobs::Job;
 
-use crate::cli::{AdminCommand, JobsCommand, MailCommand};
+use crate::cli::{AdminCommand, EventsCommand, JobsCommand, MailCommand};
 use crate::server::{connect, migrations};
 
 pub async fn migrate(config: Config) -> anyhow::Result<()> {
@@ -68,6 +68,80 @@ pub async fn jobs(config: Config, command: JobsCommand) -> anyhow::Result<()> {
                 println!("{id} queued again.");
             }
         }
+    }
+    Ok(())
+}
+
+pub async fn events(config: Config, command: EventsCommand) -> anyhow::Result<()> {
+    let platform = connect(config).await?;
+    let outcome = match command {
+        EventsCommand::List { dead: false, limit, json } => list_events(&platform, limit, json).await,
+        EventsCommand::List { dead: true, limit, json } => list_dead_events(&platform, limit, json).await,
+        EventsCommand::Replay { ids, .. } => replay_events(&platform, &ids).await,
+    };
+    platform.db.close().await;
+    outcome
+}
+
+async fn list_events(platform: &platform::Platform, limit: u32, json: bool) -> anyhow::Result<()> {
+    let entries = platform::events::store::recent(&platform.db, limit).await?;
+    if json {
+        for entry in &entries {
+            println!("{}", serde_json::to_string(entry)?);
+        }
+        return Ok(());
+    }
+    println!("{:<36}  {:<18}  {:<36}  {:<20}  published", "id", "kind", "subject", "recorded");
+    for entry in &entries {
+        let e = &entry.event;
+        let published = entry.published_at.map(format_time).unwrap_or_else(|| "waiting".into());
+        println!("{:<36}  {:<18}  {:<36}  {:<20}  {published}", e.id, e.kind, e.subject_id, format_time(e.created_at));
+    }
+    Ok(())
+}
+
+async fn list_dead_events(platform: &platform::Platform, limit: u32, json: bool) -> anyhow::Result<()> {
+    let dead = platform::events::store::dead_letters(&platform.db, &[]).await?;
+    let dead = &dead[..dead.len().min(limit as usize)];
+    if json {
+        for failure in dead {
+            println!("{}", serde_json::to_string(failure)?);
+        }
+        return Ok(());
+    }
+    if dead.is_empty() {
+        println!("No dead events.");
+    }
+    for f in dead {
+        let died = f.dead_at.map(format_time).unwrap_or_default();
+        println!(
+            "{}  {}  in {}  after {} attempts, {died}\n    {}",
+            f.event.id, f.event.kind, f.context, f.attempts, f.last_error
+        );
+    }
+    Ok(())
+}
+
+/// Replays in this process, with every context's handlers, whatever modules it serves.
+async fn replay_events(platform: &platform::Platform, ids: &[String]) -> anyhow::Result<()> {
+    let contexts = crate::server::Contexts::new(platform).await?;
+    let outcomes = platform.events.replay(&contexts.event_handlers(), ids).await?;
+    if outcomes.is_empty() {
+        anyhow::bail!("no dead event matches; `athlos events list --dead` shows them");
+    }
+    let mut still_dead = 0;
+    for (failure, delivery) in &outcomes {
+        let verdict = match delivery {
+            platform::events::Delivery::Dead => {
+                still_dead += 1;
+                "failed again; still dead"
+            }
+            _ => "handled",
+        };
+        println!("{} {} in {}: {verdict}", failure.event.id, failure.event.kind, failure.context);
+    }
+    if still_dead > 0 {
+        anyhow::bail!("{still_dead} event(s) failed again; see `athlos events list --dead`");
     }
     Ok(())
 }

@@ -31,6 +31,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         if let Some(dir) = &args.data_dir {
             config.data_dir = dir.clone();
         }
+        if let Some(modules) = &args.modules {
+            config.modules = Some(modules.clone());
+        }
     }
     platform::telemetry::init(&config.log, config.log_format);
     let outcome = match cli.command {
@@ -38,6 +41,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Worker => server::work_until_signal(config).await,
         Command::Migrate => commands::migrate(config).await,
         Command::Jobs(command) => commands::jobs(config, command).await,
+        Command::Events(command) => commands::events(config, command).await,
         Command::Config(_) => commands::config_check(&config),
         Command::Mail(command) => commands::mail(config, command).await,
         Command::Admin(command) => commands::admin(config, command).await,

@@ -1,16 +1,20 @@
 //! Starting and stopping the server and the worker.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use platform::config::Config;
+use platform::events::EventHandlers;
+use platform::http::modules::Unserved;
 use platform::mail::MailTemplates;
 use platform::Platform;
 use sqlx::migrate::Migrator;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::cli::ServeArgs;
 
@@ -26,11 +30,16 @@ pub fn mail_templates() -> MailTemplates {
     templates
 }
 
+/// Every context of this build, by the name `--modules` knows it by.
+pub const ALL_MODULES: &[&str] = &["identity", "training"];
+
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
 pub struct Contexts {
     pub identity: identity::Identity,
     pub training: training::Training,
+    /// The contexts this process serves.
+    modules: Arc<Vec<String>>,
 }
 
 impl Contexts {
@@ -39,25 +48,74 @@ impl Contexts {
         let training = training::Training::new(platform.clone(), identity.clone());
         // Exports and erasure reach every context holding a person's data.
         let identity = identity.with_personal_data(vec![training.personal_data()]);
-        Ok(Self { identity, training })
+        Ok(Self { identity, training, modules: platform.modules.clone() })
     }
 
-    /// Every job this build can run: the platform's and each context's.
+    fn serves(&self, module: &str) -> bool {
+        self.modules.iter().any(|m| m == module)
+    }
+
+    /// The jobs this process runs: the platform's and its contexts'.
     pub fn job_handlers(&self, platform: &Platform) -> platform::jobs::JobHandlers {
         let mut handlers = platform.job_handlers();
-        self.identity.register_jobs(&mut handlers);
-        self.training.register_jobs(&mut handlers);
+        if self.serves("identity") {
+            self.identity.register_jobs(&mut handlers);
+        }
+        if self.serves("training") {
+            self.training.register_jobs(&mut handlers);
+        }
         handlers
     }
 
-    pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
-        platform::http::api().merge(self.identity.routes()).merge(self.training.routes())
+    /// What every context of this build does with events, served here or not.
+    pub fn event_handlers(&self) -> EventHandlers {
+        EventHandlers::default()
+    }
+
+    /// Each context's routes, by module.
+    fn routes_by_module(&self) -> Vec<(String, OpenApiRouter<Platform>)> {
+        vec![("identity".into(), self.identity.routes()), ("training".into(), self.training.routes())]
+    }
+
+    /// The routes of the contexts this process serves.
+    pub fn routes(&self) -> OpenApiRouter<Platform> {
+        self.routes_by_module()
+            .into_iter()
+            .filter(|(module, _)| self.serves(module))
+            .fold(platform::http::api(), |api, (_, routes)| api.merge(routes))
+    }
+
+    /// The paths of the contexts this process does not serve, refused by name.
+    pub fn unserved(&self) -> Unserved {
+        let (served, unserved): (Vec<_>, Vec<_>) = self
+            .routes_by_module()
+            .into_iter()
+            .map(|(module, routes)| (module, routes.into_openapi().paths.paths.into_keys().collect::<Vec<_>>()))
+            .partition(|(module, _)| self.serves(module));
+        Unserved::new(&served, &unserved)
+    }
+
+    /// Starts the relay and this process's consumers.
+    pub fn start_events(&self, platform: &Platform, shutdown: &CancellationToken) -> Vec<JoinHandle<()>> {
+        platform.events.start(&self.event_handlers(), &self.modules, shutdown)
     }
 }
 
-/// The contexts this build serves.
-fn modules() -> Vec<String> {
-    vec!["identity".into(), "training".into()]
+/// The contexts this process serves: `--modules` / `ATHLOS_MODULES`, or all.
+pub fn modules(config: &Config) -> anyhow::Result<Vec<String>> {
+    let Some(list) = config.modules.as_deref().filter(|l| !l.trim().is_empty()) else {
+        return Ok(ALL_MODULES.iter().map(|m| m.to_string()).collect());
+    };
+    let mut modules = Vec::new();
+    for module in list.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+        if !ALL_MODULES.contains(&module) {
+            anyhow::bail!("ATHLOS_MODULES: there is no module `{module}`; this build has {}", ALL_MODULES.join(", "));
+        }
+        if !modules.iter().any(|m| m == module) {
+            modules.push(module.to_string());
+        }
+    }
+    Ok(modules)
 }
 
 /// Connects to every backend, preparing the data folder and the secret key.
@@ -67,7 +125,8 @@ pub async fn connect(mut config: Config) -> anyhow::Result<Platform> {
     let key = platform::secret::load_or_create(config.secret_key.as_deref(), &config.data_dir)
         .with_context(|| format!("cannot keep a secret key in {}", config.data_dir.display()))?;
     config.secret_key = Some(key);
-    Ok(Platform::connect(config, mail_templates(), modules()).await?)
+    let modules = modules(&config)?;
+    Ok(Platform::connect(config, mail_templates(), modules).await?)
 }
 
 /// A server that is listening: what tests and `serve` hold on to.
@@ -77,7 +136,8 @@ pub struct RunningServer {
     pub contexts: Contexts,
     shutdown: CancellationToken,
     http: JoinHandle<std::io::Result<()>>,
-    worker: Option<JoinHandle<()>>,
+    /// The job worker, the relay and the event consumers.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -94,8 +154,8 @@ impl RunningServer {
 
     async fn wait(self) -> anyhow::Result<()> {
         let served = self.http.await.context("the HTTP server task panicked")?;
-        if let Some(worker) = self.worker {
-            worker.await.context("the worker task panicked")?;
+        for task in self.background {
+            task.await.context("a background task panicked")?;
         }
         self.platform.db.close().await;
         served.context("the HTTP server failed")
@@ -114,17 +174,17 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     }
     let contexts = Contexts::new(&platform).await?;
     let shutdown = CancellationToken::new();
-    let worker = (!args.no_worker).then(|| {
+    let mut background = Vec::new();
+    if !args.no_worker {
         let worker = platform.worker(contexts.job_handlers(&platform));
-        tokio::spawn(worker.run(shutdown.clone()))
-    });
-    let app = platform::http::app(
-        platform.clone(),
-        contexts.routes(),
-        crate::web::pages(&platform.config, Some(contexts.training.clone())),
-    );
+        background.push(tokio::spawn(worker.run(shutdown.clone())));
+        background.extend(contexts.start_events(&platform, &shutdown));
+    }
+    let pages = crate::web::pages(&platform.config, Some(contexts.training.clone()))
+        .layer(axum::middleware::from_fn_with_state(contexts.unserved(), platform::http::modules::refuse));
+    let app = platform::http::app(platform.clone(), contexts.routes(), pages);
     let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
-    Ok(RunningServer { addr, platform, contexts, shutdown, http, worker })
+    Ok(RunningServer { addr, platform, contexts, shutdown, http, background })
 }
 
 async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
@@ -152,12 +212,14 @@ fn announce(server: &RunningServer, args: &ServeArgs) {
     let p = &server.platform;
     let _ = writeln!(
         std::io::stdout(),
-        "Athlos is running at {}\n  database: {}\n  files:    {}\n  mail:     {}\n  jobs:     {}",
+        "Athlos is running at {}\n  modules:  {}\n  database: {}\n  files:    {}\n  mail:     {}\n  events:   {}\n  jobs:     {}",
         server.url(),
+        p.modules.join(", "),
         platform::config::mask_url_password(&p.config.database_url()),
         p.blobs.describe(),
         p.mailer.describe(),
-        if args.no_worker { "not run here (--no-worker)" } else { "run here" },
+        p.events.describe(),
+        if args.no_worker { "not run here (--no-worker)" } else { "run here, with the event relay and consumers" },
     );
 }
 
@@ -166,9 +228,13 @@ pub async fn work_until_signal(config: Config) -> anyhow::Result<()> {
     let contexts = Contexts::new(&platform).await?;
     let shutdown = CancellationToken::new();
     let worker = tokio::spawn(platform.worker(contexts.job_handlers(&platform)).run(shutdown.clone()));
+    let events = contexts.start_events(&platform, &shutdown);
     stopped().await;
     shutdown.cancel();
     worker.await?;
+    for task in events {
+        task.await?;
+    }
     platform.db.close().await;
     Ok(())
 }

@@ -87,6 +87,23 @@ pub struct Config {
     pub job_retry_base_ms: u64,
     pub job_poll_ms: u64,
 
+    /// The event bus between contexts: unset for in-process, `amqp://…` for
+    /// RabbitMQ, `redis://…` for Redis Streams.
+    pub bus_url: Option<String>,
+    /// Prefix of the exchanges, queues, streams and keys Athlos makes on the
+    /// bus, so that several installations can share one broker.
+    pub bus_namespace: String,
+    /// How often a context tries to handle an event before it is dead.
+    pub event_max_attempts: u32,
+    /// The pause after a handler's first failure; it doubles each time.
+    pub event_retry_base_ms: u64,
+    /// How long published events and the inboxes' rows are kept.
+    pub outbox_retention_hours: u64,
+    /// How often the relay looks for new events when the outbox was empty.
+    pub relay_poll_ms: u64,
+    /// The contexts this process serves, comma-separated (default: all).
+    pub modules: Option<String>,
+
     /// Map tiles behind a workout's track, as a URL template such as
     /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png`. Unset: the client
     /// draws tracks on a plain background and asks no tile server anything.
@@ -148,6 +165,13 @@ impl Default for Config {
             job_heartbeat_ms: 10_000,
             job_retry_base_ms: 10_000,
             job_poll_ms: 1_000,
+            bus_url: None,
+            bus_namespace: "athlos".into(),
+            event_max_attempts: 5,
+            event_retry_base_ms: 500,
+            outbox_retention_hours: 168,
+            relay_poll_ms: 100,
+            modules: None,
             map_tiles: None,
             map_attribution: None,
             log: "info".into(),
@@ -238,6 +262,19 @@ impl Config {
         if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new("mail_from", "must be an address like `Athlos <athlos@example.org>`"));
         }
+        if let Some(url) = self.bus_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            if !["amqp://", "amqps://", "redis://", "rediss://"].iter().any(|scheme| url.starts_with(scheme)) {
+                return Err(ConfigError::new(
+                    "bus_url",
+                    "must start with amqp://, amqps:// or redis://, or be unset for the in-process bus",
+                ));
+            }
+        }
+        if self.bus_namespace.is_empty()
+            || !self.bus_namespace.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(ConfigError::new("bus_namespace", "must be letters, digits, `-`, `_` or `.`"));
+        }
         if let Some(url) = &self.public_url {
             url::Url::parse(url).map_err(|e| ConfigError::new("public_url", format!("is not a URL: {e}")))?;
         }
@@ -251,6 +288,10 @@ impl Config {
             ("job_heartbeat_ms", self.job_heartbeat_ms),
             ("database_acquire_timeout_secs", self.database_acquire_timeout_secs),
             ("job_poll_ms", self.job_poll_ms),
+            ("event_max_attempts", self.event_max_attempts as u64),
+            ("event_retry_base_ms", self.event_retry_base_ms),
+            ("outbox_retention_hours", self.outbox_retention_hours),
+            ("relay_poll_ms", self.relay_poll_ms),
             ("max_body_bytes", self.max_body_bytes as u64),
             ("max_upload_bytes", self.max_upload_bytes as u64),
             ("max_import_bytes", self.max_import_bytes as u64),
@@ -321,7 +362,7 @@ impl Config {
                 map.insert((*key).into(), "********".into());
             }
         }
-        for key in ["database_url", "smtp_url"] {
+        for key in ["database_url", "smtp_url", "bus_url"] {
             if let Some(serde_json::Value::String(url)) = map.get(key) {
                 let masked = mask_url_password(url);
                 map.insert(key.into(), masked.into());

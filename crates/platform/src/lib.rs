@@ -4,6 +4,7 @@ pub mod blob;
 pub mod change_log;
 pub mod config;
 pub mod db;
+pub mod events;
 pub mod http;
 pub mod jobs;
 pub mod mail;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use crate::blob::BlobStore;
 use crate::config::Config;
 use crate::db::Database;
+use crate::events::{EventSettings, Events};
 use crate::http::metrics::Metrics;
 use crate::jobs::{JobHandlers, JobQueue, QueueSettings, Worker};
 use crate::mail::{MailTemplates, Mailer};
@@ -31,6 +33,8 @@ pub struct Platform {
     pub mailer: Mailer,
     pub jobs: JobQueue,
     pub metrics: Metrics,
+    /// The event bus: relay, consumers, replays.
+    pub events: Events,
     /// The contexts this process serves.
     pub modules: Arc<Vec<String>>,
 }
@@ -45,6 +49,8 @@ pub enum StartError {
     Mail(#[from] mail::MailError),
     #[error("the secret key cannot be set up: {0}")]
     Secret(std::io::Error),
+    #[error(transparent)]
+    Bus(#[from] events::BusError),
 }
 
 impl Platform {
@@ -71,21 +77,17 @@ impl Platform {
                 retry_base: Duration::from_millis(config.job_retry_base_ms),
             },
         );
-        Ok(Self {
-            config: Arc::new(config),
-            db,
-            blobs,
-            mailer,
-            jobs,
-            metrics: Metrics::default(),
-            modules: Arc::new(modules),
-        })
+        let metrics = Metrics::default();
+        let events = Events::new(db.clone(), EventSettings::from_config(&config), &metrics)?;
+        Ok(Self { config: Arc::new(config), db, blobs, mailer, jobs, metrics, events, modules: Arc::new(modules) })
     }
 
-    /// The job handlers of the platform itself (mail); contexts add theirs.
+    /// The job handlers of the platform itself (mail, pruning the outbox);
+    /// contexts add theirs.
     pub fn job_handlers(&self) -> JobHandlers {
         let mut handlers = JobHandlers::default();
         self.mailer.register_jobs(&mut handlers);
+        self.events.register_jobs(&mut handlers);
         handlers
     }
 

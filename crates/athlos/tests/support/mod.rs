@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod authenticator;
+pub mod bus;
+pub mod proxy;
 
 use std::future::Future;
 use std::path::PathBuf;

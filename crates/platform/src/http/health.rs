@@ -14,20 +14,30 @@ pub struct Health {
     pub status: &'static str,
 }
 
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// `ok`: the database answers, so requests can be served.
+    pub status: &'static str,
+    /// The event bus: `up`, `down` (events wait in the outbox and go out
+    /// once it is back; the API is not affected) or `unknown` (not asked yet).
+    pub bus: &'static str,
+}
+
 /// The process is alive and answering. Checks nothing else.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
 pub async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The process can serve requests: its database answers.
+/// The process can serve requests: its database answers. A bus that is
+/// down is reported but does not make the process unready.
 #[utoipa::path(
     get, path = "/readyz", tag = "operations",
-    responses((status = 200, body = Health), (status = 503, body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, body = Readiness), (status = 503, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn readyz(State(platform): State<Platform>) -> Result<Json<Health>, Problem> {
+pub async fn readyz(State(platform): State<Platform>) -> Result<Json<Readiness>, Problem> {
     if platform.db.ping().await {
-        Ok(Json(Health { status: "ok" }))
+        Ok(Json(Readiness { status: "ok", bus: platform.events.status().describe() }))
     } else {
         Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "database-unreachable", "The database does not answer."))
     }

@@ -6,6 +6,7 @@ mod client;
 mod document;
 mod health;
 pub mod metrics;
+pub mod modules;
 mod problem;
 mod request_id;
 pub mod text;
