@@ -9,29 +9,7 @@ use crate::error::Result;
 use crate::preferences::{CheckedChange, Language, Preferences, Privacy, Units};
 use crate::secrets;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    User,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::User => "user",
-            Role::Admin => "admin",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        if s == "admin" {
-            Role::Admin
-        } else {
-            Role::User
-        }
-    }
-}
+pub use platform::people::Role;
 
 #[derive(Clone, Debug)]
 pub struct User {

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use platform::db::{now_ms, rfc3339};
+use platform::http::Caller;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::store::{self, Client};
 use crate::error::{IdentityError, Result};
-use crate::{secrets, AuthUser, Identity, Role};
+use crate::{secrets, Identity, Role};
 
 #[derive(Deserialize, ToSchema)]
 #[schema(example = json!({
@@ -105,7 +106,7 @@ fn check_redirect_uri(raw: &str) -> Result<()> {
 }
 
 impl Identity {
-    pub async fn register_client(&self, owner: &AuthUser, form: ClientRegistration) -> Result<RegisteredClient> {
+    pub async fn register_client(&self, owner: &Caller, form: ClientRegistration) -> Result<RegisteredClient> {
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(IdentityError::invalid("name", "Give the application a name of 1 to 80 characters."));
@@ -134,7 +135,7 @@ impl Identity {
     }
 
     /// A client its owner (or an administrator) may manage; anyone else's is not found.
-    async fn managed_client(&self, user: &AuthUser, client_id: &str) -> Result<Client> {
+    async fn managed_client(&self, user: &Caller, client_id: &str) -> Result<Client> {
         let mut conn = self.platform.db.pool().acquire().await?;
         match store::client(&mut conn, client_id).await? {
             Some(client) if client.owner_id == user.id || user.role == Role::Admin => Ok(client),
@@ -155,7 +156,7 @@ impl Identity {
         (status = 422, body = platform::http::Problem, description = "A field is invalid, such as a redirect URI that is not an absolute URL")))]
 async fn register(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Json(form): Json<ClientRegistration>,
 ) -> Result<(StatusCode, Json<RegisteredClient>)> {
     Ok((StatusCode::CREATED, Json(identity.register_client(&user, form).await?)))
@@ -164,7 +165,7 @@ async fn register(
 /// The applications this account registered.
 #[utoipa::path(get, path = "/api/v1/oauth/clients", tag = "oauth", security(("bearer" = [])),
     responses((status = 200, body = Vec<RegisteredClient>)))]
-async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<RegisteredClient>>> {
+async fn list(State(identity): State<Identity>, user: Caller) -> Result<Json<Vec<RegisteredClient>>> {
     let mut conn = identity.platform.db.pool().acquire().await?;
     let clients = store::clients_of(&mut conn, &user.id).await?;
     Ok(Json(clients.into_iter().map(|c| RegisteredClient::from(c, None)).collect()))
@@ -173,7 +174,7 @@ async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<V
 /// Deletes an application; everyone logged in through it is logged out of it.
 #[utoipa::path(delete, path = "/api/v1/oauth/clients/{id}", tag = "oauth", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
-async fn delete(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn delete(State(identity): State<Identity>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     let client = identity.managed_client(&user, &id).await?;
     let mut tx = identity.platform.db.begin().await?;
     store::delete_client(&mut tx, &client.id).await?;
@@ -192,7 +193,7 @@ struct ConnectedApp {
 /// The applications this person allowed to act for them.
 #[utoipa::path(get, path = "/api/v1/account/apps", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Vec<ConnectedApp>)))]
-async fn connected(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<ConnectedApp>>> {
+async fn connected(State(identity): State<Identity>, user: Caller) -> Result<Json<Vec<ConnectedApp>>> {
     let mut conn = identity.platform.db.pool().acquire().await?;
     let grants = store::grants_of(&mut conn, &user.id).await?;
     Ok(Json(
@@ -213,7 +214,7 @@ async fn connected(State(identity): State<Identity>, user: AuthUser) -> Result<J
     params(("client_id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
 async fn disconnect(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Path(client_id): Path<String>,
 ) -> Result<StatusCode> {
     let mut tx = identity.platform.db.begin().await?;
