@@ -1,8 +1,7 @@
 use serde::Serialize;
 
 // What a person may do beyond their own things: administrators also look
-// after accounts and shared catalogues (sports). A plain comment, not a doc
-// comment: the OpenAPI schema of `Role` has no description.
+// after accounts and shared catalogues (sports).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
