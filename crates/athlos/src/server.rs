@@ -1,5 +1,7 @@
 //! Starting and stopping the server and the worker.
 
+mod people;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +47,9 @@ pub struct Contexts {
 impl Contexts {
     pub async fn new(platform: &Platform) -> anyhow::Result<Self> {
         let identity = identity::Identity::new(platform.clone()).await?;
-        let training = training::Training::new(platform.clone(), identity.clone());
+        // Training learns who is calling, and asks about people, from identity.
+        let people = Arc::new(people::Accounts(identity.clone()));
+        let training = training::Training::new(platform.clone(), identity.authenticator(), people);
         // Exports and erasure reach every context holding a person's data.
         let identity = identity.with_personal_data(vec![training.personal_data()]);
         Ok(Self { identity, training, modules: platform.modules.clone() })

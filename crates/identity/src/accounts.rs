@@ -1,6 +1,7 @@
 //! Accounts: registration, e-mail verification, password change and reset,
 //! profile, deletion. Answers never tell whether an address has an account.
 
+use platform::people::PublicProfile;
 use serde::Deserialize;
 
 use crate::error::{IdentityError, Result};
@@ -220,13 +221,4 @@ impl Identity {
             display_name: user.display_name,
         }))
     }
-}
-
-/// A person as others see them beside what they recorded.
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct PublicProfile {
-    pub id: String,
-    pub display_name: String,
-    /// Their picture (open to `<img>`, no token needed), or null.
-    pub avatar_url: Option<String>,
 }

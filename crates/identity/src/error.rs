@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use platform::http::Problem;
+use platform::http::{CallerError, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
@@ -16,8 +16,6 @@ pub enum IdentityError {
     PasskeyRejected,
     #[error("this link or token is invalid, expired or already used")]
     InvalidToken,
-    #[error("log in first: send `Authorization: Bearer <access token>`")]
-    Unauthenticated,
     #[error("the access token has expired; get a new one from /api/v1/auth/refresh")]
     TokenExpired,
     #[error("the access token is not valid")]
@@ -28,12 +26,8 @@ pub enum IdentityError {
     RefreshTokenReused,
     #[error("this account is suspended; contact the administrator")]
     Suspended,
-    #[error("only administrators may do this")]
-    NotAdmin,
     #[error("{0}")]
     InsufficientScope(String),
-    #[error("confirm your e-mail address first")]
-    EmailNotVerified,
     #[error("{0}")]
     Conflict(&'static str),
     #[error("nothing found here")]
@@ -47,6 +41,9 @@ pub enum IdentityError {
     /// Every core is busy hashing passwords and the wait for one ran out.
     #[error("the server is busy checking other passwords; try again in {retry_after_secs} seconds")]
     Busy { retry_after_secs: u64 },
+    /// Who is calling could not be told, or may not do this.
+    #[error(transparent)]
+    Caller(#[from] CallerError),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
     #[error(transparent)]
@@ -60,6 +57,22 @@ impl IdentityError {
         Self::Invalid { field, detail: detail.into() }
     }
 
+    /// The failures that say who may call, in platform's words: they read,
+    /// headers and all, exactly as the caller extractor renders them.
+    fn into_caller_error(self) -> std::result::Result<CallerError, Self> {
+        use IdentityError::*;
+        Ok(match self {
+            Caller(refusal) => refusal,
+            TokenExpired => CallerError::TokenExpired,
+            TokenInvalid => CallerError::TokenInvalid,
+            SessionRevoked => CallerError::SessionRevoked,
+            Suspended => CallerError::Suspended,
+            InsufficientScope(why) => CallerError::InsufficientScope(why),
+            other => return Err(other),
+        })
+    }
+
+    /// How every other failure reads.
     fn problem(&self) -> Problem {
         use IdentityError::*;
         let detail = self.to_string();
@@ -69,15 +82,7 @@ impl IdentityError {
             InvalidSecondFactor => Problem::new(StatusCode::UNAUTHORIZED, "invalid-second-factor", detail),
             PasskeyRejected => Problem::new(StatusCode::UNAUTHORIZED, "passkey-rejected", detail),
             InvalidToken => Problem::new(StatusCode::BAD_REQUEST, "invalid-token", detail),
-            Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail),
-            TokenExpired => Problem::new(StatusCode::UNAUTHORIZED, "token-expired", detail),
-            TokenInvalid => Problem::new(StatusCode::UNAUTHORIZED, "token-invalid", detail),
-            SessionRevoked => Problem::new(StatusCode::UNAUTHORIZED, "session-revoked", detail),
             RefreshTokenReused => Problem::new(StatusCode::UNAUTHORIZED, "refresh-token-reused", detail),
-            Suspended => Problem::new(StatusCode::FORBIDDEN, "account-suspended", detail),
-            NotAdmin => Problem::new(StatusCode::FORBIDDEN, "not-admin", detail),
-            InsufficientScope(_) => Problem::new(StatusCode::FORBIDDEN, "insufficient-scope", detail),
-            EmailNotVerified => Problem::new(StatusCode::FORBIDDEN, "email-not-verified", detail),
             Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
             NotFound => Problem::not_found(detail),
             TooLarge { .. } => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "file-too-large", detail),
@@ -89,23 +94,36 @@ impl IdentityError {
             Sql(e) => Problem::database(e),
             Mail(e) => Problem::internal(e),
             Internal(e) => Problem::internal(e),
+            Caller(_) | TokenExpired | TokenInvalid | SessionRevoked | Suspended | InsufficientScope(_) => {
+                unreachable!("into_response hands a caller's failure to CallerError")
+            }
         }
     }
 }
 
 impl IntoResponse for IdentityError {
     fn into_response(self) -> Response {
-        let mut response = self.problem().into_response();
-        match self {
-            IdentityError::RateLimited { retry_after_secs } | IdentityError::Busy { retry_after_secs } => {
-                response.headers_mut().insert("retry-after", HeaderValue::from(retry_after_secs));
-            }
-            IdentityError::Unauthenticated | IdentityError::TokenExpired | IdentityError::TokenInvalid => {
-                response.headers_mut().insert("www-authenticate", HeaderValue::from_static("Bearer"));
-            }
-            _ => {}
+        let error = match self.into_caller_error() {
+            Ok(refusal) => return refusal.into_response(),
+            Err(other) => other,
+        };
+        let mut response = error.problem().into_response();
+        if let IdentityError::RateLimited { retry_after_secs } | IdentityError::Busy { retry_after_secs } = error {
+            response.headers_mut().insert("retry-after", HeaderValue::from(retry_after_secs));
         }
         response
+    }
+}
+
+/// Identity's failures as the caller extractor reports them: what says who
+/// may call keeps its kind, a database failure stays one, the rest is ours.
+impl From<IdentityError> for CallerError {
+    fn from(e: IdentityError) -> Self {
+        match e.into_caller_error() {
+            Ok(refusal) => refusal,
+            Err(IdentityError::Sql(e)) => CallerError::Database(e),
+            Err(other) => CallerError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -135,3 +153,24 @@ impl From<platform::jobs::JobError> for IdentityError {
 }
 
 pub type Result<T, E = IdentityError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Identity's own words for a caller's failures (logged, and in OAuth's
+    /// answers) are the ones platform shows in problem+json.
+    #[test]
+    fn a_callers_failure_reads_the_same_in_identity_and_platform() {
+        let pairs = [
+            (IdentityError::TokenExpired, CallerError::TokenExpired),
+            (IdentityError::TokenInvalid, CallerError::TokenInvalid),
+            (IdentityError::SessionRevoked, CallerError::SessionRevoked),
+            (IdentityError::Suspended, CallerError::Suspended),
+            (IdentityError::InsufficientScope("x".into()), CallerError::InsufficientScope("x".into())),
+        ];
+        for (ours, platform) in pairs {
+            assert_eq!(ours.to_string(), platform.to_string());
+        }
+    }
+}

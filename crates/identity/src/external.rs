@@ -3,22 +3,16 @@
 //! as a relying party. A provider account is linked to a local account by its
 //! subject, the first time by a verified e-mail address.
 
-use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use platform::http::ClientAddress;
 use serde::{Deserialize, Serialize};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::error::{IdentityError, Result};
-use crate::oauth::pages;
-use crate::sessions::Client;
+use crate::sessions::{Client, Tokens};
 use crate::store::{self, NewUser, Role};
 use crate::{secrets, Identity};
 
@@ -37,7 +31,7 @@ struct Metadata {
 
 /// What the browser carries between the start and the callback, signed.
 #[derive(Serialize, Deserialize)]
-struct Flow {
+pub(crate) struct Flow {
     iss: String,
     aud: String,
     sub: String,
@@ -79,7 +73,14 @@ impl Identity {
         format!("{}{CALLBACK}", self.issuer().trim_end_matches('/'))
     }
 
-    async fn start_external(&self) -> Result<Response> {
+    /// The name for the login button; none when no provider is set up.
+    pub(crate) fn external_provider_name(&self) -> Option<String> {
+        self.provider()?;
+        Some(self.platform.config.oidc_name.clone())
+    }
+
+    /// Sends the browser to the provider, carrying the flow in a cookie.
+    pub(crate) async fn start_external(&self) -> Result<Response> {
         let (issuer, client_id) = self.provider().ok_or(IdentityError::NotFound)?;
         let metadata = self.provider_metadata(issuer).await?;
         let flow = Flow {
@@ -203,6 +204,36 @@ impl Identity {
         tracing::info!(user = %user.id, "linked an external login");
         Ok(user)
     }
+
+    /// The login this browser started, if the provider came back with its `state`.
+    pub(crate) async fn external_flow(&self, headers: &HeaderMap, state: Option<&str>) -> Option<Flow> {
+        let token = crate::cookies::get(headers, FLOW_COOKIE)?;
+        let flow = self.keys.verify::<Flow>(&token, &self.issuer(), FLOW_AUDIENCE).await.ok()?;
+        (state == Some(flow.state.as_str())).then_some(flow)
+    }
+
+    /// Logs in the person the provider vouches for, after the provider's `code`.
+    pub(crate) async fn finish_external_login(&self, code: &str, flow: &Flow, client: &Client) -> Result<Tokens> {
+        let claims = self.provider_identity(code, flow).await?;
+        let user = self.account_for(&claims).await?;
+        if user.suspended {
+            return Err(IdentityError::Suspended);
+        }
+        self.open_session(&user, client, None).await
+    }
+
+    /// On to the web client with the tokens, in the fragment, which is never
+    /// sent to a server; the flow's cookie is spent.
+    pub(crate) fn external_login_done(&self, tokens: &Tokens) -> Response {
+        let target = format!(
+            "/login/external#access_token={}&refresh_token={}&expires_in={}",
+            tokens.access_token, tokens.refresh_token, tokens.expires_in
+        );
+        let mut response = Redirect::to(&target).into_response();
+        let secure = self.issuer().starts_with("https://");
+        response.headers_mut().insert(header::SET_COOKIE, crate::cookies::set(FLOW_COOKIE, "", FLOW_PATH, 0, secure));
+        response
+    }
 }
 
 /// One HTTP client for every call to the provider, so connections and the
@@ -212,93 +243,4 @@ fn http() -> &'static reqwest::Client {
     CLIENT.get_or_init(|| {
         reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().expect("an HTTP client")
     })
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct ExternalProvider {
-    /// The name for the login button.
-    name: String,
-    /// Where the browser goes to start.
-    start: &'static str,
-}
-
-/// The external login provider, if one is configured (404 otherwise).
-#[utoipa::path(get, path = "/api/v1/auth/external", tag = "auth",
-    responses((status = 200, body = ExternalProvider), (status = 404, body = platform::http::Problem, description = "No provider is set up")))]
-async fn provider(State(identity): State<Identity>) -> Result<Json<ExternalProvider>> {
-    identity.provider().ok_or(IdentityError::NotFound)?;
-    Ok(Json(ExternalProvider {
-        name: identity.platform.config.oidc_name.clone(),
-        start: "/api/v1/auth/external/start",
-    }))
-}
-
-/// Sends the browser to the external provider to log in.
-#[utoipa::path(get, path = "/api/v1/auth/external/start", tag = "auth",
-    responses((status = 303, description = "To the provider"), (status = 404, body = platform::http::Problem, description = "No provider is set up")))]
-async fn start(State(identity): State<Identity>) -> Result<Response> {
-    identity.start_external().await
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct Callback {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-}
-
-/// Where the provider sends the browser back. On success the browser goes on
-/// to `/login/external#access_token=…&refresh_token=…` for the web client;
-/// the tokens travel in the fragment, which is never sent to a server.
-#[utoipa::path(get, path = "/api/v1/auth/external/callback", tag = "auth",
-    params(Callback),
-    responses((status = 303, description = "To the web client with tokens"),
-        (status = 400, description = "An error page: the login was not started in this browser, or failed", content_type = "text/html")))]
-async fn callback(
-    State(identity): State<Identity>,
-    Query(answer): Query<Callback>,
-    address: ClientAddress,
-    headers: HeaderMap,
-) -> Response {
-    let flow = match crate::cookies::get(&headers, FLOW_COOKIE) {
-        Some(token) => identity.keys.verify::<Flow>(&token, &identity.issuer(), FLOW_AUDIENCE).await.ok(),
-        None => None,
-    };
-    let Some(flow) = flow.filter(|f| answer.state.as_deref() == Some(f.state.as_str())) else {
-        return pages::error("This login was not started here or took too long; start again.");
-    };
-    if let Some(error) = answer.error {
-        return pages::error(&format!("The login provider said: {error}."));
-    }
-    let outcome = async {
-        let claims = identity.provider_identity(answer.code.as_deref().unwrap_or_default(), &flow).await?;
-        let user = identity.account_for(&claims).await?;
-        if user.suspended {
-            return Err(IdentityError::Suspended);
-        }
-        identity.open_session(&user, &Client::from_request(address, &headers), None).await
-    };
-    match outcome.await {
-        Ok(tokens) => {
-            let target = format!(
-                "/login/external#access_token={}&refresh_token={}&expires_in={}",
-                tokens.access_token, tokens.refresh_token, tokens.expires_in
-            );
-            let mut response = Redirect::to(&target).into_response();
-            let secure = identity.issuer().starts_with("https://");
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, crate::cookies::set(FLOW_COOKIE, "", FLOW_PATH, 0, secure));
-            response
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "external login failed");
-            pages::error(&e.to_string())
-        }
-    }
-}
-
-pub fn routes() -> OpenApiRouter<Identity> {
-    OpenApiRouter::new().routes(routes!(provider)).routes(routes!(start)).routes(routes!(callback))
 }

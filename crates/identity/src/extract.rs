@@ -1,16 +1,19 @@
-//! `AuthUser`: the extractor every protected handler takes. It checks the
-//! bearer token's signature, expiry, issuer and audience, then that its
-//! session still lives and the account is not suspended, so logging out or
-//! suspending takes effect at once, not when the token expires.
+//! Who is calling, identity's side: the [`Authenticator`] that checks access
+//! tokens for platform's `Caller` extractor, and [`AppUser`], the caller of
+//! the endpoints open to third-party applications.
+
+use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use futures::future::BoxFuture;
+use platform::http::{Application, Authenticator, Bearer, Caller, CallerError};
+use platform::Platform;
 use serde::{Deserialize, Serialize};
 
 use crate::error::IdentityError;
-use crate::store::{self, Role};
-use crate::{Identity, API_AUDIENCE};
+use crate::keys::SigningKeys;
+use crate::{store, API_AUDIENCE};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -33,39 +36,49 @@ pub struct AccessClaims {
     pub scope: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub id: String,
-    pub session_id: String,
-    pub role: Role,
-    pub email_verified: bool,
+/// Checks access tokens: signature, expiry, issuer and audience, then that
+/// the session still lives and the account is not suspended. It holds only
+/// what that takes, so the contexts it is handed to hold no `Identity`.
+pub(crate) struct AccessTokens {
+    pub keys: SigningKeys,
+    pub platform: Platform,
 }
 
-impl AuthUser {
-    pub fn require_admin(&self) -> Result<(), IdentityError> {
-        if self.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(IdentityError::NotAdmin)
+impl AccessTokens {
+    async fn check(&self, token: &str) -> Result<Bearer, IdentityError> {
+        let issuer = self.platform.config.public_url();
+        let claims: AccessClaims = self.keys.verify(token, &issuer, API_AUDIENCE).await?;
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let check =
+            store::check_session(&mut conn, &claims.sid, &claims.sub).await?.ok_or(IdentityError::SessionRevoked)?;
+        if check.revoked {
+            return Err(IdentityError::SessionRevoked);
         }
+        if check.suspended {
+            return Err(IdentityError::Suspended);
+        }
+        let caller =
+            Caller { id: claims.sub, session_id: claims.sid, role: check.role, email_verified: check.email_verified };
+        let application = claims.client_id.map(|client_id| Application {
+            client_id,
+            scopes: crate::oauth::split_scopes(claims.scope.as_deref().unwrap_or("")),
+        });
+        Ok(Bearer { caller, application })
     }
+}
 
-    /// Public posting needs a confirmed address.
-    pub fn require_verified(&self) -> Result<(), IdentityError> {
-        if self.email_verified {
-            Ok(())
-        } else {
-            Err(IdentityError::EmailNotVerified)
-        }
+impl Authenticator for AccessTokens {
+    fn authenticate<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Bearer, CallerError>> {
+        Box::pin(async move { Ok(self.check(token).await?) })
     }
 }
 
 /// A caller that may also be a third-party application holding a scoped token.
-/// Endpoints open to applications take this; all others take [`AuthUser`],
+/// Endpoints open to applications take this; all others take [`Caller`],
 /// which refuses application tokens.
 #[derive(Debug, Clone)]
 pub struct AppUser {
-    pub user: AuthUser,
+    pub user: Caller,
     /// The application, if the token was issued to one.
     pub client_id: Option<String>,
     /// `None`: Athlos's own apps, which may do everything.
@@ -83,70 +96,24 @@ impl AppUser {
     }
 }
 
-async fn authenticate(parts: &Parts, identity: &Identity) -> Result<AppUser, IdentityError> {
-    let header = parts.headers.get(AUTHORIZATION).ok_or(IdentityError::Unauthenticated)?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-        .ok_or(IdentityError::Unauthenticated)?;
-    let claims: AccessClaims = identity.keys.verify(token.trim(), &identity.issuer(), API_AUDIENCE).await?;
-    let mut conn = identity.platform.db.pool().acquire().await?;
-    let check =
-        store::check_session(&mut conn, &claims.sid, &claims.sub).await?.ok_or(IdentityError::SessionRevoked)?;
-    if check.revoked {
-        return Err(IdentityError::SessionRevoked);
-    }
-    if check.suspended {
-        return Err(IdentityError::Suspended);
-    }
-    let user =
-        AuthUser { id: claims.sub, session_id: claims.sid, role: check.role, email_verified: check.email_verified };
-    let scopes = claims.client_id.as_ref().map(|_| crate::oauth::split_scopes(claims.scope.as_deref().unwrap_or("")));
-    Ok(AppUser { user, client_id: claims.client_id, scopes })
-}
-
-impl<S> FromRequestParts<S> for AuthUser
-where
-    Identity: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = IdentityError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, IdentityError> {
-        let caller = authenticate(parts, &Identity::from_ref(state)).await?;
-        if caller.client_id.is_some() {
-            return Err(IdentityError::InsufficientScope("applications cannot use this endpoint".into()));
-        }
-        Ok(caller.user)
-    }
-}
-
-/// Endpoints open to everyone but richer for a logged-in caller take
-/// `Option<AuthUser>`: no `Authorization` header is `None`, a bad one is refused.
-impl<S> axum::extract::OptionalFromRequestParts<S> for AuthUser
-where
-    Identity: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = IdentityError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, IdentityError> {
-        if !parts.headers.contains_key(AUTHORIZATION) {
-            return Ok(None);
-        }
-        <AuthUser as FromRequestParts<S>>::from_request_parts(parts, state).await.map(Some)
+impl From<Bearer> for AppUser {
+    fn from(bearer: Bearer) -> Self {
+        let (client_id, scopes) = match bearer.application {
+            Some(app) => (Some(app.client_id), Some(app.scopes)),
+            None => (None, None),
+        };
+        Self { user: bearer.caller, client_id, scopes }
     }
 }
 
 impl<S> FromRequestParts<S> for AppUser
 where
-    Identity: FromRef<S>,
+    Arc<dyn Authenticator>: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = IdentityError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, IdentityError> {
-        authenticate(parts, &Identity::from_ref(state)).await
+        Ok(Bearer::from_request_parts(parts, state).await?.into())
     }
 }

@@ -12,9 +12,9 @@ use platform::db::{now_ms, Database};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde::{de::DeserializeOwned, Serialize};
-use sqlx::Row;
 
 use crate::error::{IdentityError, Result};
+use crate::store;
 
 struct SigningKey {
     id: String,
@@ -45,28 +45,26 @@ impl SigningKeys {
     }
 
     async fn reload(&self) -> Result<()> {
-        let rows = sqlx::query("SELECT id, public_key, private_key, retired_at FROM signing_keys ORDER BY created_at")
-            .fetch_all(self.db.pool())
-            .await?;
-        let mut loaded = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: String = row.try_get("id")?;
-            let public: String = row.try_get("public_key")?;
-            let sealed: String = row.try_get("private_key")?;
-            let retired = row.try_get::<Option<i64>, _>("retired_at")?.is_some();
-            let pkcs8 = self.open(&sealed).ok_or_else(|| {
+        let stored = {
+            let mut conn = self.db.pool().acquire().await?;
+            store::signing_keys(&mut conn).await?
+        };
+        let mut loaded = Vec::with_capacity(stored.len());
+        for key in stored {
+            let pkcs8 = self.open(&key.sealed_private_key).ok_or_else(|| {
                 IdentityError::Internal(format!(
-                    "signing key {id} cannot be opened: ATHLOS_SECRET_KEY differs from the one it was made with"
+                    "signing key {} cannot be opened: ATHLOS_SECRET_KEY differs from the one it was made with",
+                    key.id
                 ))
             })?;
             let decoding =
-                DecodingKey::from_ed_components(&public).map_err(|e| IdentityError::Internal(e.to_string()))?;
+                DecodingKey::from_ed_components(&key.public_key).map_err(|e| IdentityError::Internal(e.to_string()))?;
             loaded.push(Arc::new(SigningKey {
-                id,
-                public,
+                id: key.id,
+                public: key.public_key,
                 encoding: EncodingKey::from_ed_der(&pkcs8),
                 decoding,
-                retired,
+                retired: key.retired,
             }));
         }
         *self.keys.write().expect("keys lock") = loaded;
@@ -79,21 +77,14 @@ impl SigningKeys {
             .map_err(|_| IdentityError::Internal("generating a key failed".into()))?;
         let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("a key ring just made");
         let id = uuid::Uuid::now_v7().simple().to_string();
-        let now = now_ms();
+        let key = store::StoredKey {
+            id: id.clone(),
+            public_key: URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+            sealed_private_key: self.seal(pkcs8.as_ref()),
+            retired: false,
+        };
         let mut tx = self.db.begin().await?;
-        sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO signing_keys (id, algorithm, public_key, private_key, created_at) VALUES ($1, 'EdDSA', $2, $3, $4)",
-        )
-        .bind(&id)
-        .bind(URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()))
-        .bind(self.seal(pkcs8.as_ref()))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        store::add_signing_key(&mut tx, &key, now_ms()).await?;
         tx.commit().await?;
         self.reload().await?;
         Ok(id)

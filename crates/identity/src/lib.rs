@@ -1,7 +1,8 @@
 //! Identity: accounts, e-mail verification, password reset, sessions with
 //! access and refresh tokens, TOTP second factor with recovery codes,
 //! passkeys, roles, preferences and profile pictures, data export and erasure.
-//! Other contexts learn who is calling through [`AuthUser`].
+//! Other contexts learn who is calling through platform's `Caller`, which
+//! asks [`Identity::authenticator`].
 
 mod accounts;
 mod admin;
@@ -26,14 +27,18 @@ mod sessions;
 mod store;
 pub mod totp;
 
-pub use accounts::{PublicProfile, Registration};
+pub use accounts::Registration;
 pub use error::IdentityError;
 pub use export::{ERASE_JOB, EXPORT_JOB};
-pub use extract::{AccessClaims, AppUser, AuthUser};
+pub use extract::{AccessClaims, AppUser};
 pub use mails::add_templates;
+pub use platform::people::PublicProfile;
 pub use preferences::{Language, Preferences, Privacy, Units};
 pub use store::Role;
 
+use std::sync::Arc;
+
+use platform::http::Authenticator;
 use platform::Platform;
 use sqlx::migrate::Migrator;
 
@@ -51,10 +56,12 @@ pub const API_AUDIENCE: &str = "athlos";
 pub struct Identity {
     pub platform: Platform,
     pub keys: keys::SigningKeys,
+    /// Checks the bearer tokens of every context's requests.
+    authenticator: Arc<dyn Authenticator>,
     /// The WebAuthn relying party; none when the public URL is not a domain.
-    webauthn: Option<std::sync::Arc<webauthn_rs::Webauthn>>,
+    webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The other contexts holding a person's data, for export and erasure.
-    personal_data: std::sync::Arc<Vec<std::sync::Arc<dyn platform::personal_data::PersonalData>>>,
+    personal_data: Arc<Vec<Arc<dyn platform::personal_data::PersonalData>>>,
     /// Every password hashed or checked in this process, a bounded number at once.
     passwords: password::Passwords,
 }
@@ -63,8 +70,21 @@ impl Identity {
     pub async fn new(platform: Platform) -> Result<Self, IdentityError> {
         let secret = platform.config.secret_key.clone().unwrap_or_default();
         let keys = keys::SigningKeys::load(platform.db.clone(), &secret).await?;
+        let authenticator = Arc::new(extract::AccessTokens { keys: keys.clone(), platform: platform.clone() });
         let webauthn = passkeys::relying_party(&platform.config.public_url());
-        Ok(Self { platform, keys, webauthn, personal_data: Default::default(), passwords: Default::default() })
+        Ok(Self {
+            platform,
+            keys,
+            authenticator,
+            webauthn,
+            personal_data: Default::default(),
+            passwords: Default::default(),
+        })
+    }
+
+    /// What tells every context who is calling: hand it to their state.
+    pub fn authenticator(&self) -> Arc<dyn Authenticator> {
+        self.authenticator.clone()
     }
 
     /// The `iss` of every token: this server's public URL.
@@ -80,5 +100,11 @@ impl Identity {
 impl axum::extract::FromRef<Identity> for Platform {
     fn from_ref(identity: &Identity) -> Platform {
         identity.platform.clone()
+    }
+}
+
+impl axum::extract::FromRef<Identity> for Arc<dyn Authenticator> {
+    fn from_ref(identity: &Identity) -> Arc<dyn Authenticator> {
+        identity.authenticator()
     }
 }

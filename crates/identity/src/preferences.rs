@@ -1,7 +1,9 @@
 //! A person's preferences: the units the client shows, and who sees what
-//! they record unless they say otherwise. Other contexts read them through
-//! [`Identity::preferences`] (training's default for a new workout's privacy).
+//! they record unless they say otherwise. The words are platform's; other
+//! contexts ask through traits of their own (training's `People`), which the
+//! binary answers with [`Identity::preferences`].
 
+pub use platform::people::{Language, Privacy, Units};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -9,91 +11,6 @@ use crate::accounts::check_display_name;
 use crate::error::{IdentityError, Result};
 use crate::store;
 use crate::Identity;
-
-/// How the client shows distances, speeds and heights. The API itself always
-/// speaks metres and seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Units {
-    #[default]
-    Metric,
-    Imperial,
-}
-
-impl Units {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Units::Metric => "metric",
-            Units::Imperial => "imperial",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "metric" => Some(Units::Metric),
-            "imperial" => Some(Units::Imperial),
-            _ => None,
-        }
-    }
-}
-
-/// The language things the server writes for a person come in (a workout's
-/// title made from its time of day and sport). The client shows its own
-/// screens in the language chosen on the device and keeps this in step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    En,
-    Ru,
-}
-
-impl Language {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Ru => "ru",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "en" => Some(Language::En),
-            "ru" => Some(Language::Ru),
-            _ => None,
-        }
-    }
-}
-
-/// Who may see something a person records: everyone, their followers, or
-/// only they themselves.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Privacy {
-    Public,
-    Followers,
-    #[default]
-    Private,
-}
-
-impl Privacy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Privacy::Public => "public",
-            Privacy::Followers => "followers",
-            Privacy::Private => "private",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "public" => Some(Privacy::Public),
-            "followers" => Some(Privacy::Followers),
-            "private" => Some(Privacy::Private),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Preferences {

@@ -7,7 +7,6 @@
 //! count of zero, and a success takes its own count back again.
 
 use platform::db::{now_ms, Database};
-use sqlx::Row;
 
 use crate::error::{IdentityError, Result};
 use crate::store::{self, User};
@@ -60,11 +59,8 @@ fn bucket(limit: Limit, key: &str) -> String {
 /// than the longest window: every address that ever tried would otherwise
 /// stay a row for good. Returns how many went.
 pub async fn prune(db: &Database, now: i64) -> Result<u64> {
-    let pruned = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-        .bind(now - LONGEST_WINDOW_MS)
-        .execute(db.pool())
-        .await?;
-    Ok(pruned.rows_affected())
+    let mut conn = db.pool().acquire().await?;
+    store::delete_buckets_before(&mut conn, now - LONGEST_WINDOW_MS).await
 }
 
 /// The key of a (account, address) pair's bucket.
@@ -99,36 +95,22 @@ pub async fn hit(db: &Database, limit: Limit, key: &str) -> Result<()> {
 pub async fn count(db: &Database, limit: Limit, key: &str) -> Result<Count> {
     let now = now_ms();
     let window = limit.window_secs * 1000;
-    let row = sqlx::query(
-        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket) DO UPDATE SET
-             hits = CASE WHEN rate_limits.window_start > $2 - $3 THEN rate_limits.hits + 1 ELSE 1 END,
-             window_start = CASE WHEN rate_limits.window_start > $2 - $3 THEN rate_limits.window_start ELSE $2 END
-         RETURNING hits, window_start",
-    )
-    .bind(bucket(limit, key))
-    .bind(now)
-    .bind(window)
-    .fetch_one(db.pool())
-    .await?;
-    let hits: i64 = row.try_get("hits")?;
-    let window_start: i64 = row.try_get("window_start")?;
-    Ok(Count { hits, retry_after_secs: ((window_start + window - now) / 1000).max(1) as u64 })
+    let mut conn = db.pool().acquire().await?;
+    let counted = store::count_attempt(&mut conn, &bucket(limit, key), now, window).await?;
+    let retry_after_secs = ((counted.window_start + window - now) / 1000).max(1) as u64;
+    Ok(Count { hits: counted.hits, retry_after_secs })
 }
 
 /// Takes back one counted attempt that turned out to succeed.
 pub async fn forgive(db: &Database, limit: Limit, key: &str) -> Result<()> {
-    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND hits > 0")
-        .bind(bucket(limit, key))
-        .execute(db.pool())
-        .await?;
-    Ok(())
+    let mut conn = db.pool().acquire().await?;
+    store::forgive_attempt(&mut conn, &bucket(limit, key)).await
 }
 
 /// Empties a bucket: a success wipes the failures before it.
 pub async fn clear(db: &Database, limit: Limit, key: &str) -> Result<()> {
-    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1").bind(bucket(limit, key)).execute(db.pool()).await?;
-    Ok(())
+    let mut conn = db.pool().acquire().await?;
+    store::empty_bucket(&mut conn, &bucket(limit, key)).await
 }
 
 /// One login attempt, counted against the login limits until it is known

@@ -9,6 +9,7 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;
+pub mod people;
 pub mod personal_data;
 pub mod secret;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use platform::http::Problem;
+use platform::http::{CallerError, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainingError {
@@ -25,8 +25,9 @@ pub enum TrainingError {
     Duplicate { existing_id: String },
     #[error("this Idempotency-Key was used before for a different request; use a new key for a new request")]
     KeyReused,
+    /// Who is calling could not be told, or may not do this.
     #[error(transparent)]
-    Identity(#[from] identity::IdentityError),
+    Caller(#[from] CallerError),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
     #[error(transparent)]
@@ -67,7 +68,7 @@ impl TrainingError {
             }
             KeyReused => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", detail)
                 .with_field("Idempotency-Key"),
-            Identity(e) => Problem::internal(e),
+            Caller(e) => e.problem(),
             Sql(e) => Problem::database(e),
             Blob(e) => Problem::internal(e),
             Job(e) => Problem::internal(e),
@@ -91,8 +92,8 @@ impl From<std::io::Error> for TrainingError {
 impl IntoResponse for TrainingError {
     fn into_response(self) -> Response {
         match self {
-            // Identity's failures (not logged in, not an admin) keep identity's own shape and headers.
-            TrainingError::Identity(e) => e.into_response(),
+            // Not logged in, not an admin: read as in every context, with their headers.
+            TrainingError::Caller(e) => e.into_response(),
             other => other.problem().into_response(),
         }
     }

@@ -7,6 +7,7 @@ pub mod error;
 mod events;
 pub mod imports;
 mod orphans;
+pub mod people;
 mod personal_data;
 mod photos;
 mod records;
@@ -21,6 +22,7 @@ pub mod workouts;
 
 use std::sync::Arc;
 
+use platform::http::Authenticator;
 use platform::jobs::JobHandlers;
 use platform::Platform;
 use sqlx::migrate::Migrator;
@@ -30,18 +32,19 @@ pub use sharing::SharePreview;
 
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
-/// The training context's state: the platform, identity (who is calling)
-/// and whom to ask about followers.
+/// The training context's state: the platform, who tells who is calling,
+/// and whom to ask about people and followers.
 #[derive(Clone)]
 pub struct Training {
     pub platform: Platform,
-    identity: identity::Identity,
+    authenticator: Arc<dyn Authenticator>,
+    people: Arc<dyn people::People>,
     followers: Arc<dyn visibility::Followers>,
 }
 
 impl Training {
-    pub fn new(platform: Platform, identity: identity::Identity) -> Self {
-        Self { platform, identity, followers: Arc::new(visibility::NoFollowers) }
+    pub fn new(platform: Platform, authenticator: Arc<dyn Authenticator>, people: Arc<dyn people::People>) -> Self {
+        Self { platform, authenticator, people, followers: Arc::new(visibility::NoFollowers) }
     }
 
     pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
@@ -63,9 +66,10 @@ impl Training {
     }
 }
 
-impl axum::extract::FromRef<Training> for identity::Identity {
-    fn from_ref(training: &Training) -> identity::Identity {
-        training.identity.clone()
+/// For platform's `Caller` extractor in training's handlers.
+impl axum::extract::FromRef<Training> for Arc<dyn Authenticator> {
+    fn from_ref(training: &Training) -> Arc<dyn Authenticator> {
+        training.authenticator.clone()
     }
 }
 

@@ -56,7 +56,7 @@ impl Training {
     async fn files_kept_for(&self, workout_id: &str) -> Result<BTreeSet<String>> {
         let mut conn = self.platform.db.pool().acquire().await?;
         let mut kept: BTreeSet<String> = workouts::store::file_key(&mut conn, workout_id).await?.into_iter().collect();
-        kept.extend(photos::file_keys(&mut conn, workout_id).await?);
+        kept.extend(photos::store::file_keys(&mut conn, workout_id).await?);
         Ok(kept)
     }
 }

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use platform::db::rfc3339;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::Result;
+use crate::workouts::store;
 use crate::Training;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -49,38 +49,21 @@ impl Training {
     pub async fn records(&self, user_id: &str, query: RecordsQuery) -> Result<Vec<SportRecords>> {
         let mut conn = self.platform.db.pool().acquire().await?;
         let mut by_sport: BTreeMap<String, SportRecords> = BTreeMap::new();
-        let efforts = sqlx::query(
-            "SELECT sport_id, distance_m, seconds, workout_id, started_at FROM workout_efforts
-             WHERE user_id = $1 ORDER BY sport_id, distance_m, seconds, started_at",
-        )
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &efforts {
-            let sport: String = row.try_get("sport_id")?;
-            let distance: f64 = row.try_get("distance_m")?;
-            let records = entry(&mut by_sport, &sport);
+        for effort in store::efforts_of_user(&mut conn, user_id).await? {
+            let records = entry(&mut by_sport, &effort.sport);
             // Sorted by time within a distance: the first is the record.
-            if records.best_efforts.last().is_some_and(|e| e.distance_m == distance) {
+            if records.best_efforts.last().is_some_and(|e| e.distance_m == effort.distance_m) {
                 continue;
             }
-            let record = record(row.try_get("seconds")?, row.try_get("workout_id")?, row.try_get("started_at")?);
-            records.best_efforts.push(BestEffortRecord { distance_m: distance, record });
+            let record = record(effort.seconds, effort.workout_id, effort.started_ms);
+            records.best_efforts.push(BestEffortRecord { distance_m: effort.distance_m, record });
         }
-        let workouts = sqlx::query(
-            "SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m FROM workouts
-             WHERE user_id = $1 AND state = 'ready' ORDER BY started_at",
-        )
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &workouts {
-            let sport: String = row.try_get("sport_id")?;
-            let (id, at): (String, i64) = (row.try_get("id")?, row.try_get("started_at")?);
-            let records = entry(&mut by_sport, &sport);
-            keep_highest(&mut records.longest_distance, row.try_get("distance_m")?, &id, at);
-            keep_highest(&mut records.longest_duration, Some(row.try_get("duration_s")?), &id, at);
-            keep_highest(&mut records.most_elevation_gain, row.try_get("elevation_gain_m")?, &id, at);
+        for workout in store::record_candidates(&mut conn, user_id).await? {
+            let (id, at) = (workout.id, workout.started_ms);
+            let records = entry(&mut by_sport, &workout.sport);
+            keep_highest(&mut records.longest_distance, workout.distance_m, &id, at);
+            keep_highest(&mut records.longest_duration, Some(workout.duration_s), &id, at);
+            keep_highest(&mut records.most_elevation_gain, workout.elevation_gain_m, &id, at);
         }
         Ok(by_sport.into_values().filter(|r| query.sport.as_ref().is_none_or(|s| *s == r.sport)).collect())
     }

@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use time::{Date, Duration, Month, OffsetDateTime, UtcOffset};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{Result, TrainingError};
+use crate::workouts::store;
 use crate::Training;
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
@@ -153,30 +153,19 @@ impl Training {
         let local_ms = |day: Date| (day.midnight().assume_offset(offset).unix_timestamp()) * 1000;
         let (start, end) = (local_ms(from), local_ms(to.next_day().unwrap_or(to)));
         let mut conn = self.platform.db.pool().acquire().await?;
-        let rows = sqlx::query(
-            "SELECT started_at, sport_id, distance_m, duration_s, moving_s, elevation_gain_m FROM workouts
-             WHERE user_id = $1 AND state = 'ready' AND started_at >= $2 AND started_at < $3
-               AND ($4 = '' OR sport_id = $4)",
-        )
-        .bind(user_id)
-        .bind(start)
-        .bind(end)
-        .bind(q.sport.clone().unwrap_or_default())
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let ms: i64 = row.try_get("started_at")?;
-            let at = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        let sport = q.sport.clone().unwrap_or_default();
+        let workouts = store::counted_between(&mut conn, user_id, (start, end), &sport).await?;
+        let mut out = Vec::with_capacity(workouts.len());
+        for workout in workouts {
+            let at = OffsetDateTime::from_unix_timestamp(workout.started_ms.div_euclid(1000))
                 .map_err(|e| TrainingError::Internal(e.to_string()))?;
-            let duration: f64 = row.try_get("duration_s")?;
             out.push(Counted {
                 day: at.to_offset(offset).date(),
-                sport: row.try_get("sport_id")?,
-                distance_m: row.try_get::<Option<f64>, _>("distance_m")?.unwrap_or(0.0),
-                duration_s: duration,
-                moving_s: row.try_get::<Option<f64>, _>("moving_s")?.unwrap_or(duration),
-                elevation_gain_m: row.try_get::<Option<f64>, _>("elevation_gain_m")?.unwrap_or(0.0),
+                sport: workout.sport,
+                distance_m: workout.distance_m.unwrap_or(0.0),
+                duration_s: workout.duration_s,
+                moving_s: workout.moving_s.unwrap_or(workout.duration_s),
+                elevation_gain_m: workout.elevation_gain_m.unwrap_or(0.0),
             });
         }
         Ok(out)

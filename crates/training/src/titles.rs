@@ -2,7 +2,7 @@
 //! says something, else the time of day and the sport in the person's
 //! language ("Morning Run", "Бег утром"), never a device's "ACTIVE LOG".
 
-use identity::Language;
+use platform::people::Language;
 use serde::{Deserialize, Serialize};
 
 use crate::sports::Sport;

@@ -3,7 +3,6 @@
 use platform::db::rfc3339;
 use platform::personal_data::Archive;
 use serde_json::json;
-use sqlx::Row;
 
 use crate::error::Result;
 use crate::oauth::store as oauth;
@@ -16,13 +15,11 @@ Athlos, with your original files beside them. Times are UTC (RFC 3339) or millis
 impl Identity {
     pub(super) async fn export_own_data(&self, user: &User, archive: &mut Archive) -> Result<()> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        let external = sqlx::query("SELECT issuer, created_at FROM external_identities WHERE user_id = $1")
-            .bind(&user.id)
-            .fetch_all(&mut *conn)
+        let external: Vec<_> = store::external_logins(&mut conn, &user.id)
             .await?
             .iter()
-            .map(|r| Ok(json!({ "provider": r.try_get::<String, _>("issuer")?, "linked_at": rfc3339(r.try_get("created_at")?) })))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|login| json!({ "provider": login.issuer, "linked_at": rfc3339(login.linked_at) }))
+            .collect();
         let account = json!({
             "id": user.id,
             "email": user.email,

@@ -5,19 +5,14 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use platform::http::ClientAddress;
 use serde::{Deserialize, Serialize};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::pages;
 use super::store::{self, Client, Code};
 use crate::error::IdentityError;
-use crate::sessions::{self, LoginOutcome, SecondFactor, Tokens};
+use crate::sessions::Tokens;
 use crate::{AccessClaims, Identity};
 
 const CODE_TTL_MS: i64 = 60 * 1000;
@@ -27,8 +22,8 @@ const SIGN_IN_SECS: i64 = 12 * 3600;
 const CONSENT_AUDIENCE: &str = "athlos-consent";
 
 /// A checked authorization request.
-struct Request {
-    client: Client,
+pub(crate) struct Request {
+    pub client: Client,
     redirect_uri: String,
     scope: Vec<String>,
     state: Option<String>,
@@ -36,9 +31,24 @@ struct Request {
     code_challenge: Option<String>,
 }
 
+impl Request {
+    /// What the consent page says each scope asked for lets the application do.
+    pub fn scope_words(&self) -> Vec<(&'static str, &'static str)> {
+        super::SCOPES.iter().filter(|(name, _)| self.scope.iter().any(|s| s == name)).copied().collect()
+    }
+
+    /// Back to the application: the person said no.
+    pub fn denied(&self) -> Response {
+        let mut params =
+            vec![("error", "access_denied".to_string()), ("error_description", "the person said no".into())];
+        params.extend(self.state.clone().map(|s| ("state", s)));
+        redirect_with(&self.redirect_uri, &params)
+    }
+}
+
 /// Why a request cannot go on. Until the client and its redirect URI are
 /// known good, the person sees a page; after that, the client gets the error.
-enum Refusal {
+pub(crate) enum Refusal {
     Page(String),
     Redirect { to: String, error: &'static str, description: String, state: Option<String> },
 }
@@ -63,7 +73,7 @@ fn redirect_with(to: &str, params: &[(&str, String)]) -> Response {
 }
 
 impl Identity {
-    async fn check_request(&self, params: &HashMap<String, String>) -> Result<Request, Refusal> {
+    pub(crate) async fn check_request(&self, params: &HashMap<String, String>) -> Result<Request, Refusal> {
         let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
         let client_id =
             get("client_id").ok_or_else(|| Refusal::Page("The request names no application (client_id).".into()))?;
@@ -105,7 +115,7 @@ impl Identity {
     }
 
     /// The person signed in on this browser for the `/oauth` pages, if any.
-    async fn signed_in(&self, headers: &HeaderMap) -> Option<String> {
+    pub(crate) async fn signed_in(&self, headers: &HeaderMap) -> Option<String> {
         let token = crate::cookies::get(headers, SIGN_IN_COOKIE)?;
         let claims: AccessClaims = self.keys.verify(&token, &self.issuer(), SIGN_IN_AUDIENCE).await.ok()?;
         let mut conn = self.platform.db.pool().acquire().await.ok()?;
@@ -113,7 +123,7 @@ impl Identity {
         (!check.revoked && !check.suspended).then_some(claims.sub)
     }
 
-    async fn issue_code(&self, request: &Request, user_id: &str) -> Result<Response, IdentityError> {
+    pub(crate) async fn issue_code(&self, request: &Request, user_id: &str) -> Result<Response, IdentityError> {
         let mut conn = self.platform.db.pool().acquire().await?;
         let code = Code {
             client_id: request.client.id.clone(),
@@ -129,7 +139,7 @@ impl Identity {
         Ok(redirect_with(&request.redirect_uri, &params))
     }
 
-    fn sign_in_cookie(&self, tokens: &Tokens) -> Result<HeaderValue, IdentityError> {
+    pub(crate) fn sign_in_cookie(&self, tokens: &Tokens) -> Result<HeaderValue, IdentityError> {
         let now = platform::db::now_secs();
         let claims = AccessClaims {
             iss: self.issuer(),
@@ -147,188 +157,51 @@ impl Identity {
     }
 }
 
+/// What the consent page carries to the decision, signed.
 #[derive(Serialize, Deserialize)]
-struct ConsentClaims {
+pub(crate) struct ConsentClaims {
     iss: String,
     aud: String,
-    sub: String,
+    /// The person asked.
+    pub sub: String,
     exp: i64,
     /// The original authorization request's query string.
-    q: String,
+    pub q: String,
 }
 
-/// The query of an authorization request (RFC 6749 §4.1.1, with PKCE and
-/// OpenID Connect's `nonce`); the handler reads it as a map.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-struct AuthorizeQuery {
-    /// `code`; anything else is sent back to the application as an error.
-    response_type: String,
-    /// A registered application's id.
-    client_id: String,
-    /// One of the addresses the application registered.
-    redirect_uri: String,
-    /// Space-separated scopes the application was registered with.
-    scope: String,
-    state: Option<String>,
-    code_challenge: Option<String>,
-    /// `S256` (required with `code_challenge`).
-    code_challenge_method: Option<String>,
-    nonce: Option<String>,
-}
-
-/// Starts (or, once signed in, continues) an authorization request.
-#[utoipa::path(get, path = "/oauth/authorize", tag = "oauth", params(AuthorizeQuery),
-    responses((status = 200, description = "A login or consent page", content_type = "text/html"),
-        (status = 303, description = "Back to the application, with a code or an error"),
-        (status = 400, description = "An error page: the application or its address is unknown", content_type = "text/html")))]
-async fn authorize(
-    State(identity): State<Identity>,
-    Query(params): Query<HashMap<String, String>>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, Response> {
-    let request = identity.check_request(&params).await.map_err(IntoResponse::into_response)?;
-    let query = query.unwrap_or_default();
-    let Some(user_id) = identity.signed_in(&headers).await else {
-        return Ok(pages::login(&query, &request.client.name, "", None));
-    };
-    let internal = |e: IdentityError| pages::error(&format!("Something went wrong: {e}"));
-    let granted = {
-        let mut conn = identity.platform.db.pool().acquire().await.map_err(|e| internal(e.into()))?;
-        store::granted_scope(&mut conn, &user_id, &request.client.id).await.map_err(internal)?
-    };
-    let covered = granted.is_some_and(|g| {
-        let granted = super::split_scopes(&g);
-        request.scope.iter().all(|s| granted.contains(s))
-    });
-    if covered {
-        return identity.issue_code(&request, &user_id).await.map_err(internal);
+impl Identity {
+    /// Whether the person allowed the application every scope it asks for before.
+    pub(crate) async fn granted_before(&self, user_id: &str, request: &Request) -> Result<bool, IdentityError> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let granted = store::granted_scope(&mut conn, user_id, &request.client.id).await?;
+        Ok(granted.is_some_and(|g| {
+            let granted = super::split_scopes(&g);
+            request.scope.iter().all(|s| granted.contains(s))
+        }))
     }
-    let consent = ConsentClaims {
-        iss: identity.issuer(),
-        aud: CONSENT_AUDIENCE.into(),
-        sub: user_id,
-        exp: platform::db::now_secs() + 600,
-        q: query,
-    };
-    let token = identity.keys.sign(&consent).map_err(internal)?;
-    let words: Vec<(&str, &str)> =
-        super::SCOPES.iter().filter(|(name, _)| request.scope.iter().any(|s| s == name)).copied().collect();
-    Ok(pages::consent(&request.client.name, &words, &token))
-}
 
-#[derive(Deserialize)]
-struct LoginForm {
-    query: String,
-    email: String,
-    password: String,
-}
-
-fn signed_in_redirect(identity: &Identity, query: &str, tokens: &Tokens) -> Response {
-    match identity.sign_in_cookie(tokens) {
-        Ok(cookie) => {
-            let mut response = Redirect::to(&format!("/oauth/authorize?{query}")).into_response();
-            response.headers_mut().insert(header::SET_COOKIE, cookie);
-            response
-        }
-        Err(e) => pages::error(&format!("Something went wrong: {e}")),
+    /// The consent page's token for the decision: `query` asked of `user_id`,
+    /// good for ten minutes.
+    pub(crate) fn consent_token(&self, user_id: String, query: String) -> Result<String, IdentityError> {
+        let consent = ConsentClaims {
+            iss: self.issuer(),
+            aud: CONSENT_AUDIENCE.into(),
+            sub: user_id,
+            exp: platform::db::now_secs() + 600,
+            q: query,
+        };
+        self.keys.sign(&consent)
     }
-}
 
-fn browser(address: ClientAddress, headers: &HeaderMap) -> sessions::Client {
-    let mut client = sessions::Client::from_request(address, headers);
-    client.device.push_str(" (sign-in page)");
-    client
-}
-
-async fn client_name(identity: &Identity, query: &str) -> String {
-    let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    match params.get("client_id") {
-        Some(id) => identity.client(id).await.ok().flatten().map(|c| c.name).unwrap_or_default(),
-        None => String::new(),
+    /// The consent a decision answers; none when its page has expired or was not ours.
+    pub(crate) async fn consent(&self, token: &str) -> Option<ConsentClaims> {
+        self.keys.verify::<ConsentClaims>(token, &self.issuer(), CONSENT_AUDIENCE).await.ok()
     }
-}
 
-/// The login form of the browser step.
-async fn login(
-    State(identity): State<Identity>,
-    address: ClientAddress,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    match identity.login(&form.email, &form.password, &browser(address, &headers)).await {
-        Ok(LoginOutcome::Tokens(tokens)) => signed_in_redirect(&identity, &form.query, &tokens),
-        Ok(LoginOutcome::SecondFactor(step)) => pages::second_factor(&form.query, &step.challenge, None),
-        Err(e) => {
-            pages::login(&form.query, &client_name(&identity, &form.query).await, &form.email, Some(&e.to_string()))
-        }
+    /// The person allowed the request: remembered, and a code goes back to the application.
+    pub(crate) async fn allow(&self, user_id: &str, request: &Request) -> Result<Response, IdentityError> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::save_grant(&mut conn, user_id, &request.client.id, &request.scope.join(" ")).await?;
+        self.issue_code(request, user_id).await
     }
-}
-
-#[derive(Deserialize)]
-struct SecondFactorForm {
-    query: String,
-    challenge: String,
-    code: String,
-}
-
-/// The second-factor form of the browser step.
-async fn second_factor(
-    State(identity): State<Identity>,
-    address: ClientAddress,
-    headers: HeaderMap,
-    Form(form): Form<SecondFactorForm>,
-) -> Response {
-    let code = form.code.trim();
-    let factor = if code.contains('-') { SecondFactor::RecoveryCode(code) } else { SecondFactor::Totp(code) };
-    match identity.login_second_step(&form.challenge, factor, &browser(address, &headers)).await {
-        Ok(tokens) => signed_in_redirect(&identity, &form.query, &tokens),
-        Err(IdentityError::InvalidToken) => pages::error("The login took too long; start again from the application."),
-        Err(e) => pages::second_factor(&form.query, &form.challenge, Some(&e.to_string())),
-    }
-}
-
-#[derive(Deserialize)]
-struct DecisionForm {
-    request: String,
-    decision: String,
-}
-
-/// The consent form: allow or deny.
-async fn decision(State(identity): State<Identity>, headers: HeaderMap, Form(form): Form<DecisionForm>) -> Response {
-    let Ok(consent) = identity.keys.verify::<ConsentClaims>(&form.request, &identity.issuer(), CONSENT_AUDIENCE).await
-    else {
-        return pages::error("This consent page has expired; start again from the application.");
-    };
-    // The page was made for the person signed in on this browser, and only them.
-    if identity.signed_in(&headers).await.as_deref() != Some(consent.sub.as_str()) {
-        return pages::error("Log in again from the application.");
-    }
-    let params: HashMap<String, String> = url::form_urlencoded::parse(consent.q.as_bytes()).into_owned().collect();
-    let request = match identity.check_request(&params).await {
-        Ok(request) => request,
-        Err(refusal) => return refusal.into_response(),
-    };
-    if form.decision != "approve" {
-        let mut params =
-            vec![("error", "access_denied".to_string()), ("error_description", "the person said no".into())];
-        params.extend(request.state.clone().map(|s| ("state", s)));
-        return redirect_with(&request.redirect_uri, &params);
-    }
-    let saved = async {
-        let mut conn = identity.platform.db.pool().acquire().await?;
-        store::save_grant(&mut conn, &consent.sub, &request.client.id, &request.scope.join(" ")).await?;
-        identity.issue_code(&request, &consent.sub).await
-    };
-    saved.await.unwrap_or_else(|e| pages::error(&format!("Something went wrong: {e}")))
-}
-
-pub fn routes() -> OpenApiRouter<Identity> {
-    OpenApiRouter::new()
-        .routes(routes!(authorize))
-        .route("/oauth/authorize/login", axum::routing::post(login))
-        .route("/oauth/authorize/second-factor", axum::routing::post(second_factor))
-        .route("/oauth/authorize/decision", axum::routing::post(decision))
 }

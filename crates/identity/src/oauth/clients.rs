@@ -1,18 +1,14 @@
-//! Registering applications (`/api/v1/oauth/clients`) and the applications a
-//! person has allowed (`/api/v1/account/apps`).
+//! Applications registered to log people in through Athlos, and the
+//! applications a person has allowed to act for them.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::Json;
 use platform::db::{now_ms, rfc3339};
+use platform::http::Caller;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::store::{self, Client};
 use crate::error::{IdentityError, Result};
-use crate::{secrets, AuthUser, Identity, Role};
+use crate::{secrets, Identity, Role};
 
 #[derive(Deserialize, ToSchema)]
 #[schema(example = json!({
@@ -105,7 +101,7 @@ fn check_redirect_uri(raw: &str) -> Result<()> {
 }
 
 impl Identity {
-    pub async fn register_client(&self, owner: &AuthUser, form: ClientRegistration) -> Result<RegisteredClient> {
+    pub async fn register_client(&self, owner: &Caller, form: ClientRegistration) -> Result<RegisteredClient> {
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(IdentityError::invalid("name", "Give the application a name of 1 to 80 characters."));
@@ -134,7 +130,7 @@ impl Identity {
     }
 
     /// A client its owner (or an administrator) may manage; anyone else's is not found.
-    async fn managed_client(&self, user: &AuthUser, client_id: &str) -> Result<Client> {
+    async fn managed_client(&self, user: &Caller, client_id: &str) -> Result<Client> {
         let mut conn = self.platform.db.pool().acquire().await?;
         match store::client(&mut conn, client_id).await? {
             Some(client) if client.owner_id == user.id || user.role == Role::Admin => Ok(client),
@@ -148,55 +144,37 @@ impl Identity {
     }
 }
 
-/// Registers an application that logs people in through Athlos.
-#[utoipa::path(post, path = "/api/v1/oauth/clients", tag = "oauth", security(("bearer" = [])),
-    request_body = ClientRegistration,
-    responses((status = 201, body = RegisteredClient),
-        (status = 422, body = platform::http::Problem, description = "A field is invalid, such as a redirect URI that is not an absolute URL")))]
-async fn register(
-    State(identity): State<Identity>,
-    user: AuthUser,
-    Json(form): Json<ClientRegistration>,
-) -> Result<(StatusCode, Json<RegisteredClient>)> {
-    Ok((StatusCode::CREATED, Json(identity.register_client(&user, form).await?)))
-}
-
-/// The applications this account registered.
-#[utoipa::path(get, path = "/api/v1/oauth/clients", tag = "oauth", security(("bearer" = [])),
-    responses((status = 200, body = Vec<RegisteredClient>)))]
-async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<RegisteredClient>>> {
-    let mut conn = identity.platform.db.pool().acquire().await?;
-    let clients = store::clients_of(&mut conn, &user.id).await?;
-    Ok(Json(clients.into_iter().map(|c| RegisteredClient::from(c, None)).collect()))
-}
-
-/// Deletes an application; everyone logged in through it is logged out of it.
-#[utoipa::path(delete, path = "/api/v1/oauth/clients/{id}", tag = "oauth", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
-async fn delete(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
-    let client = identity.managed_client(&user, &id).await?;
-    let mut tx = identity.platform.db.begin().await?;
-    store::delete_client(&mut tx, &client.id).await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 #[derive(Serialize, ToSchema)]
-struct ConnectedApp {
+pub struct ConnectedApp {
     client_id: String,
     name: String,
     scopes: Vec<String>,
     allowed_at: String,
 }
 
-/// The applications this person allowed to act for them.
-#[utoipa::path(get, path = "/api/v1/account/apps", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ConnectedApp>)))]
-async fn connected(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<ConnectedApp>>> {
-    let mut conn = identity.platform.db.pool().acquire().await?;
-    let grants = store::grants_of(&mut conn, &user.id).await?;
-    Ok(Json(
-        grants
+impl Identity {
+    /// The applications this account registered.
+    pub(crate) async fn clients_of(&self, owner: &Caller) -> Result<Vec<RegisteredClient>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let clients = store::clients_of(&mut conn, &owner.id).await?;
+        Ok(clients.into_iter().map(|c| RegisteredClient::from(c, None)).collect())
+    }
+
+    /// Deletes an application its owner (or an administrator) manages; everyone
+    /// logged in through it is logged out of it.
+    pub(crate) async fn delete_client(&self, user: &Caller, client_id: &str) -> Result<()> {
+        let client = self.managed_client(user, client_id).await?;
+        let mut tx = self.platform.db.begin().await?;
+        store::delete_client(&mut tx, &client.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The applications this person allowed to act for them.
+    pub(crate) async fn connected_apps(&self, user_id: &str) -> Result<Vec<ConnectedApp>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let grants = store::grants_of(&mut conn, user_id).await?;
+        Ok(grants
             .into_iter()
             .map(|g| ConnectedApp {
                 client_id: g.client_id,
@@ -204,30 +182,16 @@ async fn connected(State(identity): State<Identity>, user: AuthUser) -> Result<J
                 scopes: super::split_scopes(&g.scope),
                 allowed_at: rfc3339(g.created_at),
             })
-            .collect(),
-    ))
-}
-
-/// Withdraws an application's access: its tokens stop working at once.
-#[utoipa::path(delete, path = "/api/v1/account/apps/{client_id}", tag = "account", security(("bearer" = [])),
-    params(("client_id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem)))]
-async fn disconnect(
-    State(identity): State<Identity>,
-    user: AuthUser,
-    Path(client_id): Path<String>,
-) -> Result<StatusCode> {
-    let mut tx = identity.platform.db.begin().await?;
-    if !store::revoke_grant(&mut tx, &user.id, &client_id).await? {
-        return Err(IdentityError::NotFound);
+            .collect())
     }
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
 
-pub fn routes() -> OpenApiRouter<Identity> {
-    OpenApiRouter::new()
-        .routes(routes!(register, list))
-        .routes(routes!(delete))
-        .routes(routes!(connected))
-        .routes(routes!(disconnect))
+    /// Withdraws an application's access: its tokens stop working at once.
+    pub(crate) async fn disconnect_app(&self, user_id: &str, client_id: &str) -> Result<()> {
+        let mut tx = self.platform.db.begin().await?;
+        if !store::revoke_grant(&mut tx, user_id, client_id).await? {
+            return Err(IdentityError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }

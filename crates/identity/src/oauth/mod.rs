@@ -10,12 +10,9 @@ pub(crate) mod pages;
 pub(crate) mod store;
 mod token;
 
-pub use clients::{ClientRegistration, RegisteredClient};
+pub use clients::{ClientRegistration, ConnectedApp, RegisteredClient};
 pub use store::Client;
-
-use utoipa_axum::router::OpenApiRouter;
-
-use crate::Identity;
+pub(crate) use token::{ClientCredentials, OAuthResult, TokenRequest, TokenResponse};
 
 /// Every scope an application may ask for, with the words the consent page shows.
 pub const SCOPES: &[(&str, &str)] = &[
@@ -39,12 +36,4 @@ pub fn split_scopes(scope: &str) -> Vec<String> {
         }
     }
     seen
-}
-
-pub fn routes() -> OpenApiRouter<Identity> {
-    OpenApiRouter::new()
-        .merge(clients::routes())
-        .merge(discovery::routes())
-        .merge(token::routes())
-        .merge(authorize::routes())
 }

@@ -1,19 +1,15 @@
-//! The token endpoint (code and refresh grants), revocation (RFC 7009) and
-//! introspection (RFC 7662). Errors here take OAuth's own JSON shape
+//! What the token endpoint (code and refresh grants), revocation (RFC 7009)
+//! and introspection (RFC 7662) do. Errors here take OAuth's own JSON shape
 //! (`{"error": …}`), which client libraries expect.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use platform::http::ClientAddress;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::store::{self, Client};
 use crate::error::IdentityError;
@@ -69,30 +65,21 @@ impl IntoResponse for OAuthError {
     }
 }
 
-type OAuthResult<T> = Result<T, OAuthError>;
-
-/// How an OAuth error reads (RFC 6749 §5.2).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-struct OAuthErrorAnswer {
-    /// `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`, `slow_down`, …
-    error: String,
-    error_description: String,
-}
+pub(crate) type OAuthResult<T> = Result<T, OAuthError>;
 
 #[derive(Deserialize, ToSchema)]
-struct TokenRequest {
+pub(crate) struct TokenRequest {
     grant_type: String,
     code: Option<String>,
     redirect_uri: Option<String>,
     code_verifier: Option<String>,
     refresh_token: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
-struct TokenResponse {
+pub(crate) struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: i64,
@@ -102,34 +89,25 @@ struct TokenResponse {
     id_token: Option<String>,
 }
 
-/// `client_id:client_secret` from HTTP Basic (each form-urlencoded, RFC 6749 §2.3.1).
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Basic ")?;
-    let decoded = String::from_utf8(STANDARD.decode(value.trim()).ok()?).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
-    let unescape =
-        |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
-    Some((unescape(id)?, unescape(secret)?))
+/// Who a client says it is: by HTTP Basic, or by fields of the form (RFC 6749 §2.3.1).
+pub(crate) struct ClientCredentials {
+    pub id: String,
+    pub secret: Option<String>,
 }
 
-/// Authenticates the calling client: a confidential client by its secret
-/// (Basic or in the form), a public one by its id alone.
-async fn calling_client(
-    identity: &Identity,
-    headers: &HeaderMap,
-    form_id: Option<&str>,
-    form_secret: Option<&str>,
-) -> OAuthResult<Client> {
-    let (id, secret) = match basic_credentials(headers) {
-        Some((id, secret)) => (id, Some(secret)),
-        None => (form_id.unwrap_or_default().to_string(), form_secret.map(str::to_string)),
-    };
-    let unknown = || OAuthError::new("invalid_client", "unknown client or wrong secret");
-    let client = identity.client(&id).await.map_err(OAuthError::from)?.ok_or_else(unknown)?;
-    match (&client.secret_hash, secret) {
-        (None, None) => Ok(client),
-        (Some(hash), Some(secret)) if secrets::same(hash.as_bytes(), secrets::hash(&secret).as_bytes()) => Ok(client),
-        _ => Err(unknown()),
+impl Identity {
+    /// Authenticates the calling client: a confidential client by its
+    /// secret, a public one by its id alone.
+    pub(crate) async fn calling_client(&self, credentials: ClientCredentials) -> OAuthResult<Client> {
+        let unknown = || OAuthError::new("invalid_client", "unknown client or wrong secret");
+        let client = self.client(&credentials.id).await.map_err(OAuthError::from)?.ok_or_else(unknown)?;
+        match (&client.secret_hash, credentials.secret) {
+            (None, None) => Ok(client),
+            (Some(hash), Some(secret)) if secrets::same(hash.as_bytes(), secrets::hash(&secret).as_bytes()) => {
+                Ok(client)
+            }
+            _ => Err(unknown()),
+        }
     }
 }
 
@@ -239,46 +217,6 @@ impl Identity {
     }
 }
 
-/// Trades an authorization code (with its PKCE verifier) or a refresh token for tokens.
-#[utoipa::path(post, path = "/oauth/token", tag = "oauth",
-    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, body = TokenResponse), (status = 400, body = OAuthErrorAnswer, description = "An OAuth error"),
-        (status = 401, body = OAuthErrorAnswer, description = "invalid_client")))]
-async fn token(
-    State(identity): State<Identity>,
-    address: ClientAddress,
-    headers: HeaderMap,
-    Form(form): Form<TokenRequest>,
-) -> OAuthResult<Response> {
-    let client = calling_client(&identity, &headers, form.client_id.as_deref(), form.client_secret.as_deref()).await?;
-    let from = sessions::Client { address: address.0, device: format!("{} (app)", client.name) };
-    let answer = match form.grant_type.as_str() {
-        "authorization_code" => identity.redeem_code(&client, &form, &from).await?,
-        "refresh_token" => {
-            let token = form
-                .refresh_token
-                .as_deref()
-                .ok_or_else(|| OAuthError::new("invalid_request", "`refresh_token` is missing"))?;
-            let tokens =
-                identity.refresh_for(token, &from, |app| app.is_some_and(|a| a.client_id == client.id)).await?;
-            let app = AppAccess { client_id: client.id.clone(), scope: tokens.scope.clone().unwrap_or_default() };
-            identity.token_response(tokens, &app, None).await?
-        }
-        other => return Err(OAuthError::new("unsupported_grant_type", format!("`{other}` is not supported"))),
-    };
-    let mut response = Json(answer).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
-}
-
-#[derive(Deserialize, ToSchema)]
-struct TokenForm {
-    token: String,
-    token_type_hint: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-}
-
 /// What a token refers to, if it is alive and belongs to `client`.
 async fn live_session_of(
     identity: &Identity,
@@ -314,51 +252,54 @@ async fn live_session_of(
     Ok(Some((claims.sub, claims.sid, info)))
 }
 
-/// Revokes a token (RFC 7009): the session it belongs to ends, so the
-/// access and refresh tokens of that login stop working together.
-#[utoipa::path(post, path = "/oauth/revoke", tag = "oauth",
-    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "Revoked, or was not valid anyway"),
-        (status = 401, body = OAuthErrorAnswer, description = "invalid_client")))]
-async fn revoke(
-    State(identity): State<Identity>,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> OAuthResult<StatusCode> {
-    let client = calling_client(&identity, &headers, form.client_id.as_deref(), form.client_secret.as_deref()).await?;
-    let _ = &form.token_type_hint;
-    if let Some((user_id, session_id, _)) = live_session_of(&identity, &form.token, &client).await? {
-        let mut conn = identity.platform.db.pool().acquire().await.map_err(IdentityError::from)?;
-        user_store::revoke_session(&mut conn, &user_id, &session_id, "revoked by the application").await?;
-    }
-    Ok(StatusCode::OK)
-}
-
-/// Tells a confidential client whether one of its tokens is alive (RFC 7662).
-#[utoipa::path(post, path = "/oauth/introspect", tag = "oauth",
-    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, body = Object, description = "`{active: …}` and, when active, what the token is"),
-        (status = 401, body = OAuthErrorAnswer, description = "invalid_client")))]
-async fn introspect(
-    State(identity): State<Identity>,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> OAuthResult<Json<Value>> {
-    let client = calling_client(&identity, &headers, form.client_id.as_deref(), form.client_secret.as_deref()).await?;
-    if client.is_public() {
-        return Err(OAuthError::new("invalid_client", "only confidential clients may introspect"));
-    }
-    Ok(Json(match live_session_of(&identity, &form.token, &client).await? {
-        Some((_, _, mut info)) => {
-            info["active"] = json!(true);
-            info
+impl Identity {
+    /// Trades an authorization code (with its PKCE verifier) or a refresh
+    /// token of `client`'s for tokens.
+    pub(crate) async fn grant(
+        &self,
+        client: &Client,
+        form: &TokenRequest,
+        from: &sessions::Client,
+    ) -> OAuthResult<TokenResponse> {
+        match form.grant_type.as_str() {
+            "authorization_code" => self.redeem_code(client, form, from).await,
+            "refresh_token" => {
+                let token = form
+                    .refresh_token
+                    .as_deref()
+                    .ok_or_else(|| OAuthError::new("invalid_request", "`refresh_token` is missing"))?;
+                let tokens = self.refresh_for(token, from, |app| app.is_some_and(|a| a.client_id == client.id)).await?;
+                let app = AppAccess { client_id: client.id.clone(), scope: tokens.scope.clone().unwrap_or_default() };
+                self.token_response(tokens, &app, None).await
+            }
+            other => Err(OAuthError::new("unsupported_grant_type", format!("`{other}` is not supported"))),
         }
-        None => json!({ "active": false }),
-    }))
-}
+    }
 
-pub fn routes() -> OpenApiRouter<Identity> {
-    OpenApiRouter::new().routes(routes!(token)).routes(routes!(revoke)).routes(routes!(introspect))
+    /// Revokes a token of `client`'s (RFC 7009): the session it belongs to
+    /// ends, so the access and refresh tokens of that login stop working
+    /// together. A token that was not valid anyway is no error.
+    pub(crate) async fn revoke_token(&self, client: &Client, token: &str) -> OAuthResult<()> {
+        if let Some((user_id, session_id, _)) = live_session_of(self, token, client).await? {
+            let mut conn = self.platform.db.pool().acquire().await.map_err(IdentityError::from)?;
+            user_store::revoke_session(&mut conn, &user_id, &session_id, "revoked by the application").await?;
+        }
+        Ok(())
+    }
+
+    /// Whether one of a confidential client's tokens is alive (RFC 7662).
+    pub(crate) async fn introspect_token(&self, client: &Client, token: &str) -> OAuthResult<Value> {
+        if client.is_public() {
+            return Err(OAuthError::new("invalid_client", "only confidential clients may introspect"));
+        }
+        Ok(match live_session_of(self, token, client).await? {
+            Some((_, _, mut info)) => {
+                info["active"] = json!(true);
+                info
+            }
+            None => json!({ "active": false }),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use platform::http::Caller;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,7 +13,7 @@ use crate::error::Result;
 use crate::preferences::{Language, Privacy, ProfileChange, Units};
 use crate::second_factor::{RecoveryCodes, TotpEnrolment};
 use crate::store::{Role, Session, User};
-use crate::{AuthUser, Identity};
+use crate::Identity;
 
 #[derive(Serialize, ToSchema)]
 pub struct Account {
@@ -59,7 +60,7 @@ impl Account {
 /// The account of the person logged in.
 #[utoipa::path(get, path = "/api/v1/account", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Account)))]
-async fn me(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Account>> {
+async fn me(State(identity): State<Identity>, user: Caller) -> Result<Json<Account>> {
     let account = identity.user(&user.id).await?;
     let left = match account.totp_secret {
         Some(_) => Some(identity.unused_recovery_codes(&user.id).await?),
@@ -74,7 +75,7 @@ async fn me(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Acc
     responses((status = 200, body = Account), (status = 422, body = platform::http::Problem)))]
 async fn update(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Json(change): Json<ProfileChange>,
 ) -> Result<Json<Account>> {
     identity.change_profile(&user.id, change).await?;
@@ -90,7 +91,7 @@ struct DeleteForm {
 /// Deletes the account for good, once the password confirms it.
 #[utoipa::path(delete, path = "/api/v1/account", tag = "account", security(("bearer" = [])), request_body = DeleteForm,
     responses((status = 204), (status = 422, body = platform::http::Problem), (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
-async fn delete(State(identity): State<Identity>, user: AuthUser, Json(form): Json<DeleteForm>) -> Result<StatusCode> {
+async fn delete(State(identity): State<Identity>, user: Caller, Json(form): Json<DeleteForm>) -> Result<StatusCode> {
     identity.delete_own_account(&user.id, &form.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -109,7 +110,7 @@ struct PasswordChange {
         (status = 503, body = platform::http::Problem, description = "Every core is busy hashing passwords; try again after Retry-After")))]
 async fn change_password(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Json(form): Json<PasswordChange>,
 ) -> Result<StatusCode> {
     identity.change_password(&user.id, &user.session_id, &form.current_password, &form.new_password).await?;
@@ -119,7 +120,7 @@ async fn change_password(
 /// The sessions (logged-in devices) of this account.
 #[utoipa::path(get, path = "/api/v1/account/sessions", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Vec<Session>)))]
-async fn sessions(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<Session>>> {
+async fn sessions(State(identity): State<Identity>, user: Caller) -> Result<Json<Vec<Session>>> {
     Ok(Json(identity.sessions(&user.id, &user.session_id).await?))
 }
 
@@ -127,11 +128,7 @@ async fn sessions(State(identity): State<Identity>, user: AuthUser) -> Result<Js
 #[utoipa::path(delete, path = "/api/v1/account/sessions/{id}", tag = "account", security(("bearer" = [])),
     params(("id" = String, Path, description = "The session id")),
     responses((status = 204), (status = 404, body = platform::http::Problem)))]
-async fn revoke_session(
-    State(identity): State<Identity>,
-    user: AuthUser,
-    Path(id): Path<String>,
-) -> Result<StatusCode> {
+async fn revoke_session(State(identity): State<Identity>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     identity.revoke_session(&user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -139,7 +136,7 @@ async fn revoke_session(
 /// Starts two-factor enrolment: show the URI as a QR code, then confirm a code.
 #[utoipa::path(post, path = "/api/v1/account/totp", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = TotpEnrolment), (status = 409, body = platform::http::Problem)))]
-async fn start_totp(State(identity): State<Identity>, user: AuthUser) -> Result<Json<TotpEnrolment>> {
+async fn start_totp(State(identity): State<Identity>, user: Caller) -> Result<Json<TotpEnrolment>> {
     Ok(Json(identity.start_totp(&user.id).await?))
 }
 
@@ -156,7 +153,7 @@ struct CodeForm {
         (status = 422, body = platform::http::Problem, description = "The code is wrong")))]
 async fn confirm_totp(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Json(form): Json<CodeForm>,
 ) -> Result<Json<RecoveryCodes>> {
     Ok(Json(identity.confirm_totp(&user.id, &form.code).await?))
@@ -169,7 +166,7 @@ async fn confirm_totp(
         (status = 409, body = platform::http::Problem, description = "Two-factor authentication is off")))]
 async fn disable_totp(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Json(form): Json<CodeForm>,
 ) -> Result<StatusCode> {
     identity.disable_totp(&user.id, &form.code).await?;

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use platform::http::Caller;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -10,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::account::Account;
 use crate::error::{IdentityError, Result};
-use crate::{AuthUser, Identity};
+use crate::Identity;
 
 #[derive(Deserialize, IntoParams)]
 struct Page {
@@ -38,7 +39,7 @@ struct UserPage {
 /// Every account, a page at a time.
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])), params(Page),
     responses((status = 200, body = UserPage), (status = 403, body = platform::http::Problem, description = "Only administrators may do this")))]
-async fn list(State(identity): State<Identity>, user: AuthUser, Query(page): Query<Page>) -> Result<Json<UserPage>> {
+async fn list(State(identity): State<Identity>, user: Caller, Query(page): Query<Page>) -> Result<Json<UserPage>> {
     user.require_admin()?;
     let limit = page.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -55,7 +56,7 @@ async fn list(State(identity): State<Identity>, user: AuthUser, Query(page): Que
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
         (status = 409, body = platform::http::Problem, description = "Administrators cannot suspend themselves")))]
 /// Suspends an account and ends all its sessions.
-async fn suspend(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn suspend(State(identity): State<Identity>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
     identity.set_suspended(&user.id, &id, true).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -65,7 +66,7 @@ async fn suspend(State(identity): State<Identity>, user: AuthUser, Path(id): Pat
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/reinstate", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
         (status = 409, body = platform::http::Problem, description = "Administrators cannot reinstate themselves")))]
-async fn reinstate(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn reinstate(State(identity): State<Identity>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
     identity.set_suspended(&user.id, &id, false).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -75,7 +76,7 @@ async fn reinstate(State(identity): State<Identity>, user: AuthUser, Path(id): P
 #[utoipa::path(delete, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
         (status = 409, body = platform::http::Problem, description = "Administrators delete their own account from their settings")))]
-async fn delete(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn delete(State(identity): State<Identity>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
     identity.delete_user(&user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use platform::http::Caller;
 use platform::http::ClientAddress;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,7 +14,7 @@ use super::client;
 use super::passkeys::PasskeyAnswer;
 use crate::error::{IdentityError, Result};
 use crate::sessions::{LoginOutcome, SecondFactor, Tokens};
-use crate::{AuthUser, Identity, Registration, Role};
+use crate::{Identity, Registration, Role};
 
 #[derive(Serialize, ToSchema)]
 struct Accepted {
@@ -53,7 +54,7 @@ async fn verify(State(identity): State<Identity>, Json(form): Json<TokenForm>) -
 #[utoipa::path(post, path = "/api/v1/auth/verify/resend", tag = "auth", security(("bearer" = [])),
     responses((status = 202, body = Accepted), (status = 409, body = platform::http::Problem),
         (status = 429, body = platform::http::Problem)))]
-async fn resend(State(identity): State<Identity>, user: AuthUser) -> Result<(StatusCode, Json<Accepted>)> {
+async fn resend(State(identity): State<Identity>, user: Caller) -> Result<(StatusCode, Json<Accepted>)> {
     identity.resend_verification(&user.id).await?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { message: "A new link is on its way." })))
 }
@@ -168,7 +169,7 @@ async fn refresh(
 
 /// Ends the session the access token belongs to.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
-async fn logout(State(identity): State<Identity>, user: AuthUser) -> Result<StatusCode> {
+async fn logout(State(identity): State<Identity>, user: Caller) -> Result<StatusCode> {
     identity.logout(&user.id, &user.session_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

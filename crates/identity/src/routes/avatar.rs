@@ -6,11 +6,12 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, Sta
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt};
+use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{IdentityError, Result};
-use crate::{avatar, AuthUser, Identity};
+use crate::{avatar, Identity};
 
 /// The form of an upload (`multipart/form-data`).
 #[derive(utoipa::ToSchema)]
@@ -36,7 +37,7 @@ struct Picture(Vec<u8>);
         (Picture = "image/jpeg"), (Picture = "image/png"), (Picture = "image/webp"))),
     responses((status = 204), (status = 413, body = platform::http::Problem),
         (status = 415, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
-async fn set(State(identity): State<Identity>, user: AuthUser, request: Request) -> Result<StatusCode> {
+async fn set(State(identity): State<Identity>, user: Caller, request: Request) -> Result<StatusCode> {
     let picture = receive(&identity, request).await?;
     identity.set_avatar(&user.id, picture).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -45,7 +46,7 @@ async fn set(State(identity): State<Identity>, user: AuthUser, request: Request)
 /// Removes your profile picture.
 #[utoipa::path(delete, path = "/api/v1/account/avatar", tag = "account", security(("bearer" = [])),
     responses((status = 204)))]
-async fn remove(State(identity): State<Identity>, user: AuthUser) -> Result<StatusCode> {
+async fn remove(State(identity): State<Identity>, user: Caller) -> Result<StatusCode> {
     identity.remove_avatar(&user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

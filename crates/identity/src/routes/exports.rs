@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
+use platform::http::Caller;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -13,21 +14,21 @@ use utoipa_axum::routes;
 
 use crate::error::Result;
 use crate::export::ExportInfo;
-use crate::{AuthUser, Identity};
+use crate::Identity;
 
 /// Starts an export of everything Athlos keeps about you: a ZIP of JSON
 /// files and your original files. A link to it comes by mail when it is ready.
 #[utoipa::path(post, path = "/api/v1/account/exports", tag = "account", security(("bearer" = [])),
     responses((status = 202, body = ExportInfo), (status = 409, body = platform::http::Problem),
         (status = 429, body = platform::http::Problem)))]
-async fn request(State(identity): State<Identity>, user: AuthUser) -> Result<(StatusCode, Json<ExportInfo>)> {
+async fn request(State(identity): State<Identity>, user: Caller) -> Result<(StatusCode, Json<ExportInfo>)> {
     Ok((StatusCode::ACCEPTED, Json(identity.request_export(&user.id).await?)))
 }
 
 /// Your exports, newest first, with their state.
 #[utoipa::path(get, path = "/api/v1/account/exports", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Vec<ExportInfo>)))]
-async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<ExportInfo>>> {
+async fn list(State(identity): State<Identity>, user: Caller) -> Result<Json<Vec<ExportInfo>>> {
     Ok(Json(identity.exports(&user.id).await?))
 }
 

@@ -5,7 +5,9 @@ mod admin;
 mod auth;
 mod avatar;
 mod exports;
+mod external;
 mod keys;
+mod oauth;
 mod passkeys;
 
 use axum::http::HeaderMap;
@@ -51,8 +53,8 @@ pub fn all() -> OpenApiRouter<Identity> {
         .merge(keys::routes())
         .merge(passkeys::routes())
         .merge(exports::routes())
-        .merge(crate::oauth::routes())
-        .merge(crate::external::routes())
+        .merge(oauth::routes())
+        .merge(external::routes())
 }
 
 /// The calling device and address, as a new session records them.

@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use platform::http::Caller;
 use platform::http::ClientAddress;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -15,13 +16,13 @@ use super::client;
 use crate::error::Result;
 use crate::passkeys::{AuthenticationStart, PasskeyInfo, RegistrationStart};
 use crate::sessions::Tokens;
-use crate::{AuthUser, Identity};
+use crate::Identity;
 
 /// Starts registering a passkey: pass `options` to `navigator.credentials.create()`.
 #[utoipa::path(post, path = "/api/v1/account/passkeys/registration", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = RegistrationStart),
         (status = 409, body = platform::http::Problem, description = "20 passkeys already, or passkeys are off")))]
-async fn start_registration(State(identity): State<Identity>, user: AuthUser) -> Result<Json<RegistrationStart>> {
+async fn start_registration(State(identity): State<Identity>, user: Caller) -> Result<Json<RegistrationStart>> {
     Ok(Json(identity.start_passkey_registration(&user.id).await?))
 }
 
@@ -45,7 +46,7 @@ struct NewPasskey {
         (status = 401, body = platform::http::Problem, description = "The passkey's answer was not accepted"), (status = 409, body = platform::http::Problem, description = "Passkeys are off: the public URL does not name the server by a domain")))]
 async fn register(
     State(identity): State<Identity>,
-    user: AuthUser,
+    user: Caller,
     Json(form): Json<NewPasskey>,
 ) -> Result<(StatusCode, Json<PasskeyInfo>)> {
     let info = identity.finish_passkey_registration(&user.id, &form.ceremony, &form.name, &form.credential).await?;
@@ -55,7 +56,7 @@ async fn register(
 /// The passkeys of this account.
 #[utoipa::path(get, path = "/api/v1/account/passkeys", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Vec<PasskeyInfo>)))]
-async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<Vec<PasskeyInfo>>> {
+async fn list(State(identity): State<Identity>, user: Caller) -> Result<Json<Vec<PasskeyInfo>>> {
     Ok(Json(identity.passkeys(&user.id).await?))
 }
 
@@ -63,7 +64,7 @@ async fn list(State(identity): State<Identity>, user: AuthUser) -> Result<Json<V
 #[utoipa::path(delete, path = "/api/v1/account/passkeys/{id}", tag = "account", security(("bearer" = [])),
     params(("id" = String, Path, description = "The passkey id")),
     responses((status = 204), (status = 404, body = platform::http::Problem)))]
-async fn remove(State(identity): State<Identity>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn remove(State(identity): State<Identity>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     identity.remove_passkey(&user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

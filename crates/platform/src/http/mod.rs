@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by every context: the layers every request passes,
-//! problem+json errors, probes, metrics and the OpenAPI document (which the
-//! web client's API reference at `/documentation` reads).
+//! who is calling, problem+json errors, probes, metrics and the OpenAPI
+//! document (which the web client's API reference at `/documentation` reads).
 
+pub mod caller;
 mod client;
 mod document;
 mod health;
@@ -11,6 +12,7 @@ mod problem;
 mod request_id;
 pub mod text;
 
+pub use caller::{Application, Authenticator, Bearer, Caller, CallerError};
 pub use client::ClientAddress;
 pub use problem::{Problem, PROBLEM_JSON};
 

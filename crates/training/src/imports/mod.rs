@@ -6,16 +6,15 @@
 //! hash is its idempotency key.
 
 mod source;
+mod store;
 pub mod strava;
 
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use platform::db::{now_ms, rfc3339};
 use platform::jobs::{JobContext, JobFailure, JobHandlers};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
 use utoipa::ToSchema;
 
 pub use source::Found;
@@ -180,19 +179,8 @@ impl Training {
 
     /// Starts importing an archive already on the file store.
     pub async fn queue_import(&self, user_id: &str, import_id: &str, key: &str) -> Result<ImportStatus> {
-        let now = now_ms();
         let mut tx = self.platform.db.begin().await?;
-        sqlx::query(
-            "INSERT INTO workout_imports (id, user_id, state, file_key, total, processed, imported, duplicates, problems,
-                created_at, updated_at)
-             VALUES ($1, $2, 'queued', $3, 0, 0, 0, 0, '[]', $4, $4)",
-        )
-        .bind(import_id)
-        .bind(user_id)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        store::insert(&mut tx, import_id, user_id, key).await?;
         self.platform.jobs.enqueue(&mut tx, IMPORT_JOB, &ImportJob { import_id: import_id.into() }).await?;
         tx.commit().await?;
         self.import_status(user_id, import_id).await
@@ -200,37 +188,23 @@ impl Training {
 
     pub async fn import_status(&self, user_id: &str, import_id: &str) -> Result<ImportStatus> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_imports WHERE id = $1 AND user_id = $2"))
-            .bind(import_id)
-            .bind(user_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        row.as_ref().map(from_row).transpose()?.ok_or(TrainingError::NotFound)
+        store::of_user_by_id(&mut conn, user_id, import_id).await?.ok_or(TrainingError::NotFound)
     }
 
     pub async fn imports(&self, user_id: &str) -> Result<Vec<ImportStatus>> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        let rows =
-            sqlx::query(&format!("SELECT {COLUMNS} FROM workout_imports WHERE user_id = $1 ORDER BY id DESC LIMIT 50"))
-                .bind(user_id)
-                .fetch_all(&mut *conn)
-                .await?;
-        rows.iter().map(from_row).collect()
+        store::of_user(&mut conn, user_id).await
     }
 
     async fn run_import(&self, import_id: &str) -> Result<()> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        let row = sqlx::query("SELECT user_id, state, file_key FROM workout_imports WHERE id = $1")
-            .bind(import_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let Some(row) = row else { return Ok(()) };
-        let (user_id, state, key): (String, String, String) =
-            (row.try_get("user_id")?, row.try_get("state")?, row.try_get("file_key")?);
+        let Some(store::Queued { user_id, state, file_key: key }) = store::queued(&mut conn, import_id).await? else {
+            return Ok(());
+        };
         if state == "done" || state == "failed" {
             return Ok(());
         }
-        save(&mut conn, import_id, "running", &Progress::default()).await?;
+        store::save(&mut conn, import_id, "running", &Progress::default()).await?;
         let scratch = self.download(&key).await?;
         let mut last_saved = std::time::Instant::now();
         let platform = self.platform.clone();
@@ -242,18 +216,18 @@ impl Training {
                     let (platform, id, snapshot) = (platform.clone(), import_id.to_string(), progress.clone());
                     tokio::spawn(async move {
                         if let Ok(mut conn) = platform.db.pool().acquire().await {
-                            let _ = save(&mut conn, &id, "running", &snapshot).await;
+                            let _ = store::save(&mut conn, &id, "running", &snapshot).await;
                         }
                     });
                 }
             })
             .await;
         let finished = match imported {
-            Ok(progress) => save(&mut conn, import_id, "done", &progress).await,
+            Ok(progress) => store::save(&mut conn, import_id, "done", &progress).await,
             Err(TrainingError::Invalid { detail, .. }) => {
                 let mut progress = Progress::default();
                 progress.problem("archive", &detail);
-                save(&mut conn, import_id, "failed", &progress).await
+                store::save(&mut conn, import_id, "failed", &progress).await
             }
             Err(e) => return Err(e),
         };
@@ -273,40 +247,6 @@ impl Training {
         scratch.flush()?;
         Ok(scratch)
     }
-}
-
-const COLUMNS: &str = "id, state, total, processed, imported, duplicates, problems, created_at, updated_at";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<ImportStatus> {
-    Ok(ImportStatus {
-        id: row.try_get("id")?,
-        state: row.try_get("state")?,
-        total: row.try_get("total")?,
-        processed: row.try_get("processed")?,
-        imported: row.try_get("imported")?,
-        duplicates: row.try_get("duplicates")?,
-        problems: serde_json::from_str(&row.try_get::<String, _>("problems")?)?,
-        created_at: rfc3339(row.try_get("created_at")?),
-        updated_at: rfc3339(row.try_get("updated_at")?),
-    })
-}
-
-async fn save(conn: &mut AnyConnection, id: &str, state: &str, p: &Progress) -> Result<()> {
-    sqlx::query(
-        "UPDATE workout_imports SET state = $1, total = $2, processed = $3, imported = $4, duplicates = $5,
-            problems = $6, updated_at = $7 WHERE id = $8 AND state IN ('queued', 'running')",
-    )
-    .bind(state)
-    .bind(p.total as i64)
-    .bind(p.processed as i64)
-    .bind(p.imported as i64)
-    .bind(p.duplicates as i64)
-    .bind(serde_json::to_string(&p.problems)?)
-    .bind(now_ms())
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 pub fn register_jobs(training: &Training, handlers: &mut JobHandlers) {

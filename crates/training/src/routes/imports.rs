@@ -5,7 +5,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use identity::AuthUser;
+use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,7 +29,7 @@ struct ImportUpload {
 #[utoipa::path(post, path = "/api/v1/workouts/imports", tag = "workouts", security(("bearer" = [])),
     request_body(content((ImportUpload = "multipart/form-data"))),
     responses((status = 202, body = ImportStatus), (status = 413, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
-async fn start(State(training): State<Training>, user: AuthUser, mut form: Multipart) -> Result<Response> {
+async fn start(State(training): State<Training>, user: Caller, mut form: Multipart) -> Result<Response> {
     let field = form.next_field().await.map_err(form::broken)?;
     let Some(field) = field.filter(|f| f.name() == Some("archive")) else {
         return Err(TrainingError::invalid("archive", "send the ZIP archive in a form field named `archive`"));
@@ -64,14 +64,14 @@ async fn start(State(training): State<Training>, user: AuthUser, mut form: Multi
 /// Your recent imports, newest first.
 #[utoipa::path(get, path = "/api/v1/workouts/imports", tag = "workouts", security(("bearer" = [])),
     responses((status = 200, body = Vec<ImportStatus>)))]
-async fn list(State(training): State<Training>, user: AuthUser) -> Result<Json<Vec<ImportStatus>>> {
+async fn list(State(training): State<Training>, user: Caller) -> Result<Json<Vec<ImportStatus>>> {
     Ok(Json(training.imports(&user.id).await?))
 }
 
 /// How an import is going: files found, processed, imported, skipped, and what went wrong.
 #[utoipa::path(get, path = "/api/v1/workouts/imports/{id}", tag = "workouts", security(("bearer" = [])),
     responses((status = 200, body = ImportStatus), (status = 404, body = platform::http::Problem)))]
-async fn show(State(training): State<Training>, user: AuthUser, Path(id): Path<String>) -> Result<Json<ImportStatus>> {
+async fn show(State(training): State<Training>, user: Caller, Path(id): Path<String>) -> Result<Json<ImportStatus>> {
     Ok(Json(training.import_status(&user.id, &id).await?))
 }
 

@@ -5,7 +5,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use identity::AuthUser;
+use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,7 +32,7 @@ struct PhotoUpload {
         (status = 413, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
 async fn add(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Path(workout_id): Path<String>,
     mut form: Multipart,
 ) -> Result<(StatusCode, Json<Photo>)> {
@@ -58,7 +58,7 @@ async fn add(
     responses((status = 200, body = Vec<Photo>), (status = 404, body = platform::http::Problem)))]
 async fn list(
     State(training): State<Training>,
-    user: Option<AuthUser>,
+    user: Option<Caller>,
     Path(workout_id): Path<String>,
 ) -> Result<Json<Vec<Photo>>> {
     Ok(Json(training.photos(user.as_ref().map(|u| u.id.as_str()), &workout_id).await?))
@@ -69,7 +69,7 @@ async fn list(
     responses((status = 200, content_type = "image/*"), (status = 404, body = platform::http::Problem)))]
 async fn image(
     State(training): State<Training>,
-    user: Option<AuthUser>,
+    user: Option<Caller>,
     Path((workout_id, photo_id)): Path<(String, String)>,
 ) -> Result<Response> {
     let image = training.photo_image(user.as_ref().map(|u| u.id.as_str()), &workout_id, &photo_id, false).await?;
@@ -82,7 +82,7 @@ async fn image(
     responses((status = 200, content_type = "image/jpeg"), (status = 404, body = platform::http::Problem), (status = 409, body = platform::http::Problem)))]
 async fn thumbnail(
     State(training): State<Training>,
-    user: Option<AuthUser>,
+    user: Option<Caller>,
     Path((workout_id, photo_id)): Path<(String, String)>,
 ) -> Result<Response> {
     let image = training.photo_image(user.as_ref().map(|u| u.id.as_str()), &workout_id, &photo_id, true).await?;
@@ -94,7 +94,7 @@ async fn thumbnail(
     responses((status = 204), (status = 404, body = platform::http::Problem)))]
 async fn remove(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Path((workout_id, photo_id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     training.delete_photo(&user.id, &workout_id, &photo_id).await?;

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use identity::AuthUser;
+use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -75,7 +75,7 @@ async fn list(State(training): State<Training>) -> Result<Json<Vec<Sport>>> {
         (status = 409, body = platform::http::Problem, description = "A sport with this id exists")))]
 async fn create(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Json(input): Json<SportInput>,
 ) -> Result<(StatusCode, Json<Sport>)> {
     user.require_admin()?;
@@ -89,7 +89,7 @@ async fn create(
         (status = 404, body = platform::http::Problem)))]
 async fn change(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Path(id): Path<String>,
     Json(input): Json<SportInput>,
 ) -> Result<Json<Sport>> {
@@ -102,7 +102,7 @@ async fn change(
 #[utoipa::path(delete, path = "/api/v1/sports/{id}", tag = "sports", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = platform::http::Problem, description = "Only administrators may do this"),
         (status = 404, body = platform::http::Problem), (status = 409, body = platform::http::Problem, description = "Workouts are of this sport")))]
-async fn remove(State(training): State<Training>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn remove(State(training): State<Training>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     user.require_admin()?;
     let mut conn = training.platform.db.pool().acquire().await?;
     sports::delete(&mut conn, &id).await?;

@@ -2,7 +2,7 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use identity::AuthUser;
+use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -14,11 +14,7 @@ use crate::Training;
 /// Your totals per week, month or year, per sport.
 #[utoipa::path(get, path = "/api/v1/stats", tag = "statistics", security(("bearer" = [])), params(StatsQuery),
     responses((status = 200, body = Stats), (status = 422, body = platform::http::Problem)))]
-async fn stats(
-    State(training): State<Training>,
-    user: AuthUser,
-    Query(query): Query<StatsQuery>,
-) -> Result<Json<Stats>> {
+async fn stats(State(training): State<Training>, user: Caller, Query(query): Query<StatsQuery>) -> Result<Json<Stats>> {
     Ok(Json(training.stats(&user.id, query).await?))
 }
 
@@ -27,7 +23,7 @@ async fn stats(
     responses((status = 200, body = Vec<SportRecords>)))]
 async fn records(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Query(query): Query<RecordsQuery>,
 ) -> Result<Json<Vec<SportRecords>>> {
     Ok(Json(training.records(&user.id, query).await?))

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
-use identity::AuthUser;
+use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -58,7 +58,7 @@ struct WorkoutUpload {
     responses((status = 201, body = Workout), (status = 202, body = Workout, description = "Read by a job; poll the workout"),
         (status = 200, body = Workout, description = "The same Idempotency-Key was used before"),
         (status = 413, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
-async fn create(State(training): State<Training>, user: AuthUser, request: Request) -> Result<Response> {
+async fn create(State(training): State<Training>, user: Caller, request: Request) -> Result<Response> {
     let key = idempotency_key(request.headers())?;
     let multipart = request
         .headers()
@@ -218,7 +218,7 @@ async fn store_file(
     responses((status = 200, body = WorkoutPage), (status = 422, body = platform::http::Problem)))]
 async fn list(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Query(filter): Query<WorkoutFilter>,
 ) -> Result<Json<WorkoutPage>> {
     Ok(Json(training.list_workouts(&user.id, filter).await?))
@@ -229,11 +229,7 @@ async fn list(
 /// private workout is not found.
 #[utoipa::path(get, path = "/api/v1/workouts/{id}", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, body = Workout), (status = 404, body = platform::http::Problem)))]
-async fn show(
-    State(training): State<Training>,
-    user: Option<AuthUser>,
-    Path(id): Path<String>,
-) -> Result<Json<Workout>> {
+async fn show(State(training): State<Training>, user: Option<Caller>, Path(id): Path<String>) -> Result<Json<Workout>> {
     Ok(Json(training.workout_for(user.as_ref().map(|u| u.id.as_str()), &id).await?))
 }
 
@@ -242,7 +238,7 @@ async fn show(
     responses((status = 200, body = Workout), (status = 404, body = platform::http::Problem), (status = 422, body = platform::http::Problem)))]
 async fn change(
     State(training): State<Training>,
-    user: AuthUser,
+    user: Caller,
     Path(id): Path<String>,
     Json(changes): Json<WorkoutChanges>,
 ) -> Result<Json<Workout>> {
@@ -252,7 +248,7 @@ async fn change(
 /// Deletes a workout with its photos and files.
 #[utoipa::path(delete, path = "/api/v1/workouts/{id}", tag = "workouts", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = platform::http::Problem)))]
-async fn remove(State(training): State<Training>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode> {
+async fn remove(State(training): State<Training>, user: Caller, Path(id): Path<String>) -> Result<StatusCode> {
     training.delete_workout(&user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -260,7 +256,7 @@ async fn remove(State(training): State<Training>, user: AuthUser, Path(id): Path
 /// The route as a 1200×630 PNG, for link previews (`og:image`).
 #[utoipa::path(get, path = "/api/v1/workouts/{id}/preview.png", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, content_type = "image/png"), (status = 404, body = platform::http::Problem)))]
-async fn preview(State(training): State<Training>, user: Option<AuthUser>, Path(id): Path<String>) -> Result<Response> {
+async fn preview(State(training): State<Training>, user: Option<Caller>, Path(id): Path<String>) -> Result<Response> {
     let png = training.route_picture(user.as_ref().map(|u| u.id.as_str()), &id).await?;
     let headers = [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=600")];
     Ok((headers, png).into_response())
@@ -269,7 +265,7 @@ async fn preview(State(training): State<Training>, user: Option<AuthUser>, Path(
 /// The workout's track as GPX 1.1 (with heart rate, cadence and power).
 #[utoipa::path(get, path = "/api/v1/workouts/{id}/gpx", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, content_type = "application/gpx+xml"), (status = 404, body = platform::http::Problem)))]
-async fn gpx(State(training): State<Training>, user: Option<AuthUser>, Path(id): Path<String>) -> Result<Response> {
+async fn gpx(State(training): State<Training>, user: Option<Caller>, Path(id): Path<String>) -> Result<Response> {
     let (workout, gpx) = training.export_gpx(user.as_ref().map(|u| u.id.as_str()), &id).await?;
     Ok(download("application/gpx+xml", &format!("{}.gpx", safe_name(&workout.title)), None, Body::from(gpx)))
 }
@@ -277,11 +273,7 @@ async fn gpx(State(training): State<Training>, user: Option<AuthUser>, Path(id):
 /// The activity file the workout was read from, as it was uploaded.
 #[utoipa::path(get, path = "/api/v1/workouts/{id}/original", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = platform::http::Problem)))]
-async fn original(
-    State(training): State<Training>,
-    user: Option<AuthUser>,
-    Path(id): Path<String>,
-) -> Result<Response> {
+async fn original(State(training): State<Training>, user: Option<Caller>, Path(id): Path<String>) -> Result<Response> {
     let workout = training.visible_workout(user.as_ref().map(|u| u.id.as_str()), &id).await?;
     let (Some(key), Some(file)) = (&workout.file_key, &workout.file) else { return Err(TrainingError::NoTrack) };
     let chunks = training.platform.blobs.get_stream(key).await?;

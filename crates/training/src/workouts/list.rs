@@ -4,8 +4,6 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyArguments;
-use sqlx::Arguments;
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Privacy, Workout};
@@ -42,39 +40,6 @@ pub struct WorkoutPage {
     pub next_cursor: Option<String>,
 }
 
-/// A value bound to a condition.
-enum Value {
-    Text(String),
-    Int(i64),
-    Real(f64),
-}
-
-/// A WHERE clause built up with numbered parameters.
-#[derive(Default)]
-struct Conditions {
-    sql: Vec<String>,
-    args: AnyArguments<'static>,
-    count: usize,
-}
-
-impl Conditions {
-    /// Adds `condition`, each `?` in it standing for the next of `values`.
-    fn add(&mut self, condition: &str, values: Vec<Value>) {
-        let mut condition = condition.to_string();
-        for value in values {
-            self.count += 1;
-            condition = condition.replacen('?', &format!("${}", self.count), 1);
-            let added = match value {
-                Value::Text(v) => self.args.add(v),
-                Value::Int(v) => self.args.add(v),
-                Value::Real(v) => self.args.add(v),
-            };
-            added.expect("a plain value encodes");
-        }
-        self.sql.push(condition);
-    }
-}
-
 impl Training {
     pub async fn list_workouts(&self, viewer: &str, filter: WorkoutFilter) -> Result<WorkoutPage> {
         let limit = filter.limit.unwrap_or(20);
@@ -82,52 +47,29 @@ impl Training {
             return Err(TrainingError::invalid("limit", "the limit must be between 1 and 100"));
         }
         let owner = filter.user.clone().unwrap_or_else(|| viewer.to_string());
-        let mut c = Conditions::default();
-        c.add("user_id = ?", vec![Value::Text(owner.clone())]);
-        if owner != viewer {
-            let mut shown = vec![Value::Text(Privacy::Public.as_str().into())];
-            if self.followers.follows(viewer, &owner).await {
-                shown.push(Value::Text(Privacy::Followers.as_str().into()));
-            }
-            let marks = vec!["?"; shown.len()].join(", ");
-            c.add(&format!("privacy IN ({marks})"), shown);
-        }
-        if let Some(sport) = &filter.sport {
-            c.add("sport_id = ?", vec![Value::Text(sport.clone())]);
-        }
-        if let Some(from) = &filter.from {
-            c.add("started_at >= ?", vec![Value::Int(day_or_time("from", from, false)?)]);
-        }
-        if let Some(to) = &filter.to {
-            c.add("started_at < ?", vec![Value::Int(day_or_time("to", to, true)?)]);
-        }
-        if let Some(min) = filter.min_distance_m {
-            c.add("distance_m >= ?", vec![Value::Real(min)]);
-        }
-        if let Some(max) = filter.max_distance_m {
-            c.add("distance_m <= ?", vec![Value::Real(max)]);
-        }
-        if let Some(words) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let pattern = format!("%{}%", like_escaped(&words.to_lowercase()));
-            c.add(
-                r"(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(notes) LIKE ? ESCAPE '\')",
-                vec![Value::Text(pattern.clone()), Value::Text(pattern)],
-            );
-        }
-        if let Some(cursor) = &filter.cursor {
-            let (started, id) = decode_cursor(cursor)?;
-            let after = vec![Value::Int(started), Value::Int(started), Value::Text(id)];
-            c.add("(started_at < ? OR (started_at = ? AND id < ?))", after);
-        }
-        let sql = format!(
-            "SELECT {} FROM workouts WHERE {} ORDER BY started_at DESC, id DESC LIMIT {}",
-            store::COLUMNS,
-            c.sql.join(" AND "),
-            limit + 1
-        );
+        // Someone else's list shows what their privacy lets the viewer see.
+        let privacies = if owner == viewer {
+            None
+        } else if self.followers.follows(viewer, &owner).await {
+            Some(vec![Privacy::Public, Privacy::Followers])
+        } else {
+            Some(vec![Privacy::Public])
+        };
+        let listing = store::Listing {
+            owner,
+            privacies,
+            sport: filter.sport.clone(),
+            from_ms: filter.from.as_deref().map(|from| day_or_time("from", from, false)).transpose()?,
+            to_ms: filter.to.as_deref().map(|to| day_or_time("to", to, true)).transpose()?,
+            min_distance_m: filter.min_distance_m,
+            max_distance_m: filter.max_distance_m,
+            words: filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_string),
+            after: filter.cursor.as_deref().map(decode_cursor).transpose()?,
+            // One more than a page, to tell whether another follows.
+            limit: limit + 1,
+        };
         let mut conn = self.platform.db.pool().acquire().await?;
-        let rows = sqlx::query_with(&sql, c.args).fetch_all(&mut *conn).await?;
-        let mut items: Vec<Workout> = rows.iter().map(store::from_row).collect::<Result<_>>()?;
+        let mut items = store::list(&mut conn, listing).await?;
         let next_cursor = (items.len() > limit as usize).then(|| {
             items.truncate(limit as usize);
             let last = items.last().expect("a full page");
@@ -153,11 +95,6 @@ fn day_or_time(field: &'static str, text: &str, end: bool) -> Result<i64> {
     })?;
     let day = if end { day.next_day().unwrap_or(day) } else { day };
     Ok(day.midnight().assume_utc().unix_timestamp() * 1000)
-}
-
-/// `%` and `_` in the words match themselves, not any text.
-fn like_escaped(words: &str) -> String {
-    words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 fn encode_cursor(started: i64, id: &str) -> String {

@@ -62,7 +62,7 @@ impl Training {
     pub async fn privacy_for(&self, user_id: &str, chosen: Option<Privacy>) -> Result<Privacy> {
         match chosen {
             Some(privacy) => Ok(privacy),
-            None => Ok(self.identity.preferences(user_id).await?.default_privacy),
+            None => Ok(self.people.preferences(user_id).await?.default_privacy),
         }
     }
 
@@ -74,10 +74,10 @@ impl Training {
         input: NewWorkout,
         key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
-        // Asked before taking a connection: identity takes one of its own,
-        // and a request holding one while waiting for a second deadlocks
+        // Asked before taking a connection: identity takes one of its own to
+        // answer, and a request holding one while waiting for a second deadlocks
         // the pool once as many such requests arrive as it has connections.
-        let preferences = self.identity.preferences(user_id).await?;
+        let preferences = self.people.preferences(user_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
@@ -132,7 +132,7 @@ impl Training {
         details: FileDetails,
         key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
-        let preferences = self.identity.preferences(user_id).await?;
+        let preferences = self.people.preferences(user_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
@@ -278,7 +278,7 @@ impl Training {
         let mut conn = self.platform.db.pool().acquire().await?;
         workout.analysis = store::analysis(&mut conn, id).await?;
         drop(conn);
-        workout.owner = self.identity.public_profile(&workout.user_id).await?;
+        workout.owner = self.people.public_profile(&workout.user_id).await?;
         Ok(workout)
     }
 

@@ -5,10 +5,10 @@ use utoipa::ToSchema;
 
 use crate::error::{Result, TrainingError};
 
-/// Who may see a workout. The words are identity's, whose preferences hold
-/// each person's default; `followers` is the owner alone until the social
-/// context answers who follows whom.
-pub use identity::Privacy;
+/// Who may see a workout. The words are the platform's, shared with
+/// identity, whose preferences hold each person's default; `followers` is
+/// the owner alone until the social context answers who follows whom.
+pub use platform::people::Privacy;
 
 /// A request's `Idempotency-Key` with a digest of what the request asked
 /// for: a retry brings both back, while the same key sent with something
@@ -122,7 +122,7 @@ pub struct Workout {
     pub analysis: Option<serde_json::Value>,
     /// Who recorded it: on a single workout, so that a visitor sees whose it is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<identity::PublicProfile>,
+    pub owner: Option<platform::people::PublicProfile>,
 }
 
 /// A workout logged by hand.

@@ -1,4 +1,11 @@
-//! All SQL of workouts and their efforts.
+//! All SQL of workouts and their efforts: here the rows of one workout,
+//! in `listing` the lists, in `summaries` what records and totals read.
+
+mod listing;
+mod summaries;
+
+pub use listing::{list, Listing};
+pub use summaries::{counted_between, efforts_of_user, record_candidates};
 
 use platform::db::{rfc3339, NullableDouble};
 use sqlx::{AnyConnection, Row};

@@ -1,14 +1,14 @@
 //! Photos of a workout: stored on the file store beside its original file,
 //! seen by whoever may see the workout, with a thumbnail made by a job.
 
+pub(crate) mod store;
+
 use std::io::Cursor;
 
 use bytes::Bytes;
 use futures::TryStreamExt;
-use platform::db::{now_ms, rfc3339};
 use platform::jobs::{JobContext, JobFailure, JobHandlers};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use crate::error::{Result, TrainingError};
@@ -69,24 +69,6 @@ pub fn photo_key(user_id: &str, workout_id: &str, photo_id: &str, extension: &st
     format!("{}/photos/{photo_id}.{extension}", workouts::folder(user_id, workout_id))
 }
 
-const COLUMNS: &str = "id, workout_id, content_type, size, width, height, file_key, thumbnail_key, created_at";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Photo> {
-    let thumbnail_key: Option<String> = row.try_get("thumbnail_key")?;
-    Ok(Photo {
-        id: row.try_get("id")?,
-        workout_id: row.try_get("workout_id")?,
-        content_type: row.try_get("content_type")?,
-        size: row.try_get("size")?,
-        width: row.try_get("width")?,
-        height: row.try_get("height")?,
-        thumbnail_ready: thumbnail_key.is_some(),
-        created_at: rfc3339(row.try_get("created_at")?),
-        file_key: row.try_get("file_key")?,
-        thumbnail_key,
-    })
-}
-
 #[derive(Serialize, Deserialize)]
 struct ThumbnailJob {
     photo_id: String,
@@ -122,26 +104,19 @@ impl Training {
         let mut tx = self.platform.db.begin().await?;
         // The count is checked under the workout's row lock (SQLite's write
         // lock), so photos sent at once cannot all pass a count of 29.
-        sqlx::query("UPDATE workouts SET updated_at = updated_at WHERE id = $1")
-            .bind(workout_id)
-            .execute(&mut *tx)
-            .await?;
+        store::lock_workout(&mut tx, workout_id).await?;
         room_for_a_photo(&mut tx, workout_id).await?;
-        sqlx::query(
-            "INSERT INTO workout_photos (id, workout_id, user_id, content_type, file_key, size, width, height, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(photo_id)
-        .bind(workout_id)
-        .bind(user_id)
-        .bind(content_type)
-        .bind(&file.key)
-        .bind(file.size as i64)
-        .bind(i64::from(width))
-        .bind(i64::from(height))
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+        let new = store::NewPhoto {
+            id: photo_id,
+            workout_id,
+            user_id,
+            content_type,
+            file_key: &file.key,
+            size: file.size as i64,
+            width: i64::from(width),
+            height: i64::from(height),
+        };
+        store::insert(&mut tx, &new).await?;
         platform::change_log::record(&mut tx, user_id, "photo", photo_id, platform::change_log::Operation::Created)
             .await?;
         self.platform.jobs.enqueue(&mut tx, THUMBNAIL_JOB, &ThumbnailJob { photo_id: photo_id.into() }).await?;
@@ -153,22 +128,13 @@ impl Training {
     pub async fn photos(&self, viewer: Option<&str>, workout_id: &str) -> Result<Vec<Photo>> {
         self.visible_workout(viewer, workout_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_photos WHERE workout_id = $1 ORDER BY id"))
-            .bind(workout_id)
-            .fetch_all(&mut *conn)
-            .await?;
-        rows.iter().map(from_row).collect()
+        store::of_workout(&mut conn, workout_id).await
     }
 
     pub async fn photo(&self, viewer: Option<&str>, workout_id: &str, photo_id: &str) -> Result<Photo> {
         self.visible_workout(viewer, workout_id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM workout_photos WHERE id = $1 AND workout_id = $2"))
-            .bind(photo_id)
-            .bind(workout_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        row.as_ref().map(from_row).transpose()?.ok_or(TrainingError::NotFound)
+        store::of_workout_by_id(&mut conn, workout_id, photo_id).await?.ok_or(TrainingError::NotFound)
     }
 
     /// The photo itself, or its thumbnail once made.
@@ -196,8 +162,7 @@ impl Training {
         self.own_workout(user_id, workout_id).await?;
         let photo = self.photo(Some(user_id), workout_id, photo_id).await?;
         let mut tx = self.platform.db.begin().await?;
-        let deleted = sqlx::query("DELETE FROM workout_photos WHERE id = $1").bind(photo_id).execute(&mut *tx).await?;
-        if deleted.rows_affected() == 0 {
+        if !store::delete(&mut tx, photo_id).await? {
             // Another request deleted it meanwhile.
             return Err(TrainingError::NotFound);
         }
@@ -214,15 +179,10 @@ impl Training {
 
     async fn make_thumbnail(&self, photo_id: &str) -> std::result::Result<(), JobFailure> {
         let mut conn = self.platform.db.pool().acquire().await.map_err(JobFailure::retry)?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS}, user_id FROM workout_photos WHERE id = $1"))
-            .bind(photo_id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(JobFailure::retry)?;
+        let photo = store::by_id(&mut conn, photo_id).await.map_err(JobFailure::retry)?;
         drop(conn);
         // Deleted meanwhile: nothing to do.
-        let Some(row) = row else { return Ok(()) };
-        let photo = from_row(&row).map_err(JobFailure::retry)?;
+        let Some(photo) = photo else { return Ok(()) };
         if photo.thumbnail_ready {
             return Ok(());
         }
@@ -241,13 +201,7 @@ impl Training {
             + "-thumbnail.jpg";
         self.platform.blobs.put_bytes(&key, thumbnail).await.map_err(JobFailure::retry)?;
         let mut conn = self.platform.db.pool().acquire().await.map_err(JobFailure::retry)?;
-        sqlx::query("UPDATE workout_photos SET thumbnail_key = $1 WHERE id = $2")
-            .bind(&key)
-            .bind(photo_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(JobFailure::retry)?;
-        Ok(())
+        store::set_thumbnail(&mut conn, photo_id, &key).await.map_err(JobFailure::retry)
     }
 }
 
@@ -262,26 +216,8 @@ pub fn register_jobs(training: &Training, handlers: &mut JobHandlers) {
     });
 }
 
-/// The keys of every photo and thumbnail of a workout.
-pub(crate) async fn file_keys(conn: &mut sqlx::AnyConnection, workout_id: &str) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT file_key, thumbnail_key FROM workout_photos WHERE workout_id = $1")
-        .bind(workout_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut keys = Vec::with_capacity(rows.len() * 2);
-    for row in rows {
-        keys.push(row.try_get("file_key")?);
-        keys.extend(row.try_get::<Option<String>, _>("thumbnail_key")?);
-    }
-    Ok(keys)
-}
-
 async fn room_for_a_photo(conn: &mut sqlx::AnyConnection, workout_id: &str) -> Result<()> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workout_photos WHERE workout_id = $1")
-        .bind(workout_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    if count >= MAX_PHOTOS {
+    if store::count_of_workout(conn, workout_id).await? >= MAX_PHOTOS {
         return Err(TrainingError::Conflict(format!("a workout has at most {MAX_PHOTOS} photos")));
     }
     Ok(())

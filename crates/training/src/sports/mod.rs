@@ -1,9 +1,13 @@
 //! The sports catalogue: what a workout can be, with an icon and whether
 //! distance matters. Everyone reads it; administrators edit it.
 
+mod store;
+
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use utoipa::ToSchema;
+
+pub use store::{all, get};
 
 use crate::error::{Result, TrainingError};
 
@@ -48,31 +52,6 @@ fn integral<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::R
     }
 }
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Sport, sqlx::Error> {
-    Ok(Sport {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        icon: row.try_get("icon")?,
-        has_distance: row.try_get::<i64, _>("has_distance")? != 0,
-        position: row.try_get("position")?,
-    })
-}
-
-pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Sport>> {
-    let rows = sqlx::query("SELECT id, name, icon, has_distance, position FROM sports ORDER BY position, name")
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
-}
-
-pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Sport>> {
-    let row = sqlx::query("SELECT id, name, icon, has_distance, position FROM sports WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
-}
-
 /// The sport a workout names, or a 422 on `sport` saying how to find one.
 pub async fn existing(conn: &mut AnyConnection, id: &str) -> Result<Sport> {
     get(conn, id.trim()).await?.ok_or_else(|| {
@@ -92,19 +71,7 @@ pub async fn create(conn: &mut AnyConnection, input: SportInput) -> Result<Sport
         has_distance: input.has_distance.unwrap_or(true),
         position: input.position.unwrap_or(500),
     };
-    let inserted = sqlx::query(
-        "INSERT INTO sports (id, name, icon, has_distance, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&sport.id)
-    .bind(&sport.name)
-    .bind(&sport.icon)
-    .bind(i64::from(sport.has_distance))
-    .bind(sport.position)
-    .bind(platform::db::now_ms())
-    .execute(conn)
-    .await?;
-    if inserted.rows_affected() == 0 {
+    if !store::insert(conn, &sport).await? {
         return Err(TrainingError::Conflict(format!("a sport `{}` exists already", sport.id)));
     }
     Ok(sport)
@@ -123,28 +90,19 @@ pub async fn update(conn: &mut AnyConnection, id: &str, input: SportInput) -> Re
     }
     sport.has_distance = input.has_distance.unwrap_or(sport.has_distance);
     sport.position = input.position.unwrap_or(sport.position);
-    sqlx::query("UPDATE sports SET name = $1, icon = $2, has_distance = $3, position = $4 WHERE id = $5")
-        .bind(&sport.name)
-        .bind(&sport.icon)
-        .bind(i64::from(sport.has_distance))
-        .bind(sport.position)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    store::update(conn, id, &sport).await?;
     Ok(sport)
 }
 
 /// Removes a sport no workout uses.
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    let used: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM workouts WHERE sport_id = $1").bind(id).fetch_one(&mut *conn).await?;
+    let used = store::workouts_of(conn, id).await?;
     if used > 0 {
         return Err(TrainingError::Conflict(format!(
             "{used} workouts are of this sport; move them to another sport first"
         )));
     }
-    let deleted = sqlx::query("DELETE FROM sports WHERE id = $1").bind(id).execute(conn).await?;
-    if deleted.rows_affected() == 0 {
+    if !store::delete(conn, id).await? {
         return Err(TrainingError::NotFound);
     }
     Ok(())

@@ -1,0 +1,16 @@
+//! The words every context uses about people: who may see what they record,
+//! the language and units they chose, their role, and how others see them.
+//! Identity keeps each person's choices; other contexts ask for them through
+//! small traits of their own, and both sides speak these types.
+
+mod language;
+mod privacy;
+mod profile;
+mod role;
+mod units;
+
+pub use language::Language;
+pub use privacy::Privacy;
+pub use profile::PublicProfile;
+pub use role::Role;
+pub use units::Units;

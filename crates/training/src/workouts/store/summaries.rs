@@ -1,0 +1,113 @@
+//! What personal records and totals read of a person's finished workouts.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::error::Result;
+
+/// A best effort: the time one workout took over a standard distance.
+pub struct Effort {
+    pub sport: String,
+    pub distance_m: f64,
+    pub seconds: f64,
+    pub workout_id: String,
+    pub started_ms: i64,
+}
+
+/// A person's best efforts by sport and distance, fastest first within a
+/// distance (the earlier first on a tie).
+pub async fn efforts_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Effort>> {
+    let rows = sqlx::query(
+        "SELECT sport_id, distance_m, seconds, workout_id, started_at FROM workout_efforts
+         WHERE user_id = $1 ORDER BY sport_id, distance_m, seconds, started_at",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Effort {
+                sport: row.try_get("sport_id")?,
+                distance_m: row.try_get("distance_m")?,
+                seconds: row.try_get("seconds")?,
+                workout_id: row.try_get("workout_id")?,
+                started_ms: row.try_get("started_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A finished workout as records weigh it.
+pub struct RecordCandidate {
+    pub id: String,
+    pub sport: String,
+    pub started_ms: i64,
+    pub distance_m: Option<f64>,
+    pub duration_s: f64,
+    pub elevation_gain_m: Option<f64>,
+}
+
+/// A person's finished workouts, oldest first.
+pub async fn record_candidates(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<RecordCandidate>> {
+    let rows = sqlx::query(
+        "SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m FROM workouts
+         WHERE user_id = $1 AND state = 'ready' ORDER BY started_at",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RecordCandidate {
+                id: row.try_get("id")?,
+                sport: row.try_get("sport_id")?,
+                started_ms: row.try_get("started_at")?,
+                distance_m: row.try_get("distance_m")?,
+                duration_s: row.try_get("duration_s")?,
+                elevation_gain_m: row.try_get("elevation_gain_m")?,
+            })
+        })
+        .collect()
+}
+
+/// A finished workout as totals count it.
+pub struct CountedWorkout {
+    pub started_ms: i64,
+    pub sport: String,
+    pub distance_m: Option<f64>,
+    pub duration_s: f64,
+    pub moving_s: Option<f64>,
+    pub elevation_gain_m: Option<f64>,
+}
+
+/// A person's finished workouts that started from `start_ms` until before
+/// `end_ms`, of `sport` (every sport when it is empty).
+pub async fn counted_between(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    (start_ms, end_ms): (i64, i64),
+    sport: &str,
+) -> Result<Vec<CountedWorkout>> {
+    let rows = sqlx::query(
+        "SELECT started_at, sport_id, distance_m, duration_s, moving_s, elevation_gain_m FROM workouts
+         WHERE user_id = $1 AND state = 'ready' AND started_at >= $2 AND started_at < $3
+           AND ($4 = '' OR sport_id = $4)",
+    )
+    .bind(user_id)
+    .bind(start_ms)
+    .bind(end_ms)
+    .bind(sport.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CountedWorkout {
+                started_ms: row.try_get("started_at")?,
+                sport: row.try_get("sport_id")?,
+                distance_m: row.try_get("distance_m")?,
+                duration_s: row.try_get("duration_s")?,
+                moving_s: row.try_get("moving_s")?,
+                elevation_gain_m: row.try_get("elevation_gain_m")?,
+            })
+        })
+        .collect()
+}
