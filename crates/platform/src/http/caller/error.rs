@@ -65,3 +65,23 @@ impl IntoResponse for CallerError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_asks_for_a_token_only_when_one_would_help() {
+        let response = CallerError::TokenExpired.into_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
+
+        // A new token of the same session would be refused as well.
+        let response = CallerError::SessionRevoked.into_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(!response.headers().contains_key(header::WWW_AUTHENTICATE));
+
+        let problem = CallerError::NotAdmin.problem();
+        assert_eq!((problem.status, problem.kind.as_str()), (403, "/problems/not-admin"));
+    }
+}

@@ -66,3 +66,24 @@ where
         <Caller as FromRequestParts<S>>::from_request_parts(parts, state).await.map(Some)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(authorization: Option<&str>) -> Parts {
+        let mut request = axum::http::Request::builder();
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value);
+        }
+        request.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn the_token_is_read_from_a_bearer_header_only() {
+        assert_eq!(bearer_token(&parts(Some("Bearer abc "))).unwrap(), "abc");
+        assert_eq!(bearer_token(&parts(Some("bearer abc"))).unwrap(), "abc");
+        assert!(matches!(bearer_token(&parts(Some("Basic abc"))), Err(CallerError::Unauthenticated)));
+        assert!(matches!(bearer_token(&parts(None)), Err(CallerError::Unauthenticated)));
+    }
+}
