@@ -73,7 +73,9 @@ impl Contexts {
 
     /// What every context of this build does with events, served here or not.
     pub fn event_handlers(&self) -> EventHandlers {
-        EventHandlers::default()
+        let mut handlers = EventHandlers::default();
+        self.training.register_events(&mut handlers);
+        handlers
     }
 
     /// Each context's routes, by module.

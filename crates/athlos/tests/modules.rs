@@ -1,6 +1,7 @@
 //! Modules deployed apart: two processes on one database, one serving
 //! identity and one training, over every bus; each refuses the other's
-//! paths by name and documents only its own.
+//! paths by name and documents only its own, and a deletion through the
+//! first reaches the second as an event.
 
 mod support;
 
@@ -69,6 +70,15 @@ async fn a_person_registers_through_one_and_trains_through_the_other(backend: Ba
         client.get(format!("{}/openapi.json", training_url(&training))).send().await.unwrap().json().await.unwrap();
     let paths = document["paths"].as_object().unwrap();
     assert!(paths.contains_key("/api/v1/workouts") && !paths.contains_key("/api/v1/account"));
+
+    // Deleted through identity, the person's training goes in the other process.
+    let deleted = identity.delete_as(&token, "/api/v1/account", json!({ "password": "correct horse battery" })).await;
+    assert_eq!(deleted.status(), 204);
+    let db = identity.server.platform.db.pool();
+    support::eventually("the training process erased the workout", std::time::Duration::from_secs(30), || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM workouts").fetch_one(db).await.unwrap() == 0
+    })
+    .await;
     training.stop().await.unwrap();
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{IdentityError, Result};
 use crate::store::{self, NewUser, Purpose, Role, User};
-use crate::{mails, password, rate_limit, Identity};
+use crate::{events, mails, password, rate_limit, Identity};
 
 const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;
 const RESET_TTL_MS: i64 = 3600 * 1000;
@@ -65,7 +65,11 @@ impl Identity {
 
         let mut tx = self.platform.db.begin().await?;
         let new = NewUser { email: &email, display_name: &name, password_hash: Some(&hash), role, verified };
-        match store::insert_user(&mut tx, new).await? {
+        let made = store::insert_user(&mut tx, new).await?;
+        if let Some(user_id) = &made {
+            events::registered(&mut tx, user_id).await?;
+        }
+        match made {
             Some(user_id) if !verified => {
                 let token = store::issue_token(&mut tx, Purpose::VerifyEmail, &user_id, VERIFY_TTL_MS).await?;
                 let context =
@@ -95,11 +99,14 @@ impl Identity {
         let name = check_display_name(name)?;
         password::check_new(password, &email)?;
         let hash = self.passwords.hash(password).await?;
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut tx = self.platform.db.begin().await?;
         let new = NewUser { email: &email, display_name: &name, password_hash: Some(&hash), role, verified: true };
-        store::insert_user(&mut conn, new)
+        let user_id = store::insert_user(&mut tx, new)
             .await?
-            .ok_or(IdentityError::Conflict("an account with this e-mail address exists"))
+            .ok_or(IdentityError::Conflict("an account with this e-mail address exists"))?;
+        events::registered(&mut tx, &user_id).await?;
+        tx.commit().await?;
+        Ok(user_id)
     }
 
     pub async fn verify_email(&self, token: &str) -> Result<()> {
@@ -193,6 +200,7 @@ impl Identity {
         }
         let mut tx = self.platform.db.begin().await?;
         store::delete_user(&mut tx, user_id).await?;
+        events::deleted(&mut tx, user_id).await?;
         self.enqueue_erasure(&mut tx, user_id).await?;
         tx.commit().await?;
         tracing::info!(user = %user_id, "account deleted by its owner");

@@ -36,6 +36,7 @@ impl Identity {
         if !store::delete_user(&mut tx, user_id).await? {
             return Err(IdentityError::NotFound);
         }
+        crate::events::deleted(&mut tx, user_id).await?;
         self.enqueue_erasure(&mut tx, user_id).await?;
         tx.commit().await?;
         tracing::info!(admin = %admin_id, user = %user_id, "account deleted by an administrator");

@@ -61,20 +61,25 @@ impl Identity {
         .await
         .map_err(|e| IdentityError::Internal(format!("making the picture failed: {e}")))??;
         self.platform.blobs.put_bytes(&key(user_id), Bytes::from(square)).await?;
-        let mut conn = self.platform.db.pool().acquire().await?;
-        if !store::set_avatar(&mut conn, user_id, Some(now_ms())).await? {
+        let mut tx = self.platform.db.begin().await?;
+        if !store::set_avatar(&mut tx, user_id, Some(now_ms())).await? {
+            drop(tx);
             // The account went meanwhile; its erasure may have run already.
             self.platform.blobs.delete(&key(user_id)).await?;
             return Err(IdentityError::NotFound);
         }
+        crate::events::profile_changed(&mut tx, user_id).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     /// Removes the profile picture; removing none is not an error.
     pub async fn remove_avatar(&self, user_id: &str) -> Result<()> {
-        let mut conn = self.platform.db.pool().acquire().await?;
-        store::set_avatar(&mut conn, user_id, None).await?;
-        drop(conn);
+        let mut tx = self.platform.db.begin().await?;
+        if store::set_avatar(&mut tx, user_id, None).await? {
+            crate::events::profile_changed(&mut tx, user_id).await?;
+        }
+        tx.commit().await?;
         self.platform.blobs.delete(&key(user_id)).await?;
         Ok(())
     }

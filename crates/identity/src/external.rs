@@ -195,6 +195,7 @@ impl Identity {
                 let id = store::insert_user(&mut tx, new)
                     .await?
                     .ok_or(IdentityError::Conflict("the account was just made"))?;
+                crate::events::registered(&mut tx, &id).await?;
                 store::user_by_id(&mut tx, &id).await?.ok_or(IdentityError::NotFound)?
             }
         };

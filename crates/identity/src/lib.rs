@@ -9,6 +9,7 @@ mod admin;
 mod avatar;
 mod cookies;
 pub mod error;
+pub mod events;
 mod export;
 mod external;
 mod extract;

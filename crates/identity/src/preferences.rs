@@ -87,8 +87,11 @@ impl Identity {
     /// any of them is invalid.
     pub async fn change_profile(&self, user_id: &str, change: ProfileChange) -> Result<()> {
         let change = change.check()?;
-        let mut conn = self.platform.db.pool().acquire().await?;
-        store::change_profile(&mut conn, user_id, &change).await
+        let mut tx = self.platform.db.begin().await?;
+        store::change_profile(&mut tx, user_id, &change).await?;
+        crate::events::profile_changed(&mut tx, user_id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

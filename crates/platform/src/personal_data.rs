@@ -31,18 +31,24 @@ pub trait PersonalData: Send + Sync {
     /// Adds the person's data to their export, under a folder named after the context.
     fn export<'a>(&'a self, user_id: &'a str, archive: &'a mut Archive)
         -> BoxFuture<'a, Result<(), PersonalDataError>>;
-
-    /// Erases what is left of the person once their account row is gone.
-    /// Runs in a job, so it may run twice: it must not mind.
-    fn erase<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<(), PersonalDataError>>;
 }
 
 /// Erases the platform's own rows about a person: their change log and the
-/// domain events about their changes (whose payloads describe them).
-pub async fn erase_platform_rows(conn: &mut sqlx::AnyConnection, user_id: &str) -> Result<(), PersonalDataError> {
-    for table in ["change_log", "outbox_events"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
-    }
+/// domain events about their changes (whose payloads describe them), but
+/// for those of kind `keep`: the announcement of the erasure itself, which
+/// every context must still receive and which carries nothing but the id.
+/// It goes with the outbox's retention.
+pub async fn erase_platform_rows(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    keep: &str,
+) -> Result<(), PersonalDataError> {
+    sqlx::query("DELETE FROM change_log WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM outbox_events WHERE user_id = $1 AND kind <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

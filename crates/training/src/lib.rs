@@ -3,6 +3,7 @@
 //! export and bulk import.
 
 mod analysis;
+pub mod erasure;
 pub mod error;
 mod events;
 pub mod imports;
@@ -60,7 +61,13 @@ impl Training {
         orphans::register_jobs(self, handlers);
     }
 
-    /// How a person's workouts get into their export and out after deletion.
+    /// What training does with other contexts' events: erasing a deleted
+    /// person's training.
+    pub fn register_events(&self, handlers: &mut platform::events::EventHandlers) {
+        erasure::register_events(self, handlers);
+    }
+
+    /// How a person's workouts get into their export.
     pub fn personal_data(&self) -> Arc<dyn platform::personal_data::PersonalData> {
         Arc::new(personal_data::TrainingData(self.clone()))
     }

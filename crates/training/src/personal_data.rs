@@ -1,6 +1,5 @@
-//! A person's workouts in their data export (JSON, original files, photos)
-//! and gone when their account is. Their files live under their folder,
-//! which identity sweeps; here the rows go.
+//! A person's workouts in their data export (JSON, original files, photos).
+//! Erasing them when the account goes is `erasure`'s, on `UserDeleted`.
 
 use futures::future::BoxFuture;
 use platform::personal_data::{Archive, PersonalData, PersonalDataError};
@@ -18,15 +17,6 @@ impl PersonalData for TrainingData {
     ) -> BoxFuture<'a, Result<(), PersonalDataError>> {
         Box::pin(async move {
             self.0.export_into(user_id, archive).await.map_err(|e| PersonalDataError::Other(e.to_string()))
-        })
-    }
-
-    fn erase<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<(), PersonalDataError>> {
-        Box::pin(async move {
-            let mut tx = self.0.platform.db.begin().await?;
-            store::delete_of_user(&mut tx, user_id).await.map_err(|e| PersonalDataError::Other(e.to_string()))?;
-            tx.commit().await?;
-            Ok(())
         })
     }
 }

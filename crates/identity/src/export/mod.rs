@@ -143,19 +143,19 @@ impl Identity {
         Ok(())
     }
 
-    /// Erases every file of a deleted account and each context's data.
+    /// Erases identity's files of a deleted account (picture, exports) and
+    /// the platform's rows about them. Other contexts erase theirs on
+    /// `UserDeleted`.
     async fn erase(&self, user_id: &str) -> Result<()> {
-        let files = self.platform.blobs.delete_prefix(&user_folder(user_id)).await?;
-        for context in self.personal_data.iter() {
-            context.erase(user_id).await?;
-        }
+        let files = self.platform.blobs.delete_prefix(&format!("{}/exports", user_folder(user_id))).await?;
+        self.platform.blobs.delete(&crate::avatar::key(user_id)).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        platform::personal_data::erase_platform_rows(&mut conn, user_id).await?;
+        platform::personal_data::erase_platform_rows(&mut conn, user_id, crate::events::USER_DELETED).await?;
         tracing::info!(user = %user_id, files, "deleted account erased");
         Ok(())
     }
 
-    /// Adds the contexts whose data goes into exports and is erased with an account.
+    /// Adds the contexts whose data goes into a person's export.
     pub fn with_personal_data(mut self, contexts: Vec<Arc<dyn PersonalData>>) -> Self {
         self.personal_data = Arc::new(contexts);
         self

@@ -35,7 +35,7 @@ async fn start(State(training): State<Training>, user: Caller, mut form: Multipa
         return Err(TrainingError::invalid("archive", "send the ZIP archive in a form field named `archive`"));
     };
     let import_id = crate::workouts::new_id();
-    let key = format!("{}/training/imports/{import_id}.zip", platform::personal_data::user_folder(&user.id));
+    let key = format!("{}/imports/{import_id}.zip", crate::workouts::files_of(&user.id));
     let limits = Limits {
         max_bytes: training.platform.config.max_import_bytes,
         setting: "ATHLOS_MAX_IMPORT_BYTES",

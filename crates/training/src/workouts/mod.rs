@@ -47,10 +47,15 @@ pub struct StoredFile {
     pub sha256: String,
 }
 
-/// Where a workout's files go: under the person's folder, so erasing the
-/// account sweeps them.
+/// Where every file training keeps of a person goes (workouts, photos,
+/// imports), so that erasing them is one sweep.
+pub fn files_of(user_id: &str) -> String {
+    format!("{}/training", platform::personal_data::user_folder(user_id))
+}
+
+/// Where a workout's files go.
 pub fn folder(user_id: &str, workout_id: &str) -> String {
-    format!("{}/training/{workout_id}", platform::personal_data::user_folder(user_id))
+    format!("{}/{workout_id}", files_of(user_id))
 }
 
 pub fn new_id() -> String {
