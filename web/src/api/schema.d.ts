@@ -1086,7 +1086,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process can serve requests: its database answers. */
+        /**
+         * The process can serve requests: its database answers. A bus that is
+         *     down is reported but does not make the process unready.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1498,6 +1501,15 @@ export interface components {
             avatar_url?: string | null;
             display_name: string;
             id: string;
+        };
+        Readiness: {
+            /**
+             * @description The event bus: `up`, `down` (events wait in the outbox and go out
+             *     once it is back; the API is not affected) or `unknown` (not asked yet).
+             */
+            bus: string;
+            /** @description `ok`: the database answers, so requests can be served. */
+            status: string;
         };
         Record: {
             achieved_at: string;
@@ -5989,7 +6001,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description A problem (RFC 9457). */
