@@ -17,7 +17,7 @@ use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Exchange
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
-use super::backoff::Backoff;
+use super::backoff::reconnecting;
 use super::consumer::{Consumer, Delivery};
 use super::transport::{BusError, Topology, Transport};
 use super::{BusStatus, Event};
@@ -205,31 +205,12 @@ struct Listener {
 
 impl Listener {
     async fn run(self: Arc<Self>, context: String, consumer: Consumer, shutdown: CancellationToken) {
-        let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
-        while !shutdown.is_cancelled() {
-            match self.listen(&context, &consumer, &shutdown, &mut backoff).await {
-                Ok(()) => break,
-                Err(e) => {
-                    self.status.set(false);
-                    let pause = backoff.next_delay();
-                    tracing::warn!(%context, error = %e, ?pause, "lost the RabbitMQ connection; connecting again");
-                    tokio::select! {
-                        _ = tokio::time::sleep(pause) => {}
-                        _ = shutdown.cancelled() => break,
-                    }
-                }
-            }
-        }
+        let listen = || self.listen(&context, &consumer, &shutdown);
+        reconnecting("RabbitMQ", &context, &self.status, &shutdown, listen).await;
     }
 
     /// Consumes until shutdown (Ok) or until the connection fails (Err).
-    async fn listen(
-        &self,
-        context: &str,
-        consumer: &Consumer,
-        shutdown: &CancellationToken,
-        backoff: &mut Backoff,
-    ) -> Result<(), String> {
+    async fn listen(&self, context: &str, consumer: &Consumer, shutdown: &CancellationToken) -> Result<(), String> {
         let (connection, channel) = open(&self.url, &self.names, &self.topology).await.map_err(|e| e.to_string())?;
         within(channel.basic_qos(PREFETCH, BasicQosOptions::default())).await.map_err(|e| e.to_string())?;
         let queue = self.names.queue(context);
@@ -237,7 +218,6 @@ impl Listener {
             channel.basic_consume(queue.into(), "".into(), BasicConsumeOptions::default(), FieldTable::default());
         let mut deliveries = within(consume).await.map_err(|e| e.to_string())?;
         self.status.set(true);
-        backoff.reset();
         let mut liveness = tokio::time::interval(LIVENESS);
         loop {
             let delivery = tokio::select! {

@@ -1,7 +1,37 @@
 //! Waiting between reconnections: doubling up to a ceiling, with jitter so
 //! that replicas cut off together do not all come back in the same instant.
 
+use std::future::Future;
 use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::BusStatus;
+
+/// Runs `listen` (connect, then consume until the link fails) again and
+/// again with backoff until it returns `Ok` (it stopped) or `shutdown`.
+/// `listen` marks the bus up once connected; a link that had come up starts
+/// the backoff from the floor again.
+pub async fn reconnecting<F, Fut>(bus: &str, context: &str, status: &BusStatus, shutdown: &CancellationToken, listen: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
+    while !shutdown.is_cancelled() {
+        let Err(error) = listen().await else { break };
+        if status.describe() == "up" {
+            backoff.reset();
+        }
+        status.set(false);
+        let pause = backoff.next_delay();
+        tracing::warn!(%context, %error, ?pause, "lost the {bus} connection; connecting again");
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.cancelled() => break,
+        }
+    }
+}
 
 pub struct Backoff {
     next: Duration,

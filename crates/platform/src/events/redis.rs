@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::backoff::Backoff;
+use super::backoff::reconnecting;
 use super::consumer::{Consumer, Delivery};
 use super::transport::{BusError, Topology, Transport};
 use super::{BusStatus, Event};
@@ -158,34 +158,15 @@ struct Listener {
 
 impl Listener {
     async fn run(self, consumer: Consumer, shutdown: CancellationToken) {
-        let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(10));
-        while !shutdown.is_cancelled() {
-            match self.listen(&consumer, &shutdown, &mut backoff).await {
-                Ok(()) => break,
-                Err(e) => {
-                    self.status.set(false);
-                    let pause = backoff.next_delay();
-                    tracing::warn!(context = %self.context, error = %e, ?pause, "lost the Redis connection; connecting again");
-                    tokio::select! {
-                        _ = tokio::time::sleep(pause) => {}
-                        _ = shutdown.cancelled() => break,
-                    }
-                }
-            }
-        }
+        let listen = || async { self.listen(&consumer, &shutdown).await.map_err(|e| e.to_string()) };
+        reconnecting("Redis", &self.context, &self.status, &shutdown, listen).await;
     }
 
     /// Consumes until shutdown (Ok) or until the connection fails (Err).
-    async fn listen(
-        &self,
-        consumer: &Consumer,
-        shutdown: &CancellationToken,
-        backoff: &mut Backoff,
-    ) -> Result<(), redis::RedisError> {
+    async fn listen(&self, consumer: &Consumer, shutdown: &CancellationToken) -> Result<(), redis::RedisError> {
         let mut conn = connect(&self.client).await?;
         create_groups(&mut conn, &self.names, &self.topology).await?;
         self.status.set(true);
-        backoff.reset();
         loop {
             if shutdown.is_cancelled() {
                 return self.release(&mut conn).await;
