@@ -106,8 +106,42 @@ async fn the_in_process_bus_is_up(backend: Backend) {
     assert_eq!(ready, json!({ "status": "ok", "bus": "up" }));
 }
 
+/// Published events and inbox rows go after the retention; waiting events stay.
+async fn old_published_events_are_pruned(backend: Backend) {
+    let app = TestApp::spawn_without_worker(backend).await;
+    let db = app.server.platform.db.pool();
+    let day = 24 * 3600 * 1000_i64;
+    let now = platform::db::now_ms();
+    for (id, published_at) in [("old", Some(now - 8 * day)), ("recent", Some(now - day)), ("waiting", None)] {
+        sqlx::query(
+            "INSERT INTO outbox_events (id, kind, subject_id, user_id, payload, created_at, published_at, seq) \
+             VALUES ($1, 'Tick', 's', 'u', '{}', $2, $3, 1)",
+        )
+        .bind(id)
+        .bind(now - 9 * day)
+        .bind(published_at)
+        .execute(db)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO event_inbox (context, event_id, handled_at) VALUES ('training', $1, $2)")
+            .bind(id)
+            .bind(published_at.unwrap_or(now))
+            .execute(db)
+            .await
+            .unwrap();
+    }
+    let pruned = app.server.platform.events.prune().await.unwrap();
+    assert_eq!(pruned, 2, "the week-old event and its inbox row");
+    let left: Vec<String> = sqlx::query_scalar("SELECT id FROM outbox_events ORDER BY id").fetch_all(db).await.unwrap();
+    assert_eq!(left, ["recent", "waiting"]);
+    let inbox: Vec<String> =
+        sqlx::query_scalar("SELECT event_id FROM event_inbox ORDER BY event_id").fetch_all(db).await.unwrap();
+    assert_eq!(inbox, ["recent", "waiting"]);
+}
+
 on_every_database!(
     dead_events_are_listed_and_replayed_once,
     a_bus_that_is_down_leaves_the_api_up,
-    the_in_process_bus_is_up
+    the_in_process_bus_is_up,
+    old_published_events_are_pruned,
 );

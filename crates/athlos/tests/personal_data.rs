@@ -18,11 +18,10 @@ async fn user_id(app: &TestApp, token: &str) -> String {
     me["id"].as_str().unwrap().to_string()
 }
 
-/// Waits for the export-ready mail (the second mail: the first asks to
-/// confirm the address) and downloads the archive its link points at.
+/// Waits for the export-ready mail (beside the one asking to confirm the
+/// address, in either order) and downloads the archive its link points at.
 async fn download_export(app: &TestApp, address: &str) -> (String, Vec<u8>) {
-    let mail = wait_for_mail(&app.outbox(), address, 2).await;
-    assert!(mail.contains("Your Athlos data is ready"), "{mail}");
+    let mail = support::wait_for_mail_about(&app.outbox(), address, "Your Athlos data is ready").await;
     let token = token_in(&mail);
     let response = app.get(&format!("/api/v1/account/exports/download?token={token}")).await;
     assert_eq!(response.status(), 200);

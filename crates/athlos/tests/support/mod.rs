@@ -271,6 +271,19 @@ pub fn token_in(mail: &str) -> String {
 }
 
 /// Waits for the `n`-th mail to `to` in `folder` and returns it.
+/// The newest mail to `to` whose text contains `about` (a subject line),
+/// whatever order the worker delivered the mails in.
+pub async fn wait_for_mail_about(folder: &std::path::Path, to: &str, about: &str) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some(mail) = mails_to(folder, to).into_iter().rev().find(|mail| mail.contains(about)) {
+            return mail;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no mail to {to} about {about:?} arrived");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 pub async fn wait_for_mail(folder: &std::path::Path, to: &str, n: usize) -> String {
     let started = Instant::now();
     loop {
@@ -373,8 +386,12 @@ pub async fn events_about(app: &TestApp, subject: &str) -> Vec<String> {
 }
 
 /// How many domain events the outbox holds.
+/// How many events training wrote (identity's about accounts aside).
 pub async fn event_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM outbox_events").fetch_one(app.server.platform.db.pool()).await.unwrap()
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox_events WHERE kind LIKE 'Workout%'")
+        .fetch_one(app.server.platform.db.pool())
+        .await
+        .unwrap()
 }
 
 /// The change-log operations on `entity_id`, oldest first.
