@@ -83,12 +83,15 @@ impl Contexts {
         vec![("identity".into(), self.identity.routes()), ("training".into(), self.training.routes())]
     }
 
-    /// The routes of the contexts this process serves.
+    /// The platform's routes (probes, the realtime socket) and those of the
+    /// contexts this process serves.
     pub fn routes(&self) -> OpenApiRouter<Platform> {
+        let realtime =
+            platform::realtime::routes::all(self.training.platform.realtime.clone(), self.identity.authenticator());
         self.routes_by_module()
             .into_iter()
             .filter(|(module, _)| self.serves(module))
-            .fold(platform::http::api(), |api, (_, routes)| api.merge(routes))
+            .fold(platform::http::api().merge(realtime), |api, (_, routes)| api.merge(routes))
     }
 
     /// The paths of the contexts this process does not serve, refused by name.
@@ -180,7 +183,7 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     }
     let contexts = Contexts::new(&platform).await?;
     let shutdown = CancellationToken::new();
-    let mut background = Vec::new();
+    let mut background = platform.realtime.start(&shutdown);
     if !args.no_worker {
         let worker = platform.worker(contexts.job_handlers(&platform));
         background.push(tokio::spawn(worker.run(shutdown.clone())));
@@ -218,13 +221,14 @@ fn announce(server: &RunningServer, args: &ServeArgs) {
     let p = &server.platform;
     let _ = writeln!(
         std::io::stdout(),
-        "Athlos is running at {}\n  modules:  {}\n  database: {}\n  files:    {}\n  mail:     {}\n  events:   {}\n  jobs:     {}",
+        "Athlos is running at {}\n  modules:  {}\n  database: {}\n  files:    {}\n  mail:     {}\n  events:   {}\n  realtime: {}\n  jobs:     {}",
         server.url(),
         p.modules.join(", "),
         platform::config::mask_url_password(&p.config.database_url()),
         p.blobs.describe(),
         p.mailer.describe(),
         p.events.describe(),
+        p.realtime.describe(),
         if args.no_worker { "not run here (--no-worker)" } else { "run here, with the event relay and consumers" },
     );
 }

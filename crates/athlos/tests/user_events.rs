@@ -66,7 +66,13 @@ async fn a_deleted_persons_training_is_erased_once(backend: Backend, bus: Bus) {
     sqlx::query(sql).bind(&id).execute(app.server.platform.db.pool()).await.unwrap();
     delete_account(&app, &other_token).await;
     eventually("the second person's training erased", PATIENCE, || erased(&app, &other)).await;
-    let handled = count(&app, "SELECT COUNT(*) FROM event_inbox WHERE context = $1", "training").await;
+    let handled = count(
+        &app,
+        "SELECT COUNT(*) FROM event_inbox i JOIN outbox_events o ON o.id = i.event_id \
+         WHERE i.context = $1 AND o.kind = 'UserDeleted'",
+        "training",
+    )
+    .await;
     assert_eq!(handled, 2, "each UserDeleted handled once by training");
     let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_failures")
         .fetch_one(app.server.platform.db.pool())

@@ -101,6 +101,9 @@ pub struct Config {
     pub outbox_retention_hours: u64,
     /// How often the relay looks for new events when the outbox was empty.
     pub relay_poll_ms: u64,
+    /// Fan-out of realtime messages between replicas: unset for in-process,
+    /// `redis://…` for Redis pub/sub, `amqp://…` for RabbitMQ.
+    pub realtime_url: Option<String>,
     /// The contexts this process serves, comma-separated (default: all).
     pub modules: Option<String>,
 
@@ -171,6 +174,7 @@ impl Default for Config {
             event_retry_base_ms: 500,
             outbox_retention_hours: 168,
             relay_poll_ms: 100,
+            realtime_url: None,
             modules: None,
             map_tiles: None,
             map_attribution: None,
@@ -270,6 +274,14 @@ impl Config {
                 ));
             }
         }
+        if let Some(url) = self.realtime_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            if !["amqp://", "amqps://", "redis://", "rediss://"].iter().any(|scheme| url.starts_with(scheme)) {
+                return Err(ConfigError::new(
+                    "realtime_url",
+                    "must start with redis:// or amqp://, or be unset for one process",
+                ));
+            }
+        }
         if self.bus_namespace.is_empty()
             || !self.bus_namespace.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
@@ -362,7 +374,7 @@ impl Config {
                 map.insert((*key).into(), "********".into());
             }
         }
-        for key in ["database_url", "smtp_url", "bus_url"] {
+        for key in ["database_url", "smtp_url", "bus_url", "realtime_url"] {
             if let Some(serde_json::Value::String(url)) = map.get(key) {
                 let masked = mask_url_password(url);
                 map.insert(key.into(), masked.into());

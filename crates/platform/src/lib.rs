@@ -11,6 +11,7 @@ pub mod mail;
 pub mod outbox;
 pub mod people;
 pub mod personal_data;
+pub mod realtime;
 pub mod secret;
 pub mod telemetry;
 
@@ -36,6 +37,8 @@ pub struct Platform {
     pub metrics: Metrics,
     /// The event bus: relay, consumers, replays.
     pub events: Events,
+    /// Websockets and the topics they listen to.
+    pub realtime: realtime::Realtime,
     /// The contexts this process serves.
     pub modules: Arc<Vec<String>>,
 }
@@ -52,6 +55,8 @@ pub enum StartError {
     Secret(std::io::Error),
     #[error(transparent)]
     Bus(#[from] events::BusError),
+    #[error("{0}")]
+    Realtime(String),
 }
 
 impl Platform {
@@ -80,7 +85,18 @@ impl Platform {
         );
         let metrics = Metrics::default();
         let events = Events::new(db.clone(), EventSettings::from_config(&config), &metrics)?;
-        Ok(Self { config: Arc::new(config), db, blobs, mailer, jobs, metrics, events, modules: Arc::new(modules) })
+        let realtime = realtime::Realtime::new(db.clone(), &config).map_err(StartError::Realtime)?;
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            blobs,
+            mailer,
+            jobs,
+            metrics,
+            events,
+            realtime,
+            modules: Arc::new(modules),
+        })
     }
 
     /// The job handlers of the platform itself (mail, pruning the outbox);

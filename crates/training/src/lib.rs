@@ -7,6 +7,7 @@ pub mod erasure;
 pub mod error;
 mod events;
 pub mod imports;
+mod live;
 mod orphans;
 pub mod people;
 mod personal_data;
@@ -61,10 +62,12 @@ impl Training {
         orphans::register_jobs(self, handlers);
     }
 
-    /// What training does with other contexts' events: erasing a deleted
-    /// person's training.
+    /// What training does with events: erasing a deleted person's training
+    /// (identity's `UserDeleted`), and telling a person's open devices of
+    /// their own workouts' changes (its own).
     pub fn register_events(&self, handlers: &mut platform::events::EventHandlers) {
         erasure::register_events(self, handlers);
+        live::register_events(self, handlers);
     }
 
     /// How a person's workouts get into their export.

@@ -669,6 +669,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/realtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The realtime socket (a websocket upgrade). Messages are JSON objects with
+         *     a `type`; the shapes, topics and close codes are in `docs/realtime.md`:
+         *     the client sends `auth`, `subscribe` (`topic`, optional `after`: the last
+         *     event id it saw), `unsubscribe` and `ping`; the server sends `ready`,
+         *     `subscribed`, `refused` (with a `reason`), `refetch` (resuming is no longer
+         *     possible), `event` (`topic`, `id`, `kind`, `data`), `pong` and `error`.
+         *     Close codes: 1001 going away, 4001 not authenticated, 4002 no heartbeat,
+         *     4003 a message out of place, 4008 too slow.
+         */
+        get: operations["connect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/realtime/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket to open the realtime socket with: single use, valid for 30
+         *     seconds, so no long-lived secret ever goes in a URL.
+         */
+        post: operations["ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/records": {
         parameters: {
             query?: never;
@@ -1681,6 +1727,15 @@ export interface components {
             /** @description Every period in the range, oldest first, empty ones included. */
             periods: components["schemas"]["PeriodTotals"][];
             to: string;
+        };
+        Ticket: {
+            /**
+             * Format: int64
+             * @description Seconds it stays valid.
+             */
+            expires_in: number;
+            /** @description Single use; pass it as `?ticket=` when opening the socket. */
+            ticket: string;
         };
         TokenForm: {
             /** @description The token from the mail. */
@@ -4300,6 +4355,94 @@ export interface operations {
             };
             /** @description A problem (RFC 9457). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connect: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A ticket from `POST /api/v1/realtime/ticket`. Without one, send
+                 *     `{"type":"auth","token":"<access token>"}` as the first message.
+                 */
+                ticket?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the websocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The ticket is unknown, used or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

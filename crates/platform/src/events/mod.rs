@@ -27,3 +27,5 @@ pub use handlers::{EventHandlers, HandlerError};
 pub use metrics::EventMetrics;
 pub use runtime::{BusStatus, EventSettings, Events};
 pub use transport::BusError;
+
+pub(crate) use backoff::reconnecting;

@@ -46,7 +46,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     info(title = "Athlos", description = "The Athlos training platform API. Errors are application/problem+json (RFC 9457)."),
     tags(
         (name = "operations", description = "Probes for load balancers and orchestrators"),
-        (name = "server", description = "What this server is")
+        (name = "server", description = "What this server is"),
+        (name = "realtime", description = "The realtime socket: live events on topics (see docs/realtime.md)")
     ),
     components(schemas(Problem))
 )]

@@ -1,0 +1,276 @@
+//! The realtime socket as a browser meets it: tickets and tokens, guarded
+//! topics, resuming, heartbeats, the cut-off of a client that cannot keep
+//! up, "going away" at shutdown, a person's own workouts arriving live, and
+//! delivery across two replicas over Redis and RabbitMQ.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use support::bus::Bus;
+use support::{access, unique_email, Backend, TestApp};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message as Frame;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn socket_url(app: &TestApp, query: &str) -> String {
+    format!("ws://{}/api/v1/realtime{query}", app.server.addr)
+}
+
+async fn person(app: &TestApp) -> (String, String) {
+    let token = access(&app.signed_up(&unique_email("live"), "correct horse battery").await);
+    let me: Value = app.get_as(&token, "/api/v1/account").await.json().await.unwrap();
+    (me["id"].as_str().unwrap().to_string(), token)
+}
+
+async fn ticket(app: &TestApp, token: &str) -> String {
+    let issued = app.post_as(token, "/api/v1/realtime/ticket", json!({})).await;
+    assert_eq!(issued.status(), 201);
+    let body: Value = issued.json().await.unwrap();
+    assert_eq!(body["expires_in"], 30);
+    body["ticket"].as_str().unwrap().to_string()
+}
+
+async fn open(app: &TestApp, token: &str) -> Socket {
+    let ticket = ticket(app, token).await;
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(socket_url(app, &format!("?ticket={ticket}"))).await.unwrap();
+    assert_eq!(next(&mut socket).await["type"], "ready");
+    socket
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket.send(Frame::text(message.to_string())).await.unwrap();
+}
+
+/// The next JSON message (pings and pongs skipped); panics on a close.
+async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let frame = tokio::time::timeout(PATIENCE, socket.next()).await.expect("a message in time").unwrap().unwrap();
+        match frame {
+            Frame::Text(text) => return serde_json::from_str(&text).unwrap(),
+            Frame::Close(close) => panic!("closed: {close:?}"),
+            _ => continue,
+        }
+    }
+}
+
+/// Reads until the server closes; its close code.
+async fn close_code(socket: &mut Socket) -> u16 {
+    loop {
+        match tokio::time::timeout(PATIENCE, socket.next()).await.expect("a close in time") {
+            Some(Ok(Frame::Close(Some(close)))) => return u16::from(close.code),
+            Some(Ok(_)) => continue,
+            other => panic!("the socket ended without a close frame: {other:?}"),
+        }
+    }
+}
+
+async fn subscribe(socket: &mut Socket, topic: &str, after: Option<&str>) -> Value {
+    send(socket, json!({ "type": "subscribe", "topic": topic, "after": after })).await;
+    next(socket).await
+}
+
+async fn tickets_open_the_socket_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = person(&app).await;
+    let ticket = ticket(&app, &token).await;
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(socket_url(&app, &format!("?ticket={ticket}"))).await.unwrap();
+    assert_eq!(next(&mut socket).await, json!({ "type": "ready", "user_id": id, "heartbeat_secs": 20 }));
+
+    // Used once, it is gone; an expired one never worked; neither is a token.
+    let again = tokio_tungstenite::connect_async(socket_url(&app, &format!("?ticket={ticket}"))).await;
+    assert_http_status(again, 401);
+    let expired = self::ticket(&app, &token).await;
+    sqlx::query("UPDATE realtime_tickets SET expires_at = 0").execute(app.server.platform.db.pool()).await.unwrap();
+    assert_http_status(tokio_tungstenite::connect_async(socket_url(&app, &format!("?ticket={expired}"))).await, 401);
+    let unauthenticated = app.client.post(app.url("/api/v1/realtime/ticket")).send().await.unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+}
+
+fn assert_http_status<T: std::fmt::Debug>(outcome: Result<T, tokio_tungstenite::tungstenite::Error>, status: u16) {
+    match outcome {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status().as_u16(), status),
+        other => panic!("expected HTTP {status}, got {other:?}"),
+    }
+}
+
+async fn a_token_in_the_first_message_authenticates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = person(&app).await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(socket_url(&app, "")).await.unwrap();
+    send(&mut socket, json!({ "type": "auth", "token": token })).await;
+    assert_eq!(next(&mut socket).await["user_id"], id);
+    send(&mut socket, json!({ "type": "ping" })).await;
+    assert_eq!(next(&mut socket).await, json!({ "type": "pong" }));
+
+    // Anything before authenticating, or a bad token, closes with 4001.
+    let (mut early, _) = tokio_tungstenite::connect_async(socket_url(&app, "")).await.unwrap();
+    send(&mut early, json!({ "type": "subscribe", "topic": format!("user:{id}") })).await;
+    assert_eq!(close_code(&mut early).await, 4001);
+    let (mut forged, _) = tokio_tungstenite::connect_async(socket_url(&app, "")).await.unwrap();
+    send(&mut forged, json!({ "type": "auth", "token": "not-a-token" })).await;
+    assert_eq!(close_code(&mut forged).await, 4001);
+}
+
+async fn topics_are_guarded(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = person(&app).await;
+    let (other, _) = person(&app).await;
+    let mut socket = open(&app, &token).await;
+    let own = format!("user:{id}");
+    assert_eq!(
+        subscribe(&mut socket, &own, None).await,
+        json!({ "type": "subscribed", "topic": own, "resumed": true })
+    );
+    for topic in [format!("user:{other}"), "chat:1".to_string(), "nonsense".to_string()] {
+        let refused = subscribe(&mut socket, &topic, None).await;
+        assert_eq!(refused["type"], "refused", "{topic}");
+        assert!(!refused["reason"].as_str().unwrap().is_empty());
+    }
+    send(&mut socket, json!({ "type": "launch", "missiles": true })).await;
+    assert_eq!(next(&mut socket).await["type"], "error");
+}
+
+async fn a_workout_reaches_the_persons_open_devices(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = person(&app).await;
+    let mut phone = open(&app, &token).await;
+    let mut laptop = open(&app, &token).await;
+    for device in [&mut phone, &mut laptop] {
+        assert_eq!(subscribe(device, &format!("user:{id}"), None).await["type"], "subscribed");
+    }
+    let body =
+        json!({ "sport": "running", "started_at": "2026-11-20T07:00:00Z", "duration_s": 1800, "distance_m": 5000.0 });
+    let logged: Value = app.post_as(&token, "/api/v1/workouts", body).await.json().await.unwrap();
+    for device in [&mut phone, &mut laptop] {
+        let event = next(device).await;
+        assert_eq!(event["type"], "event");
+        assert_eq!(event["kind"], "WorkoutRecorded");
+        assert_eq!(event["data"]["workout_id"], logged["id"]);
+    }
+}
+
+async fn a_client_resumes_within_the_window(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = person(&app).await;
+    let topic = format!("user:{id}");
+    let mut socket = open(&app, &token).await;
+    subscribe(&mut socket, &topic, None).await;
+    for n in 0..5 {
+        app.server.platform.realtime.publish(&topic, "Tick", json!(n)).await;
+    }
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(next(&mut socket).await["id"].as_str().unwrap().to_string());
+    }
+    drop(socket);
+
+    // Back after a reconnect: what came after the second message, in order.
+    let mut again = open(&app, &token).await;
+    let resumed = subscribe(&mut again, &topic, Some(&ids[1])).await;
+    assert_eq!(resumed["resumed"], true);
+    for expected in &ids[2..] {
+        assert_eq!(&next(&mut again).await["id"], expected);
+    }
+    // From an id the server no longer holds: told to fetch afresh.
+    let mut late = open(&app, &token).await;
+    assert_eq!(subscribe(&mut late, &topic, Some("0190aaaa-0000-7000-8000-000000000000")).await["resumed"], false);
+    assert_eq!(next(&mut late).await, json!({ "type": "refetch", "topic": topic }));
+}
+
+async fn a_client_that_cannot_keep_up_is_cut_off(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = person(&app).await;
+    let topic = format!("user:{id}");
+    let mut socket = open(&app, &token).await;
+    subscribe(&mut socket, &topic, None).await;
+    // The client reads nothing while far more arrives than any buffer holds.
+    let padding = "x".repeat(4096);
+    for n in 0..20_000 {
+        app.server.platform.realtime.publish(&topic, "Tick", json!({ "n": n, "padding": padding })).await;
+    }
+    assert_eq!(close_code(&mut socket).await, 4008);
+}
+
+async fn stopping_the_server_closes_sockets_as_going_away(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, token) = person(&app).await;
+    let mut socket = open(&app, &token).await;
+    let TestApp { server, env, .. } = app;
+    let stopping = tokio::spawn(server.stop());
+    assert_eq!(close_code(&mut socket).await, u16::from(CloseCode::Away));
+    drop(socket);
+    stopping.await.unwrap().unwrap();
+    drop(env);
+}
+
+on_every_database!(
+    tickets_open_the_socket_once,
+    a_token_in_the_first_message_authenticates,
+    topics_are_guarded,
+    a_workout_reaches_the_persons_open_devices,
+    a_client_resumes_within_the_window,
+    a_client_that_cannot_keep_up_is_cut_off,
+    stopping_the_server_closes_sockets_as_going_away,
+);
+
+/// Two replicas on one database with a fan-out between them: what one
+/// publishes reaches a socket on the other.
+async fn replicas_share_one_audience(backend: Backend, bus: Bus) {
+    let url = bus.url().unwrap().expect("a broker");
+    let namespace = format!("test-{}", uuid::Uuid::now_v7().simple());
+    let (u, ns) = (url.clone(), namespace.clone());
+    let a = TestApp::spawn_with(backend, move |config| {
+        config.realtime_url = Some(u);
+        config.bus_namespace = ns;
+    })
+    .await;
+    let mut config = a.env.config();
+    config.public_url = Some(a.server.url());
+    config.realtime_url = Some(url);
+    config.bus_namespace = namespace;
+    let b =
+        athlos::server::start(config, &athlos::cli::ServeArgs { no_worker: true, ..Default::default() }).await.unwrap();
+
+    let (id, token) = person(&a).await;
+    let issued: Value = a
+        .client
+        .post(format!("http://{}/api/v1/realtime/ticket", b.addr))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = format!("ws://{}/api/v1/realtime?ticket={}", b.addr, issued["ticket"].as_str().unwrap());
+    let (mut on_b, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    assert_eq!(next(&mut on_b).await["type"], "ready");
+    let topic = format!("user:{id}");
+    subscribe(&mut on_b, &topic, None).await;
+    // The fan-out listener of B may still be connecting: publish until one arrives.
+    let arrived = async {
+        loop {
+            a.server.platform.realtime.publish(&topic, "Tick", json!("from A")).await;
+            if let Ok(message) = tokio::time::timeout(Duration::from_millis(200), next(&mut on_b)).await {
+                return message;
+            }
+        }
+    };
+    let message = tokio::time::timeout(PATIENCE, arrived).await.expect("a message across replicas");
+    assert_eq!(message["data"], "from A");
+    b.stop().await.unwrap();
+}
+
+// In-process fan-out reaches one process only, so it has no case here.
+bus_tests!(sqlite_redis, Sqlite, Redis; replicas_share_one_audience);
+bus_tests!(sqlite_rabbitmq, Sqlite, RabbitMq; replicas_share_one_audience);
+bus_tests!(postgres_redis, Postgres, Redis; replicas_share_one_audience);
+bus_tests!(postgres_rabbitmq, Postgres, RabbitMq; replicas_share_one_audience);
