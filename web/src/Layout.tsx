@@ -3,6 +3,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { api } from './api/client';
 import { keepCopy, keys, refreshTrainings, useAccount } from './api/queries';
+import { useLive } from './api/realtime';
 import type { Account } from './api/types';
 import { type Key, useI18n, useT } from './i18n';
 import { useOnline } from './lib/online';
@@ -34,6 +35,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const t = useT();
   const online = useOnline();
   const waiting = useOutbox();
+  const live = useLive(online);
   const queries = useQueryClient();
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -94,6 +96,11 @@ export function Layout({ children }: { children: ReactNode }) {
         {!online && (
           <span className="small muted" role="status">
             {t('offline.badge')}
+          </span>
+        )}
+        {online && live === 'connecting' && (
+          <span className="small muted" role="status" data-testid="reconnecting">
+            {t('live.reconnecting')}
           </span>
         )}
       </header>

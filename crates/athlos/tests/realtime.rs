@@ -211,7 +211,32 @@ async fn stopping_the_server_closes_sockets_as_going_away(backend: Backend) {
     drop(env);
 }
 
+/// Before the access token behind a socket expires the server asks for a
+/// new one: given, the socket lives on; not given, it closes with 4001.
+async fn an_expiring_token_is_renewed_or_the_socket_closes(backend: Backend) {
+    // Tokens of two seconds: every one is due for renewal as soon as it is given.
+    let app = TestApp::spawn_with(backend, |config| config.access_token_secs = 2).await;
+    let email = unique_email("expiring");
+    let first = access(&app.signed_up(&email, "correct horse battery").await);
+    let mut socket = open(&app, &first).await;
+    assert_eq!(next(&mut socket).await, json!({ "type": "reauth", "expires_in": 2 }));
+
+    let renewed = access(&app.logged_in(&email, "correct horse battery").await);
+    send(&mut socket, json!({ "type": "auth", "token": renewed })).await;
+    assert_eq!(next(&mut socket).await["type"], "renewed");
+    // Asked again for the new token's renewal, and this time none comes.
+    assert_eq!(next(&mut socket).await["type"], "reauth");
+    assert_eq!(close_code(&mut socket).await, 4001);
+
+    // Another person's token never takes over a socket.
+    let mut socket = open(&app, &access(&app.logged_in(&email, "correct horse battery").await)).await;
+    let stranger = access(&app.signed_up(&unique_email("stranger"), "correct horse battery").await);
+    send(&mut socket, json!({ "type": "auth", "token": stranger })).await;
+    assert_eq!(close_code(&mut socket).await, 4003);
+}
+
 on_every_database!(
+    an_expiring_token_is_renewed_or_the_socket_closes,
     tickets_open_the_socket_once,
     a_token_in_the_first_message_authenticates,
     topics_are_guarded,

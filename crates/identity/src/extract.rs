@@ -63,7 +63,7 @@ impl AccessTokens {
             client_id,
             scopes: crate::oauth::split_scopes(claims.scope.as_deref().unwrap_or("")),
         });
-        Ok(Bearer { caller, application })
+        Ok(Bearer { caller, application, expires_at: claims.exp })
     }
 }
 

@@ -45,8 +45,6 @@ use sqlx::migrate::Migrator;
 
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
-/// Access tokens live this long: short, because they are not looked up.
-pub const ACCESS_TOKEN_SECS: i64 = 15 * 60;
 /// A refresh token lives this long unless used (each use makes a new one).
 pub const REFRESH_TOKEN_MS: i64 = 30 * 24 * 3600 * 1000;
 /// The `aud` of access tokens for Athlos's own API.
@@ -84,6 +82,12 @@ impl Identity {
     }
 
     /// What tells every context who is calling: hand it to their state.
+    /// How long access tokens live (`ATHLOS_ACCESS_TOKEN_SECS`): short,
+    /// because their signature is checked, not looked up.
+    pub fn access_token_secs(&self) -> i64 {
+        self.platform.config.access_token_secs as i64
+    }
+
     pub fn authenticator(&self) -> Arc<dyn Authenticator> {
         self.authenticator.clone()
     }

@@ -7,7 +7,7 @@ use crate::error::{IdentityError, Result};
 use crate::extract::AccessClaims;
 use crate::rate_limit::{self, LoginAttempt};
 use crate::store::{self, AppAccess, Purpose, Session, User};
-use crate::{totp, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE, REFRESH_TOKEN_MS};
+use crate::{totp, Identity, API_AUDIENCE, REFRESH_TOKEN_MS};
 
 const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
 
@@ -182,7 +182,7 @@ impl Identity {
             sub: user_id.into(),
             sid: session_id.into(),
             iat: now,
-            exp: now + ACCESS_TOKEN_SECS,
+            exp: now + self.access_token_secs(),
             jti: crate::secrets::new_token(),
             client_id: app.map(|a| a.client_id.clone()),
             scope: app.map(|a| a.scope.clone()),
@@ -190,7 +190,7 @@ impl Identity {
         Ok(Tokens {
             access_token: self.keys.sign(&claims)?,
             token_type: "Bearer",
-            expires_in: ACCESS_TOKEN_SECS,
+            expires_in: self.access_token_secs(),
             refresh_token,
             session_id: session_id.into(),
             user_id: user_id.into(),

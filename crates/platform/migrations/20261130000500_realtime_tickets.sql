@@ -6,6 +6,7 @@ CREATE TABLE realtime_tickets (
     session_id      TEXT NOT NULL,
     role            TEXT NOT NULL,
     email_verified  INTEGER NOT NULL,
+    token_expires   BIGINT NOT NULL,               -- the access token's expiry (s): the socket's, until renewed
     expires_at      BIGINT NOT NULL
 );
 CREATE INDEX realtime_tickets_expiry ON realtime_tickets (expires_at);

@@ -87,6 +87,10 @@ pub struct Config {
     pub job_retry_base_ms: u64,
     pub job_poll_ms: u64,
 
+    /// How long an access token lasts; clients renew it with their refresh
+    /// token, and realtime sockets ask for the new one.
+    pub access_token_secs: u64,
+
     /// The event bus between contexts: unset for in-process, `amqp://…` for
     /// RabbitMQ, `redis://…` for Redis Streams.
     pub bus_url: Option<String>,
@@ -168,6 +172,7 @@ impl Default for Config {
             job_heartbeat_ms: 10_000,
             job_retry_base_ms: 10_000,
             job_poll_ms: 1_000,
+            access_token_secs: 15 * 60,
             bus_url: None,
             bus_namespace: "athlos".into(),
             event_max_attempts: 5,
@@ -300,6 +305,7 @@ impl Config {
             ("job_heartbeat_ms", self.job_heartbeat_ms),
             ("database_acquire_timeout_secs", self.database_acquire_timeout_secs),
             ("job_poll_ms", self.job_poll_ms),
+            ("access_token_secs", self.access_token_secs),
             ("event_max_attempts", self.event_max_attempts as u64),
             ("event_retry_base_ms", self.event_retry_base_ms),
             ("outbox_retention_hours", self.outbox_retention_hours),

@@ -18,6 +18,7 @@ export const en = {
   'nav.settings': 'Settings',
 
   'offline.badge': 'Offline',
+  'live.reconnecting': 'Reconnecting…',
   'offline.notice':
     'You are offline. Trainings you log are kept on this device and sent when the network is back.',
   'offline.listLater': 'Your trainings show here when the network is back.',

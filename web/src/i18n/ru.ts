@@ -19,6 +19,7 @@ export const ru: Dictionary & Record<string, string> = {
   'nav.settings': 'Настройки',
 
   'offline.badge': 'Нет сети',
+  'live.reconnecting': 'Переподключение…',
   'offline.notice':
     'Нет подключения к сети. Записанные тренировки сохраняются на устройстве и отправятся, когда сеть появится.',
   'offline.listLater': 'Тренировки появятся здесь, когда вернётся сеть.',

@@ -15,7 +15,7 @@ use super::store::{self, Client};
 use crate::error::IdentityError;
 use crate::sessions::{self, Tokens};
 use crate::store::{self as user_store, AppAccess};
-use crate::{secrets, AccessClaims, Identity, ACCESS_TOKEN_SECS, API_AUDIENCE};
+use crate::{secrets, AccessClaims, Identity, API_AUDIENCE};
 
 /// An OAuth error answer (RFC 6749 §5.2).
 #[derive(Debug)]
@@ -151,7 +151,7 @@ impl Identity {
             iss: self.issuer(),
             sub: user.id,
             aud: client_id.into(),
-            exp: now + ACCESS_TOKEN_SECS,
+            exp: now + self.access_token_secs(),
             iat: now,
             nonce,
             name: has("profile").then_some(user.display_name),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRef, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{session, store, Realtime};
-use crate::http::{Authenticator, Caller, Problem};
+use crate::http::{Authenticator, Bearer, CallerError, Problem};
 use crate::Platform;
 
 /// How long a ticket may wait to be used.
@@ -56,13 +56,15 @@ pub struct Ticket {
     security(("bearer" = [])),
     responses((status = 201, body = Ticket))
 )]
-async fn ticket(State(state): State<RealtimeState>, caller: Caller) -> Result<(StatusCode, Json<Ticket>), Problem> {
+async fn ticket(State(state): State<RealtimeState>, bearer: Bearer) -> Result<(StatusCode, Json<Ticket>), Response> {
+    if bearer.application.is_some() {
+        return Err(CallerError::InsufficientScope("applications cannot open a realtime socket".into()).into_response());
+    }
     let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw).map_err(|e| Problem::internal(&e))?;
+    getrandom::fill(&mut raw).map_err(|e| Problem::internal(&e).into_response())?;
     let ticket = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
-    store::issue(&state.realtime.db, &digest(&ticket), &caller, TICKET_TTL_SECS * 1000)
-        .await
-        .map_err(|e| Problem::database(&e))?;
+    let issued = store::issue(&state.realtime.db, &digest(&ticket), &bearer, TICKET_TTL_SECS * 1000).await;
+    issued.map_err(|e| Problem::database(&e).into_response())?;
     Ok((StatusCode::CREATED, Json(Ticket { ticket, expires_in: TICKET_TTL_SECS })))
 }
 
@@ -97,12 +99,12 @@ async fn connect(
     Query(connect): Query<Connect>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, Problem> {
-    let caller = match connect.ticket {
+    let holder = match connect.ticket {
         None => None,
         Some(ticket) => {
-            let caller =
+            let holder =
                 store::redeem(&state.realtime.db, &digest(&ticket)).await.map_err(|e| Problem::database(&e))?;
-            Some(caller.ok_or_else(|| {
+            Some(holder.ok_or_else(|| {
                 Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "ticket-invalid",
@@ -114,5 +116,5 @@ async fn connect(
     let RealtimeState { realtime, authenticator } = state;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::serve(socket, realtime, authenticator, caller)))
+        .on_upgrade(move |socket| session::serve(socket, realtime, authenticator, holder)))
 }

@@ -14,7 +14,9 @@ use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::hub::LISTENER_BACKLOG;
+use super::store::Holder;
 use super::{Message, Realtime};
+use crate::db::now_secs;
 use crate::http::{Authenticator, Caller};
 
 /// How often the server pings; a client silent for three times as long is closed.
@@ -23,6 +25,8 @@ pub const HEARTBEAT: Duration = Duration::from_secs(20);
 pub const AUTH_PATIENCE: Duration = Duration::from_secs(10);
 /// How long one frame may wait for a client that does not read.
 const SEND_PATIENCE: Duration = Duration::from_secs(10);
+/// How long before the access token expires the server asks for a new one.
+pub const RENEWAL_LEAD: Duration = Duration::from_secs(30);
 
 /// Close codes, as `docs/realtime.md` lists them.
 pub mod close {
@@ -45,14 +49,41 @@ enum ClientMessage {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum ServerMessage<'a> {
-    Ready { user_id: &'a str, heartbeat_secs: u64 },
-    Subscribed { topic: &'a str, resumed: bool },
-    Refetch { topic: &'a str },
-    Refused { topic: &'a str, reason: &'a str },
-    Unsubscribed { topic: &'a str },
-    Event { topic: &'a str, id: &'a str, kind: &'a str, data: &'a serde_json::Value },
+    Ready {
+        user_id: &'a str,
+        heartbeat_secs: u64,
+    },
+    /// Send `auth` with a new access token within `expires_in` seconds.
+    Reauth {
+        expires_in: i64,
+    },
+    Renewed {
+        expires_in: i64,
+    },
+    Subscribed {
+        topic: &'a str,
+        resumed: bool,
+    },
+    Refetch {
+        topic: &'a str,
+    },
+    Refused {
+        topic: &'a str,
+        reason: &'a str,
+    },
+    Unsubscribed {
+        topic: &'a str,
+    },
+    Event {
+        topic: &'a str,
+        id: &'a str,
+        kind: &'a str,
+        data: &'a serde_json::Value,
+    },
     Pong,
-    Error { reason: &'a str },
+    Error {
+        reason: &'a str,
+    },
 }
 
 impl ServerMessage<'_> {
@@ -64,6 +95,12 @@ impl ServerMessage<'_> {
 fn event(message: &Message) -> Frame {
     let Message { topic, id, kind, data } = message;
     ServerMessage::Event { topic, id, kind, data }.frame()
+}
+
+/// The moment `epoch_secs` falls, for the timers (at once when it has passed).
+fn at(epoch_secs: i64) -> tokio::time::Instant {
+    let wait = epoch_secs.saturating_sub(now_secs()).clamp(0, 365 * 24 * 3600);
+    tokio::time::Instant::now() + Duration::from_secs(wait as u64)
 }
 
 /// A send that a client not reading its socket cannot hold up for long.
@@ -79,6 +116,10 @@ pub struct Session {
     realtime: Realtime,
     authenticator: Arc<dyn Authenticator>,
     caller: Option<Caller>,
+    /// When the access token behind the socket expires (seconds since the epoch).
+    token_expires: Option<i64>,
+    /// Whether the client was asked for a new token since the last one came.
+    asked_renewal: bool,
     /// Messages of the subscribed topics, bounded: a client that cannot keep up is cut off.
     outgoing: mpsc::Sender<Frame>,
     too_slow: CancellationToken,
@@ -96,14 +137,17 @@ pub async fn serve(
     mut socket: WebSocket,
     realtime: Realtime,
     authenticator: Arc<dyn Authenticator>,
-    caller: Option<Caller>,
+    holder: Option<Holder>,
 ) {
     let (outgoing, mut queued) = mpsc::channel(LISTENER_BACKLOG);
     let server_closing = realtime.closing.clone();
+    let (caller, token_expires) = holder.map(|h| (h.caller, h.token_expires)).unzip();
     let mut session = Session {
         realtime,
         authenticator,
         caller,
+        token_expires,
+        asked_renewal: false,
         outgoing,
         too_slow: CancellationToken::new(),
         listening: HashMap::new(),
@@ -119,6 +163,9 @@ pub async fn serve(
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
     let ending = loop {
         let auth_deadline = tokio::time::sleep(AUTH_PATIENCE.saturating_sub(started.elapsed()));
+        let expiry = session.token_expires.unwrap_or(i64::MAX);
+        let renewal_due = tokio::time::sleep_until(at(expiry.saturating_sub(RENEWAL_LEAD.as_secs() as i64)));
+        let expired = tokio::time::sleep_until(at(expiry));
         tokio::select! {
             incoming = socket.recv() => {
                 let Some(Ok(frame)) = incoming else { return };
@@ -139,6 +186,14 @@ pub async fn serve(
             }
             _ = auth_deadline, if session.caller.is_none() => {
                 break closing(close::UNAUTHENTICATED, "send {\"type\":\"auth\",\"token\":…} first, or connect with a ticket");
+            }
+            _ = renewal_due, if session.token_expires.is_some() && !session.asked_renewal => {
+                session.asked_renewal = true;
+                let ask = ServerMessage::Reauth { expires_in: (expiry - now_secs()).max(0) }.frame();
+                if !send(&mut socket, ask).await { return }
+            }
+            _ = expired, if session.token_expires.is_some() => {
+                break closing(close::UNAUTHENTICATED, "the access token expired and no new one came; connect again");
             }
             _ = session.too_slow.cancelled() => break closing(close::TOO_SLOW, "too slow: messages were arriving faster than they were read"),
             _ = server_closing.cancelled() => break closing(close::GOING_AWAY, "the server is going away; connect again"),
@@ -173,14 +228,24 @@ impl Session {
         }
     }
 
+    /// The first token makes the socket the caller's; a later one (asked
+    /// for by `reauth`) must be the same person's and extends its life.
     async fn authenticate(&mut self, token: &str) -> Result<Frame, Frame> {
         let refused = |reason: &str| closing(close::UNAUTHENTICATED, reason);
-        if self.caller.is_some() {
-            return Err(closing(close::BAD_MESSAGE, "this socket is authenticated already"));
-        }
         let bearer = self.authenticator.authenticate(token).await.map_err(|e| refused(&e.to_string()))?;
         if bearer.application.is_some() {
             return Err(refused("applications cannot open a realtime socket"));
+        }
+        if let Some(caller) = &self.caller {
+            if caller.id != bearer.caller.id {
+                return Err(closing(close::BAD_MESSAGE, "a socket stays with the person who opened it"));
+            }
+        }
+        self.token_expires = Some(bearer.expires_at);
+        self.asked_renewal = false;
+        let expires_in = (bearer.expires_at - now_secs()).max(0);
+        if self.caller.is_some() {
+            return Ok(ServerMessage::Renewed { expires_in }.frame());
         }
         let caller = self.caller.insert(bearer.caller);
         Ok(ServerMessage::Ready { user_id: &caller.id, heartbeat_secs: HEARTBEAT.as_secs() }.frame())

@@ -20,6 +20,9 @@ pub struct Bearer {
     /// The third-party application the token was issued to; none for
     /// Athlos's own apps, which may do everything.
     pub application: Option<Application>,
+    /// When the token expires, in seconds since the epoch (a realtime socket
+    /// asks for a new one before then).
+    pub expires_at: i64,
 }
 
 /// An application acting for a person, within the scopes they granted.

@@ -1,0 +1,121 @@
+/**
+ * The realtime socket: one per open app, authenticated with a single-use
+ * ticket, listening to the person's own topic. It reconnects by itself with
+ * backoff and jitter (at once when the server says it is going away) and
+ * resumes after the last event it saw; see docs/realtime.md.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api } from './client';
+import { refreshTrainings } from './queries';
+import type { components } from './schema';
+import { accessToken } from './session';
+
+type Ticket = components['schemas']['Ticket'];
+
+/** `starting` until the first connection; `connecting` only after one was lost or failed. */
+export type LiveState = 'starting' | 'live' | 'connecting';
+
+interface ServerMessage {
+  type: string;
+  topic?: string;
+  id?: string;
+  kind?: string;
+  user_id?: string;
+  data?: { workout_id?: string };
+}
+
+const GOING_AWAY = 1001;
+const FIRST_PAUSE_MS = 1000;
+const LONGEST_PAUSE_MS = 30_000;
+
+/** Between half and all of `ms`: replicas' clients do not all come back at once. */
+function jittered(ms: number): number {
+  return ms / 2 + Math.random() * (ms / 2);
+}
+
+interface Handlers {
+  onEvent: (message: ServerMessage) => void;
+  onRefetch: () => void;
+  onState: (state: LiveState) => void;
+}
+
+/** Keeps a socket open until the returned function is called. */
+export function keepConnected({ onEvent, onRefetch, onState }: Handlers): () => void {
+  let socket: WebSocket | null = null;
+  let stopped = false;
+  let pause = FIRST_PAUSE_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastSeen: string | undefined;
+
+  const retry = (ms: number) => {
+    onState('connecting');
+    if (stopped) return;
+    timer = setTimeout(open, jittered(ms));
+    pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
+  };
+
+  async function open() {
+    let ticket: Ticket;
+    try {
+      ticket = await api<Ticket>('/api/v1/realtime/ticket', { method: 'POST', body: {} });
+    } catch {
+      return retry(pause);
+    }
+    if (stopped) return;
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    socket = new WebSocket(
+      `${scheme}://${location.host}/api/v1/realtime?ticket=${encodeURIComponent(ticket.ticket)}`,
+    );
+    socket.onmessage = (frame) => {
+      const message = JSON.parse(String(frame.data)) as ServerMessage;
+      if (message.type === 'ready') {
+        pause = FIRST_PAUSE_MS;
+        onState('live');
+        socket?.send(
+          JSON.stringify({ type: 'subscribe', topic: `user:${message.user_id}`, after: lastSeen }),
+        );
+      } else if (message.type === 'event') {
+        lastSeen = message.id;
+        onEvent(message);
+      } else if (message.type === 'refetch') {
+        onRefetch();
+      } else if (message.type === 'reauth') {
+        // The token behind the socket is about to expire: the session hands a fresh one.
+        accessToken().then((token) => {
+          if (token) socket?.send(JSON.stringify({ type: 'auth', token }));
+        });
+      }
+    };
+    socket.onclose = (event) => {
+      socket = null;
+      if (!stopped) retry(event.code === GOING_AWAY ? 250 : pause);
+    };
+  }
+
+  open();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    socket?.close(1000);
+  };
+}
+
+/** The live connection of the logged-in app: what it hears refreshes the screens that show it. */
+export function useLive(enabled: boolean): LiveState {
+  const queries = useQueryClient();
+  const [state, setState] = useState<LiveState>('starting');
+  useEffect(() => {
+    if (!enabled) return;
+    return keepConnected({
+      onState: setState,
+      onRefetch: () => refreshTrainings(queries),
+      // A workout changed on another device: lists, totals, records and the
+      // workout itself (whose key lies under the list's) are fetched again.
+      onEvent: (message) => {
+        if (message.kind?.startsWith('Workout')) refreshTrainings(queries);
+      },
+    });
+  }, [enabled, queries]);
+  return state;
+}
