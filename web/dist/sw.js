@@ -1,8 +1,8 @@
 // The service worker: the app shell and every built file are cached at
 // install, so the app opens without a network. API calls are never cached
 // here; offline writes wait in the app's own outbox (IndexedDB).
-const CACHE = 'athlos-76047d7b2b73';
-const PRECACHE = ["/","/assets/EditWorkout-ARP7DhwE.js","/assets/Records-BYFLafPH.js","/assets/Settings-DB2mHznB.js","/assets/Stats-CZlmGpTA.js","/assets/Upload-CSdTyUcL.js","/assets/WorkoutCharts-B2Jln_4X.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-Yf8h887n.js","/assets/WorkoutPage-DIryWBfW.js","/assets/dist-BJrmHKyY.js","/assets/forms-CwTuDBm0.js","/assets/i18n-XRzDwjnl.js","/assets/index-CfiJ-Yjh.css","/assets/index-DBwH0v_J.js","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-B6rq2R2A.js","/assets/session-DQCAYhdL.js","/assets/useWorkout-DjhCzh-t.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
+const CACHE = 'athlos-794e549314fe';
+const PRECACHE = ["/","/assets/EditWorkout-CsB7Y-nc.js","/assets/Notifications-VhnQEio7.js","/assets/Records-BX7cxnNe.js","/assets/Settings-CnWp5vl9.js","/assets/Stats-nzXMTrXr.js","/assets/Upload-C88WCSxU.js","/assets/WorkoutCharts-BuzZ2sW0.js","/assets/WorkoutCharts-CnsZ1jie.css","/assets/WorkoutMap-BY9eB2jn.css","/assets/WorkoutMap-CDhehkdj.js","/assets/WorkoutPage-1dLQla1f.js","/assets/dist-BJrmHKyY.js","/assets/forms-DUKdyWPV.js","/assets/i18n-DvPAYEIM.js","/assets/index-CN5azOKs.js","/assets/index-jce9yke7.css","/assets/layers-2x-Bpkbi35X.png","/assets/layers-BWBAp2CZ.png","/assets/marker-icon-hN30_KVU.png","/assets/ru-DZWKkvi0.js","/assets/session-DQCAYhdL.js","/assets/useWorkout-BqY4n5ZJ.js","/icon-192.png","/icon-512.png","/icon.svg","/manifest.webmanifest"];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -22,6 +22,7 @@ const Upload = lazy(() => import('./pages/workouts/Upload'));
 const Stats = lazy(() => import('./pages/Stats'));
 const Records = lazy(() => import('./pages/Records'));
 const Settings = lazy(() => import('./pages/settings/Settings'));
+const Notifications = lazy(() => import('./pages/Notifications'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -65,6 +66,7 @@ function Private() {
           <Route path="/stats" component={Stats} />
           <Route path="/records" component={Records} />
           <Route path="/settings" component={Settings} />
+          <Route path="/notifications" component={Notifications} />
           <Route component={NotFound} />
         </Switch>
       </Suspense>

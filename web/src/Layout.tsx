@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { api } from './api/client';
+import { useNotifications } from './api/notifications';
 import { keepCopy, keys, refreshTrainings, useAccount } from './api/queries';
 import { useLive } from './api/realtime';
 import type { Account } from './api/types';
@@ -26,6 +27,26 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
   return (
     <Link href={href} aria-current={active ? 'page' : undefined}>
       {children}
+    </Link>
+  );
+}
+
+/** The bell in the top bar: a link to the notifications, with how many are unread. */
+function Bell() {
+  const t = useT();
+  const unread = useNotifications().data?.unread ?? 0;
+  const label =
+    unread > 0
+      ? `${t('notifications.bell')}: ${unread} ${t('notifications.unread')}`
+      : t('notifications.bell');
+  return (
+    <Link href="/notifications" className="bell" aria-label={label} data-testid="bell">
+      <Icon name="bell" />
+      {unread > 0 && (
+        <span className="count" aria-hidden="true">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
     </Link>
   );
 }
@@ -98,6 +119,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {t('offline.badge')}
           </span>
         )}
+        <Bell />
         {online && live === 'connecting' && (
           <span className="small muted" role="status" data-testid="reconnecting">
             {t('live.reconnecting')}

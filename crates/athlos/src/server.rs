@@ -22,24 +22,26 @@ use crate::cli::ServeArgs;
 
 /// Every context's migrations; a context adds its own here.
 pub fn migrations() -> Vec<&'static Migrator> {
-    vec![&platform::db::PLATFORM_MIGRATIONS, &identity::MIGRATIONS, &training::MIGRATIONS]
+    vec![&platform::db::PLATFORM_MIGRATIONS, &identity::MIGRATIONS, &training::MIGRATIONS, &notifications::MIGRATIONS]
 }
 
 /// Every context's mail templates.
 pub fn mail_templates() -> MailTemplates {
     let mut templates = MailTemplates::default();
     identity::add_templates(&mut templates);
+    notifications::add_templates(&mut templates);
     templates
 }
 
 /// Every context of this build, by the name `--modules` knows it by.
-pub const ALL_MODULES: &[&str] = &["identity", "training"];
+pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications"];
 
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
 pub struct Contexts {
     pub identity: identity::Identity,
     pub training: training::Training,
+    pub notifications: notifications::Notifications,
     /// The contexts this process serves.
     modules: Arc<Vec<String>>,
 }
@@ -52,7 +54,9 @@ impl Contexts {
         let training = training::Training::new(platform.clone(), identity.authenticator(), people);
         // Exports and erasure reach every context holding a person's data.
         let identity = identity.with_personal_data(vec![training.personal_data()]);
-        Ok(Self { identity, training, modules: platform.modules.clone() })
+        let addresses = Arc::new(people::Accounts(identity.clone()));
+        let notifications = notifications::Notifications::new(platform.clone(), identity.authenticator(), addresses);
+        Ok(Self { identity, training, notifications, modules: platform.modules.clone() })
     }
 
     fn serves(&self, module: &str) -> bool {
@@ -68,6 +72,9 @@ impl Contexts {
         if self.serves("training") {
             self.training.register_jobs(&mut handlers);
         }
+        if self.serves("notifications") {
+            self.notifications.register_jobs(&mut handlers);
+        }
         handlers
     }
 
@@ -75,12 +82,17 @@ impl Contexts {
     pub fn event_handlers(&self) -> EventHandlers {
         let mut handlers = EventHandlers::default();
         self.training.register_events(&mut handlers);
+        self.notifications.register_events(&mut handlers);
         handlers
     }
 
     /// Each context's routes, by module.
     fn routes_by_module(&self) -> Vec<(String, OpenApiRouter<Platform>)> {
-        vec![("identity".into(), self.identity.routes()), ("training".into(), self.training.routes())]
+        vec![
+            ("identity".into(), self.identity.routes()),
+            ("training".into(), self.training.routes()),
+            ("notifications".into(), self.notifications.routes()),
+        ]
     }
 
     /// The platform's routes (probes, the realtime socket) and those of the

@@ -8,6 +8,7 @@ pub mod events;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod notify;
 pub mod outbox;
 pub mod people;
 pub mod personal_data;

@@ -13,6 +13,7 @@ export const keys = {
   workout: (id: string) => ['workouts', id] as const,
   stats: (period?: string) => (period ? (['stats', period] as const) : (['stats'] as const)),
   records: ['records'] as const,
+  notifications: ['notifications'] as const,
 };
 
 /**

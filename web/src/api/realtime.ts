@@ -7,7 +7,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from './client';
-import { refreshTrainings } from './queries';
+import { type Notification, noticeArrived } from './notifications';
+import { keys, refreshTrainings } from './queries';
 import type { components } from './schema';
 import { accessToken } from './session';
 
@@ -22,7 +23,7 @@ interface ServerMessage {
   id?: string;
   kind?: string;
   user_id?: string;
-  data?: { workout_id?: string };
+  data?: { workout_id?: string; notification?: Notification; unread?: number };
 }
 
 const GOING_AWAY = 1001;
@@ -114,6 +115,10 @@ export function useLive(enabled: boolean): LiveState {
       // workout itself (whose key lies under the list's) are fetched again.
       onEvent: (message) => {
         if (message.kind?.startsWith('Workout')) refreshTrainings(queries);
+        if (message.kind === 'NotificationAdded' && message.data?.notification) {
+          noticeArrived(queries, message.data.notification, message.data.unread ?? 0);
+        }
+        if (message.kind === 'NotificationsRead') queries.invalidateQueries({ queryKey: keys.notifications });
       },
     });
   }, [enabled, queries]);

@@ -19,6 +19,11 @@ export const en = {
 
   'offline.badge': 'Offline',
   'live.reconnecting': 'Reconnecting…',
+  'notifications.title': 'Notifications',
+  'notifications.readAll': 'Mark all as read',
+  'notifications.empty': 'Nothing new. When something happens, you will find it here.',
+  'notifications.unread': 'unread',
+  'notifications.bell': 'Notifications',
   'offline.notice':
     'You are offline. Trainings you log are kept on this device and sent when the network is back.',
   'offline.listLater': 'Your trainings show here when the network is back.',

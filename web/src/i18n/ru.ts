@@ -20,6 +20,11 @@ export const ru: Dictionary & Record<string, string> = {
 
   'offline.badge': 'Нет сети',
   'live.reconnecting': 'Переподключение…',
+  'notifications.title': 'Уведомления',
+  'notifications.readAll': 'Отметить все как прочитанные',
+  'notifications.empty': 'Ничего нового. Когда что-то случится, это появится здесь.',
+  'notifications.unread': 'не прочитано',
+  'notifications.bell': 'Уведомления',
   'offline.notice':
     'Нет подключения к сети. Записанные тренировки сохраняются на устройстве и отправятся, когда сеть появится.',
   'offline.listLater': 'Тренировки появятся здесь, когда вернётся сеть.',

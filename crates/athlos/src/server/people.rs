@@ -3,6 +3,7 @@
 
 use futures::future::BoxFuture;
 use identity::{Identity, IdentityError};
+use notifications::Addresses;
 use platform::people::PublicProfile;
 use training::people::{People, PeopleError, Preferences};
 
@@ -19,6 +20,19 @@ impl People for Accounts {
 
     fn public_profile<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Option<PublicProfile>, PeopleError>> {
         Box::pin(async move { self.0.public_profile(user_id).await.map_err(asked) })
+    }
+}
+
+/// Where notifications mails a person's digest.
+impl Addresses for Accounts {
+    fn address<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Option<(String, String)>, String>> {
+        Box::pin(async move {
+            match self.0.user(user_id).await {
+                Ok(user) => Ok(Some((user.email, user.display_name))),
+                Err(IdentityError::NotFound) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
+        })
     }
 }
 

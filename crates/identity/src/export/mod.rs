@@ -19,6 +19,8 @@ use crate::{mails, rate_limit, store as accounts, Identity};
 
 pub const EXPORT_JOB: &str = "identity.export";
 pub const ERASE_JOB: &str = "identity.erase";
+/// The notification kind of a finished export.
+pub const EXPORT_READY_NOTICE: &str = "export_ready";
 /// How long the mailed link works.
 const LINK_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -134,6 +136,15 @@ impl Identity {
         let link = format!("{}/api/v1/account/exports/download?token={token}", self.issuer());
         let context = serde_json::json!({ "name": user.display_name, "link": link, "size_mb": format!("{:.1}", size as f64 / 1e6) });
         self.platform.mailer.enqueue(&self.platform.jobs, &mut tx, mails::EXPORT_READY, &user.email, context).await?;
+        let notice = platform::notify::Notice {
+            user_id: &user.id,
+            kind: EXPORT_READY_NOTICE,
+            subject_id: Some(export_id),
+            actor_id: None,
+            title: "Your data export is ready",
+            data: serde_json::json!({ "export_id": export_id, "size_bytes": size }),
+        };
+        platform::notify::request(&mut tx, &notice).await?;
         tx.commit().await?;
         // Only the newest archive is kept; older ones go once the new one is safe.
         for (_, key) in old {

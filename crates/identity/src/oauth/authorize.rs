@@ -200,8 +200,12 @@ impl Identity {
 
     /// The person allowed the request: remembered, and a code goes back to the application.
     pub(crate) async fn allow(&self, user_id: &str, request: &Request) -> Result<Response, IdentityError> {
-        let mut conn = self.platform.db.pool().acquire().await?;
-        store::save_grant(&mut conn, user_id, &request.client.id, &request.scope.join(" ")).await?;
+        {
+            // Given back before the code takes its own: a request never holds
+            // one pooled connection while it waits for a second.
+            let mut conn = self.platform.db.pool().acquire().await?;
+            store::save_grant(&mut conn, user_id, &request.client.id, &request.scope.join(" ")).await?;
+        }
         self.issue_code(request, user_id).await
     }
 }

@@ -153,6 +153,31 @@ async fn declare(channel: &Channel, names: &Names, topology: &Topology) -> Resul
     Ok(())
 }
 
+/// The next delivery; none when the process stops; an error when the
+/// connection is gone (checked every second, since a link cut quietly
+/// may never end the consumer's stream).
+pub(crate) async fn next_delivery(
+    deliveries: &mut lapin::Consumer,
+    connection: &Connection,
+    shutdown: &CancellationToken,
+) -> Result<Option<lapin::message::Delivery>, String> {
+    let mut liveness = tokio::time::interval(LIVENESS);
+    loop {
+        let next = tokio::select! {
+            next = deliveries.next() => next,
+            _ = liveness.tick() => {
+                if !connection.status().connected() {
+                    return Err("the connection to RabbitMQ was lost".into());
+                }
+                continue;
+            }
+            _ = shutdown.cancelled() => return Ok(None),
+        };
+        let Some(delivery) = next else { return Err("RabbitMQ ended the consumer".into()) };
+        return delivery.map(Some).map_err(|e| e.to_string());
+    }
+}
+
 /// Connects and declares the topology: a channel ready to use.
 async fn open(url: &str, names: &Names, topology: &Topology) -> Result<(Connection, Channel), BusError> {
     let connection = within(Connection::connect(url, ConnectionProperties::default())).await?;
@@ -218,20 +243,8 @@ impl Listener {
             channel.basic_consume(queue.into(), "".into(), BasicConsumeOptions::default(), FieldTable::default());
         let mut deliveries = within(consume).await.map_err(|e| e.to_string())?;
         self.status.set(true);
-        let mut liveness = tokio::time::interval(LIVENESS);
         loop {
-            let delivery = tokio::select! {
-                next = deliveries.next() => next,
-                _ = liveness.tick() => {
-                    if !connection.status().connected() {
-                        return Err("the connection to RabbitMQ was lost".into());
-                    }
-                    continue;
-                }
-                _ = shutdown.cancelled() => return Ok(()),
-            };
-            let Some(delivery) = delivery else { return Err("the broker ended the consumer".into()) };
-            let delivery = delivery.map_err(|e| e.to_string())?;
+            let Some(delivery) = next_delivery(&mut deliveries, &connection, shutdown).await? else { return Ok(()) };
             let event = match Event::from_json(&delivery.data) {
                 Ok(event) => event,
                 Err(e) => {

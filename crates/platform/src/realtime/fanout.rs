@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::hub::Hub;
 use super::Message;
-use crate::events::{reconnecting, BusStatus};
+use crate::events::{next_delivery, reconnecting, BusStatus};
 
 pub trait Fanout: Send + Sync {
     /// Sends `message` to every replica, this one included.
@@ -154,20 +154,8 @@ impl RabbitFanout {
         let mut deliveries =
             channel.basic_consume(name, "".into(), options, FieldTable::default()).await.map_err(text)?;
         self.status.set(true);
-        let mut liveness = tokio::time::interval(Duration::from_secs(1));
         loop {
-            let next = tokio::select! {
-                next = deliveries.next() => next,
-                _ = liveness.tick() => {
-                    if !connection.status().connected() {
-                        return Err("the connection to RabbitMQ was lost".into());
-                    }
-                    continue;
-                }
-                _ = shutdown.cancelled() => return Ok(()),
-            };
-            let Some(delivery) = next else { return Err("RabbitMQ ended the consumer".into()) };
-            let delivery = delivery.map_err(text)?;
+            let Some(delivery) = next_delivery(&mut deliveries, &connection, shutdown).await? else { return Ok(()) };
             if let Ok(message) = serde_json::from_slice::<Message>(&delivery.data) {
                 hub.deliver(Arc::new(message));
             }
