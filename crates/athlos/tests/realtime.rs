@@ -235,7 +235,53 @@ async fn an_expiring_token_is_renewed_or_the_socket_closes(backend: Backend) {
     assert_eq!(close_code(&mut socket).await, 4003);
 }
 
+/// A client that completes the handshake and then never answers: it reads
+/// raw bytes, so no library answers the server's pings for it.
+async fn a_silent_client_is_closed_after_three_heartbeats(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(backend, |config| config.realtime_heartbeat_secs = 1).await;
+    let (_, token) = person(&app).await;
+    let ticket = ticket(&app, &token).await;
+    let mut stream = tokio::net::TcpStream::connect(app.server.addr).await.unwrap();
+    let request = format!(
+        "GET /api/v1/realtime?ticket={ticket} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        app.server.addr
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut received)).await.expect("closed in time").unwrap();
+    let (pings, close) = server_frames(&received);
+    // Pinged at the first heartbeats, closed at the third with nothing heard.
+    assert!(pings >= 2, "pinged before giving up: {pings}");
+    assert_eq!(close, Some(4002));
+}
+
+/// How many pings the server sent after its 101, and the code of its close frame.
+fn server_frames(bytes: &[u8]) -> (usize, Option<u16>) {
+    let start = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer") + 4;
+    assert!(bytes.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&bytes[..start]));
+    let (mut at, mut pings) = (start, 0);
+    while at + 2 <= bytes.len() {
+        let opcode = bytes[at] & 0x0f;
+        let (mut length, mut header) = ((bytes[at + 1] & 0x7f) as usize, 2);
+        if length == 126 {
+            length = u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
+            header = 4;
+        }
+        let payload = &bytes[at + header..(at + header + length).min(bytes.len())];
+        match opcode {
+            0x9 => pings += 1,
+            0x8 => return (pings, payload.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]))),
+            _ => {}
+        }
+        at += header + length;
+    }
+    (pings, None)
+}
+
 on_every_database!(
+    a_silent_client_is_closed_after_three_heartbeats,
     an_expiring_token_is_renewed_or_the_socket_closes,
     tickets_open_the_socket_once,
     a_token_in_the_first_message_authenticates,

@@ -108,6 +108,8 @@ pub struct Config {
     /// Fan-out of realtime messages between replicas: unset for in-process,
     /// `redis://…` for Redis pub/sub, `amqp://…` for RabbitMQ.
     pub realtime_url: Option<String>,
+    /// How often a realtime socket is pinged; one silent for three pings is closed.
+    pub realtime_heartbeat_secs: u64,
     /// The contexts this process serves, comma-separated (default: all).
     pub modules: Option<String>,
 
@@ -180,6 +182,7 @@ impl Default for Config {
             outbox_retention_hours: 168,
             relay_poll_ms: 100,
             realtime_url: None,
+            realtime_heartbeat_secs: 20,
             modules: None,
             map_tiles: None,
             map_attribution: None,
@@ -306,6 +309,7 @@ impl Config {
             ("database_acquire_timeout_secs", self.database_acquire_timeout_secs),
             ("job_poll_ms", self.job_poll_ms),
             ("access_token_secs", self.access_token_secs),
+            ("realtime_heartbeat_secs", self.realtime_heartbeat_secs),
             ("event_max_attempts", self.event_max_attempts as u64),
             ("event_retry_base_ms", self.event_retry_base_ms),
             ("outbox_retention_hours", self.outbox_retention_hours),

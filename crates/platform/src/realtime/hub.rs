@@ -97,12 +97,9 @@ mod tests {
     use super::*;
 
     fn message(topic: &str, n: usize) -> Arc<Message> {
-        Arc::new(Message {
-            id: format!("{n:04}"),
-            topic: topic.into(),
-            kind: "Tick".into(),
-            data: serde_json::json!(n),
-        })
+        let mut message = Message::new(topic, "Tick", serde_json::json!(n));
+        message.id = format!("{n:04}");
+        Arc::new(message)
     }
 
     #[test]

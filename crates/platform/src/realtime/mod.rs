@@ -33,6 +33,16 @@ pub struct Message {
     pub topic: String,
     pub kind: String,
     pub data: serde_json::Value,
+    /// The frame sockets are sent, made once however many listen.
+    #[serde(skip)]
+    rendered: std::sync::OnceLock<axum::extract::ws::Utf8Bytes>,
+}
+
+impl Message {
+    pub fn new(topic: &str, kind: &str, data: serde_json::Value) -> Self {
+        let id = uuid::Uuid::now_v7().to_string();
+        Self { id, topic: topic.into(), kind: kind.into(), data, rendered: Default::default() }
+    }
 }
 
 #[derive(Clone)]
@@ -43,6 +53,8 @@ pub struct Realtime {
     db: Database,
     /// Cancelled when the server stops: every socket closes with "going away".
     closing: CancellationToken,
+    /// How often the server pings; a client silent for three times as long is closed.
+    heartbeat: Duration,
     description: String,
 }
 
@@ -66,7 +78,8 @@ impl Realtime {
             }
         };
         let closing = CancellationToken::new();
-        Ok(Self { hub, fanout, guards: Guards::default(), db, closing, description })
+        let heartbeat = Duration::from_secs(config.realtime_heartbeat_secs);
+        Ok(Self { hub, fanout, guards: Guards::default(), db, closing, heartbeat, description })
     }
 
     /// `in-process`, or the fan-out's URL without its password.
@@ -82,7 +95,7 @@ impl Realtime {
     /// Sends `data` to everyone listening to `topic`, on every replica.
     /// Best effort: a failure is logged, never the caller's problem.
     pub async fn publish(&self, topic: &str, kind: &str, data: serde_json::Value) {
-        let message = Message { id: uuid::Uuid::now_v7().to_string(), topic: topic.into(), kind: kind.into(), data };
+        let message = Message::new(topic, kind, data);
         if let Err(e) = self.fanout.send(Arc::new(message)).await {
             tracing::warn!(%topic, error = %e, "a realtime message could not be sent to the other replicas");
         }

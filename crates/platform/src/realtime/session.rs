@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as Frame, WebSocket};
+use futures::SinkExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::AbortHandle;
@@ -19,12 +20,12 @@ use super::{Message, Realtime};
 use crate::db::now_secs;
 use crate::http::{Authenticator, Caller};
 
-/// How often the server pings; a client silent for three times as long is closed.
-pub const HEARTBEAT: Duration = Duration::from_secs(20);
 /// How long a client that came without a ticket has to send its token.
 pub const AUTH_PATIENCE: Duration = Duration::from_secs(10);
-/// How long one frame may wait for a client that does not read.
+/// How long one frame (or batch) may wait for a client that does not read.
 const SEND_PATIENCE: Duration = Duration::from_secs(10);
+/// Queued frames written together before one flush.
+const SEND_BATCH: usize = 64;
 /// How long before the access token expires the server asks for a new one.
 pub const RENEWAL_LEAD: Duration = Duration::from_secs(30);
 
@@ -92,9 +93,14 @@ impl ServerMessage<'_> {
     }
 }
 
+/// An event's frame, rendered once for all its listeners.
 fn event(message: &Message) -> Frame {
-    let Message { topic, id, kind, data } = message;
-    ServerMessage::Event { topic, id, kind, data }.frame()
+    let text = message.rendered.get_or_init(|| {
+        let Message { topic, id, kind, data, .. } = message;
+        let event = ServerMessage::Event { topic, id, kind, data };
+        serde_json::to_string(&event).expect("a message serialises").into()
+    });
+    Frame::Text(text.clone())
 }
 
 /// The moment `epoch_secs` falls, for the timers (at once when it has passed).
@@ -106,6 +112,20 @@ fn at(epoch_secs: i64) -> tokio::time::Instant {
 /// A send that a client not reading its socket cannot hold up for long.
 async fn send(socket: &mut WebSocket, frame: Frame) -> bool {
     matches!(tokio::time::timeout(SEND_PATIENCE, socket.send(frame)).await, Ok(Ok(())))
+}
+
+/// Sends `first` and whatever else is queued (up to a batch) with one flush:
+/// a burst costs one write per batch, not one per message.
+async fn send_queued(socket: &mut WebSocket, first: Frame, queued: &mut mpsc::Receiver<Frame>) -> bool {
+    let batch = async {
+        socket.feed(first).await?;
+        for _ in 1..SEND_BATCH {
+            let Ok(next) = queued.try_recv() else { break };
+            socket.feed(next).await?;
+        }
+        socket.flush().await
+    };
+    matches!(tokio::time::timeout(SEND_PATIENCE, batch).await, Ok(Ok(())))
 }
 
 fn closing(code: u16, reason: &str) -> Frame {
@@ -141,6 +161,7 @@ pub async fn serve(
 ) {
     let (outgoing, mut queued) = mpsc::channel(LISTENER_BACKLOG);
     let server_closing = realtime.closing.clone();
+    let heartbeat_every = realtime.heartbeat;
     let (caller, token_expires) = holder.map(|h| (h.caller, h.token_expires)).unzip();
     let mut session = Session {
         realtime,
@@ -153,14 +174,14 @@ pub async fn serve(
         listening: HashMap::new(),
     };
     if let Some(caller) = &session.caller {
-        let ready = ServerMessage::Ready { user_id: &caller.id, heartbeat_secs: HEARTBEAT.as_secs() }.frame();
+        let ready = ServerMessage::Ready { user_id: &caller.id, heartbeat_secs: heartbeat_every.as_secs() }.frame();
         if !send(&mut socket, ready).await {
             return;
         }
     }
     let started = Instant::now();
     let mut last_heard = Instant::now();
-    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat_every, heartbeat_every);
     let ending = loop {
         let auth_deadline = tokio::time::sleep(AUTH_PATIENCE.saturating_sub(started.elapsed()));
         let expiry = session.token_expires.unwrap_or(i64::MAX);
@@ -177,10 +198,10 @@ pub async fn serve(
                     Err(ending) => break ending,
                 }
             }
-            Some(frame) = queued.recv() => if !send(&mut socket, frame).await { return },
+            Some(frame) = queued.recv() => if !send_queued(&mut socket, frame, &mut queued).await { return },
             _ = heartbeat.tick() => {
-                if last_heard.elapsed() > HEARTBEAT * 3 {
-                    break closing(close::SILENT, "no heartbeat for a minute");
+                if last_heard.elapsed() > heartbeat_every * 3 {
+                    break closing(close::SILENT, "no heartbeat: nothing heard for three heartbeats");
                 }
                 if !send(&mut socket, Frame::Ping(Default::default())).await { return }
             }
@@ -247,8 +268,9 @@ impl Session {
         if self.caller.is_some() {
             return Ok(ServerMessage::Renewed { expires_in }.frame());
         }
+        let heartbeat_secs = self.realtime.heartbeat.as_secs();
         let caller = self.caller.insert(bearer.caller);
-        Ok(ServerMessage::Ready { user_id: &caller.id, heartbeat_secs: HEARTBEAT.as_secs() }.frame())
+        Ok(ServerMessage::Ready { user_id: &caller.id, heartbeat_secs }.frame())
     }
 
     async fn subscribe(&mut self, topic: String, after: Option<String>) -> Vec<Frame> {
