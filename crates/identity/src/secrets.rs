@@ -2,8 +2,6 @@
 //! random, handed out once, and stored only as their SHA-256, so a copy of
 //! the database lets nobody in.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use ring::rand::{SecureRandom, SystemRandom};
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -12,15 +10,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-/// A new opaque token: 256 random bits, URL-safe.
-pub fn new_token() -> String {
-    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
-}
-
-pub fn hash(token: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use platform::secret::{digest as hash, new_token};
 
 /// Compares without stopping at the first difference, so timing tells nothing.
 pub fn same(a: &[u8], b: &[u8]) -> bool {

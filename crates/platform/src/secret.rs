@@ -1,4 +1,6 @@
-//! The server's secret key: configured, or generated once and kept in the data folder.
+//! The server's secret key (configured, or generated once and kept in the
+//! data folder), and opaque tokens: random, handed out once, stored only as
+//! their SHA-256 so a copy of the database lets nobody in.
 
 use std::io::Write;
 use std::path::Path;
@@ -35,9 +37,31 @@ pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> std::io::Res
     Ok(key)
 }
 
+/// A new opaque token: 256 random bits, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the system's random source works");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What a token is stored as: its SHA-256, in hex.
+pub fn digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_stored_as_their_sha256_in_hex() {
+        // What identity's stored refresh tokens and mail links were hashed to before.
+        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43, "256 bits, URL-safe base64 without padding");
+    }
 
     #[test]
     fn a_generated_key_is_kept_for_the_next_start() {

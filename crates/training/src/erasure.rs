@@ -7,10 +7,8 @@ use platform::events::{EventHandlers, HandlerError};
 use serde::Deserialize;
 
 use crate::workouts::store;
-use crate::Training;
+use crate::{Training, CONTEXT};
 
-/// The name training's consumers and inbox rows go by.
-pub const CONTEXT: &str = "training";
 pub const USER_DELETED: &str = "UserDeleted";
 
 #[derive(Deserialize)]

@@ -34,6 +34,9 @@ pub use sharing::SharePreview;
 
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
+/// The name training's event consumers and inbox rows go by.
+pub const CONTEXT: &str = "training";
+
 /// The training context's state: the platform, who tells who is calling,
 /// and whom to ask about people and followers.
 #[derive(Clone)]

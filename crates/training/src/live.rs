@@ -5,9 +5,8 @@
 use platform::events::EventHandlers;
 use serde::Deserialize;
 
-use crate::erasure::CONTEXT;
 use crate::events::{DELETED, RECORDED, UPDATED};
-use crate::Training;
+use crate::{Training, CONTEXT};
 
 #[derive(Deserialize)]
 struct Changed {

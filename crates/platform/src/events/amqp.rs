@@ -188,7 +188,7 @@ async fn open(url: &str, names: &Names, topology: &Topology) -> Result<(Connecti
 
 /// A step of the protocol, given up on when the broker stops answering (a
 /// connection cut at the wrong moment can leave one waiting forever).
-async fn within<T>(step: impl std::future::Future<Output = Result<T, lapin::Error>>) -> Result<T, BusError> {
+pub(crate) async fn within<T>(step: impl std::future::Future<Output = Result<T, lapin::Error>>) -> Result<T, BusError> {
     tokio::time::timeout(CONFIRM_PATIENCE, step)
         .await
         .map_err(|_| BusError::Unreachable("RabbitMQ did not answer in time".into()))?

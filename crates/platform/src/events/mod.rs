@@ -28,5 +28,5 @@ pub use metrics::EventMetrics;
 pub use runtime::{BusStatus, EventSettings, Events};
 pub use transport::BusError;
 
-pub(crate) use amqp::next_delivery;
+pub(crate) use amqp::{next_delivery, within};
 pub(crate) use backoff::reconnecting;

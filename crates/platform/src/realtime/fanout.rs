@@ -4,7 +4,6 @@
 //! reaches this replica's listeners only; the others catch up by fetching.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::future::BoxFuture;
 use futures::StreamExt;
@@ -18,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::hub::Hub;
 use super::Message;
-use crate::events::{next_delivery, reconnecting, BusStatus};
+use crate::events::{next_delivery, reconnecting, within, BusStatus};
 
 pub trait Fanout: Send + Sync {
     /// Sends `message` to every replica, this one included.
@@ -117,7 +116,6 @@ impl RabbitFanout {
     }
 
     async fn open(&self) -> Result<(Connection, Channel), String> {
-        let patience = Duration::from_secs(10);
         let step = async {
             let connection = Connection::connect(&self.url, ConnectionProperties::default()).await?;
             let channel = connection.create_channel().await?;
@@ -127,10 +125,7 @@ impl RabbitFanout {
                 .await?;
             Ok::<_, lapin::Error>((connection, channel))
         };
-        tokio::time::timeout(patience, step)
-            .await
-            .map_err(|_| "RabbitMQ did not answer in time".to_string())?
-            .map_err(|e| e.to_string())
+        within(step).await.map_err(|e| e.to_string())
     }
 
     async fn listen_once(&self, hub: &Hub, shutdown: &CancellationToken) -> Result<(), String> {

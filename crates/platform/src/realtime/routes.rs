@@ -7,15 +7,13 @@ use axum::extract::{FromRef, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{session, store, Realtime};
 use crate::http::{Authenticator, Bearer, CallerError, Problem};
-use crate::Platform;
+use crate::{secret, Platform};
 
 /// How long a ticket may wait to be used.
 const TICKET_TTL_SECS: i64 = 30;
@@ -60,16 +58,10 @@ async fn ticket(State(state): State<RealtimeState>, bearer: Bearer) -> Result<(S
     if bearer.application.is_some() {
         return Err(CallerError::InsufficientScope("applications cannot open a realtime socket".into()).into_response());
     }
-    let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw).map_err(|e| Problem::internal(&e).into_response())?;
-    let ticket = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
-    let issued = store::issue(&state.realtime.db, &digest(&ticket), &bearer, TICKET_TTL_SECS * 1000).await;
+    let ticket = secret::new_token();
+    let issued = store::issue(&state.realtime.db, &secret::digest(&ticket), &bearer, TICKET_TTL_SECS * 1000).await;
     issued.map_err(|e| Problem::database(&e).into_response())?;
     Ok((StatusCode::CREATED, Json(Ticket { ticket, expires_in: TICKET_TTL_SECS })))
-}
-
-fn digest(ticket: &str) -> String {
-    Sha256::digest(ticket.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -103,7 +95,7 @@ async fn connect(
         None => None,
         Some(ticket) => {
             let holder =
-                store::redeem(&state.realtime.db, &digest(&ticket)).await.map_err(|e| Problem::database(&e))?;
+                store::redeem(&state.realtime.db, &secret::digest(&ticket)).await.map_err(|e| Problem::database(&e))?;
             Some(holder.ok_or_else(|| {
                 Problem::new(
                     StatusCode::UNAUTHORIZED,
