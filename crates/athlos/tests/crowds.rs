@@ -24,6 +24,7 @@ on_every_database!(
     an_idempotency_key_is_refused_for_a_different_request,
     bombs_are_refused_and_nothing_is_kept,
     files_no_workout_refers_to_are_swept,
+    two_hundred_tickets_and_notification_writes_at_once,
 );
 
 const LAKE: &str = "gpx/cerknicko-jezero.gpx";
@@ -119,10 +120,39 @@ async fn no_write_route_waits_for_a_second_connection(backend: Backend) {
     let change = json!({ "current_password": password, "new_password": "another horse battery staple" });
     note("password", app.post_as(&token, "/api/v1/account/password", change).await.status());
     let token = support::access(&app.logged_in(&email, "another horse battery staple").await);
+    note("realtime ticket", app.post_as(&token, "/api/v1/realtime/ticket", json!({})).await.status());
+    note("read notifications", app.post_as(&token, "/api/v1/notifications/read", json!({})).await.status());
+    let channel = app.client.put(app.url("/api/v1/notifications/preferences/export_ready")).bearer_auth(&token);
+    note("notification channel", channel.json(&json!({ "channel": "digest" })).send().await.unwrap().status());
     note("logout", app.post_as(&token, "/api/v1/auth/logout", json!({})).await.status());
 
     let failed: Vec<_> = statuses.iter().filter(|(_, status)| *status >= 500).collect();
     assert!(failed.is_empty(), "routes that failed with one connection: {failed:?}");
+}
+
+/// The realtime and notification write routes, 200 at once each: no
+/// server error, and every ticket different.
+async fn two_hundred_tickets_and_notification_writes_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = support::access(&app.signed_up(&support::unique_email("crowd"), "correct horse battery").await);
+    let tickets = join_all((0..CROWD).map(|_| app.post_as(&token, "/api/v1/realtime/ticket", json!({})))).await;
+    let mut issued = std::collections::BTreeSet::new();
+    for ticket in tickets {
+        assert_eq!(ticket.status(), 201);
+        issued.insert(ticket.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_string());
+    }
+    assert_eq!(issued.len(), CROWD);
+    let reads = join_all((0..CROWD).map(|_| app.post_as(&token, "/api/v1/notifications/read", json!({})))).await;
+    assert!(reads.iter().all(|r| r.status() == 204));
+    let channels = join_all((0..CROWD).map(|n| {
+        let channel = ["app", "digest", "off"][n % 3];
+        let put = app.client.put(app.url("/api/v1/notifications/preferences/export_ready")).bearer_auth(&token);
+        put.json(&json!({ "channel": channel })).send()
+    }))
+    .await;
+    assert!(channels.iter().all(|r| r.as_ref().unwrap().status() == 200));
+    let preferences: Value = app.get_as(&token, "/api/v1/notifications/preferences").await.json().await.unwrap();
+    assert_eq!(preferences.as_array().unwrap().len(), 1, "one preference per kind, whatever the crowd");
 }
 
 /// The case that froze the server: hand-logged workouts without a privacy
