@@ -42,9 +42,23 @@ pub enum Command {
     /// Import workouts from folders or ZIP archives (a Strava export, or any
     /// ZIP of GPX, TCX and FIT files, gzipped or not). Files imported before are skipped.
     Import(ImportArgs),
+    /// Equipment.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
     /// Print the OpenAPI document (what /openapi.json serves), for client
     /// generators; needs no database or other service.
     Openapi,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InventoryCommand {
+    /// Count the usage of equipment again from the trainings, for one
+    /// account or for everyone who has equipment.
+    Recompute {
+        /// The e-mail address of the account; everyone when left out.
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +170,14 @@ pub enum AdminCommand {
         /// Make the account an administrator (how the first admin is made).
         #[arg(long)]
         admin: bool,
+    },
+    /// Give an account a role: user, partner (publishes offers beside
+    /// people's equipment) or admin.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["user", "partner", "admin"])]
+        role: String,
     },
     /// Make a new key sign access tokens; tokens signed by the old one stay valid.
     RotateSigningKey,

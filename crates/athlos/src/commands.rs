@@ -195,6 +195,19 @@ pub async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> 
             let id = identity.create_user(&email, &name, &password, role).await?;
             println!("Created {} {email} with id {id}.", role.as_str());
         }
+        AdminCommand::SetRole { email, role } => {
+            let role = platform::people::Role::parse(&role);
+            let id = identity
+                .user_id_by_email(&email)
+                .await?
+                .with_context(|| format!("there is no account {email}; create it first (athlos admin create-user)"))?;
+            identity.set_role("athlos admin", &id, role).await?;
+            println!(
+                "{email} is now a{} {}.",
+                if role == platform::people::Role::Admin { "n" } else { "" },
+                role.as_str()
+            );
+        }
         AdminCommand::RotateSigningKey => {
             let kid = identity.keys.rotate().await?;
             println!("Key {kid} signs access tokens from now on; the old keys still verify.");

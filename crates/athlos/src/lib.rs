@@ -4,6 +4,7 @@
 pub mod cli;
 mod commands;
 mod import;
+mod inventory;
 pub mod server;
 pub mod web;
 
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Mail(command) => commands::mail(config, command).await,
         Command::Admin(command) => commands::admin(config, command).await,
         Command::Import(args) => import::run(config, args).await,
+        Command::Inventory(command) => inventory::run(config, command).await,
         Command::Openapi => commands::openapi(config).await,
     };
     match outcome {

@@ -1,5 +1,6 @@
 //! Starting and stopping the server and the worker.
 
+mod equipment;
 mod people;
 
 use std::net::SocketAddr;
@@ -22,7 +23,13 @@ use crate::cli::ServeArgs;
 
 /// Every context's migrations; a context adds its own here.
 pub fn migrations() -> Vec<&'static Migrator> {
-    vec![&platform::db::PLATFORM_MIGRATIONS, &identity::MIGRATIONS, &training::MIGRATIONS, &notifications::MIGRATIONS]
+    vec![
+        &platform::db::PLATFORM_MIGRATIONS,
+        &identity::MIGRATIONS,
+        &training::MIGRATIONS,
+        &notifications::MIGRATIONS,
+        &inventory::MIGRATIONS,
+    ]
 }
 
 /// Every context's mail templates.
@@ -34,7 +41,7 @@ pub fn mail_templates() -> MailTemplates {
 }
 
 /// Every context of this build, by the name `--modules` knows it by.
-pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications"];
+pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications", "inventory"];
 
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
@@ -42,6 +49,7 @@ pub struct Contexts {
     pub identity: identity::Identity,
     pub training: training::Training,
     pub notifications: notifications::Notifications,
+    pub inventory: inventory::Inventory,
     /// The contexts this process serves.
     modules: Arc<Vec<String>>,
 }
@@ -52,11 +60,15 @@ impl Contexts {
         // Training learns who is calling, and asks about people, from identity.
         let people = Arc::new(people::Accounts(identity.clone()));
         let training = training::Training::new(platform.clone(), identity.authenticator(), people);
+        // Inventory and training ask each other: the sports and workouts, the equipment.
+        let workouts = Arc::new(equipment::Workouts(training.clone()));
+        let inventory = inventory::Inventory::new(platform.clone(), identity.authenticator(), workouts);
+        let training = training.with_equipment(Arc::new(equipment::Gear(inventory.clone())));
         // Exports and erasure reach every context holding a person's data.
-        let identity = identity.with_personal_data(vec![training.personal_data()]);
+        let identity = identity.with_personal_data(vec![training.personal_data(), inventory.personal_data()]);
         let addresses = Arc::new(people::Accounts(identity.clone()));
         let notifications = notifications::Notifications::new(platform.clone(), identity.authenticator(), addresses);
-        Ok(Self { identity, training, notifications, modules: platform.modules.clone() })
+        Ok(Self { identity, training, notifications, inventory, modules: platform.modules.clone() })
     }
 
     fn serves(&self, module: &str) -> bool {
@@ -75,6 +87,9 @@ impl Contexts {
         if self.serves("notifications") {
             self.notifications.register_jobs(&mut handlers);
         }
+        if self.serves("inventory") {
+            self.inventory.register_jobs(&mut handlers);
+        }
         handlers
     }
 
@@ -83,6 +98,7 @@ impl Contexts {
         let mut handlers = EventHandlers::default();
         self.training.register_events(&mut handlers);
         self.notifications.register_events(&mut handlers);
+        self.inventory.register_events(&mut handlers);
         handlers
     }
 
@@ -92,6 +108,7 @@ impl Contexts {
             ("identity".into(), self.identity.routes()),
             ("training".into(), self.training.routes()),
             ("notifications".into(), self.notifications.routes()),
+            ("inventory".into(), self.inventory.routes()),
         ]
     }
 

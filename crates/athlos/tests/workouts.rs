@@ -31,10 +31,12 @@ async fn log(app: &TestApp, token: &str, body: Value) -> Value {
 async fn a_workout_is_logged_read_changed_and_deleted_with_events(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (token, me) = app.someone("logger").await;
+    let shoes = app.post_as(&token, "/api/v1/equipment", json!({ "kind": "shoes", "nickname": "Blue" })).await;
+    let shoes = shoes.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     let body = json!({
         "sport": "running", "started_at": "2026-11-20T07:30:00+01:00", "ended_at": "2026-11-20T08:20:00+01:00",
         "distance_m": 10000.0, "elevation_gain_m": 120.0, "notes": "Easy along the river",
-        "equipment_ids": ["0192f5d2-7a4e-7cc3-9a1b-2f4d5e6f7a8b"]
+        "equipment_ids": [shoes]
     });
     let created = app.post_as(&token, "/api/v1/workouts", body).await;
     assert_eq!(created.status(), 201);
@@ -52,7 +54,7 @@ async fn a_workout_is_logged_read_changed_and_deleted_with_events(backend: Backe
 
     let read: Value = app.get_as(&token, &format!("/api/v1/workouts/{id}")).await.json().await.unwrap();
     assert_eq!(read["notes"], "Easy along the river");
-    assert_eq!(read["equipment_ids"], json!(["0192f5d2-7a4e-7cc3-9a1b-2f4d5e6f7a8b"]));
+    assert_eq!(read["equipment_ids"], json!([shoes]));
 
     let changes = json!({ "title": "River run", "sport": "trail-running", "distance_m": 10500.0, "privacy": "public" });
     let changed = app.patch_as(&token, &format!("/api/v1/workouts/{id}"), changes).await;

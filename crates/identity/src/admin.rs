@@ -28,6 +28,19 @@ impl Identity {
         Ok(())
     }
 
+    /// Makes the account a plain user, a partner (who publishes offers) or an administrator.
+    pub async fn set_role(&self, admin_id: &str, user_id: &str, role: platform::people::Role) -> Result<()> {
+        if admin_id == user_id {
+            return Err(IdentityError::Conflict("administrators cannot change their own role"));
+        }
+        let mut conn = self.platform.db.pool().acquire().await?;
+        if !store::set_role(&mut conn, user_id, role).await? {
+            return Err(IdentityError::NotFound);
+        }
+        tracing::info!(admin = %admin_id, user = %user_id, role = role.as_str(), "account role changed");
+        Ok(())
+    }
+
     pub async fn delete_user(&self, admin_id: &str, user_id: &str) -> Result<()> {
         if admin_id == user_id {
             return Err(IdentityError::Conflict("delete your own account from your account settings"));

@@ -6,15 +6,15 @@ use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::TryStreamExt;
 use image::imageops::FilterType;
-use image::{DynamicImage, GenericImageView, ImageFormat, RgbImage};
+use image::{GenericImageView, ImageFormat};
 use platform::blob::BlobError;
 use platform::db::now_ms;
 use platform::personal_data::user_folder;
 
 use crate::error::{IdentityError, Result};
-use crate::picture::{Bounds, Refusal};
 use crate::store::{self, User};
 use crate::Identity;
+use platform::picture::{Bounds, Refusal};
 
 /// The side of every stored picture, in pixels: enough for a profile page
 /// on a sharp screen, small enough to show in every list.
@@ -105,23 +105,7 @@ fn not_a_picture() -> IdentityError {
 }
 
 fn refused(refusal: Refusal) -> IdentityError {
-    let Bounds { max_side, max_pixels, max_bytes } = BOUNDS;
-    let (megapixels, megabytes) = (max_pixels / 1_000_000, max_bytes / 1_000_000);
-    match refusal {
-        Refusal::Unreadable => not_a_picture(),
-        Refusal::TooLarge { width, height } => IdentityError::invalid(
-            "file",
-            format!(
-                "The picture is {width}×{height} pixels; send one of at most {megapixels} megapixels and {max_side} pixels a side."
-            ),
-        ),
-        Refusal::TooMuchMemory => IdentityError::invalid(
-            "file",
-            format!(
-                "The picture takes more than {megabytes} MB to read; send one of fewer pixels or 8 bits per colour."
-            ),
-        ),
-    }
+    IdentityError::invalid("file", BOUNDS.explain(&refusal))
 }
 
 /// The middle square of the picture, turned upright as its camera said,
@@ -142,27 +126,16 @@ pub(crate) fn square_jpeg(bytes: &[u8]) -> Result<Vec<u8>> {
     };
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY)
-        .encode_image(&on_white(sized))
+        .encode_image(&platform::picture::on_white(sized))
         .map_err(|e| IdentityError::Internal(format!("encoding a profile picture failed: {e}")))?;
     Ok(out)
-}
-
-/// JPEG has no transparency: transparent parts show white, not black.
-fn on_white(picture: DynamicImage) -> RgbImage {
-    if !picture.color().has_alpha() {
-        return picture.to_rgb8();
-    }
-    let rgba = picture.to_rgba8();
-    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let blend = |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a))) / 255) as u8;
-        image::Rgb([blend(r), blend(g), blend(b)])
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
+
+    use image::RgbImage;
 
     use super::*;
 

@@ -18,7 +18,6 @@ mod mails;
 pub mod oauth;
 pub mod passkeys;
 mod password;
-mod picture;
 pub mod preferences;
 mod rate_limit;
 mod routes;

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod outbox;
 pub mod people;
 pub mod personal_data;
+pub mod picture;
 pub mod realtime;
 pub mod secret;
 pub mod telemetry;

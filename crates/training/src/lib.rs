@@ -3,6 +3,7 @@
 //! export and bulk import.
 
 mod analysis;
+pub mod equipment;
 pub mod erasure;
 pub mod error;
 mod events;
@@ -45,11 +46,24 @@ pub struct Training {
     authenticator: Arc<dyn Authenticator>,
     people: Arc<dyn people::People>,
     followers: Arc<dyn visibility::Followers>,
+    equipment: Arc<dyn equipment::Equipment>,
 }
 
 impl Training {
     pub fn new(platform: Platform, authenticator: Arc<dyn Authenticator>, people: Arc<dyn people::People>) -> Self {
-        Self { platform, authenticator, people, followers: Arc::new(visibility::NoFollowers) }
+        Self {
+            platform,
+            authenticator,
+            people,
+            followers: Arc::new(visibility::NoFollowers),
+            equipment: Arc::new(equipment::NoEquipment),
+        }
+    }
+
+    /// Whom to ask whether equipment is a person's, and what their defaults are.
+    pub fn with_equipment(mut self, equipment: Arc<dyn equipment::Equipment>) -> Self {
+        self.equipment = equipment;
+        self
     }
 
     pub fn routes(&self) -> utoipa_axum::router::OpenApiRouter<Platform> {
@@ -67,10 +81,12 @@ impl Training {
 
     /// What training does with events: erasing a deleted person's training
     /// (identity's `UserDeleted`), and telling a person's open devices of
-    /// their own workouts' changes (its own).
+    /// their own workouts' changes (its own), and taking deleted equipment
+    /// off workouts (inventory's `EquipmentDeleted`).
     pub fn register_events(&self, handlers: &mut platform::events::EventHandlers) {
         erasure::register_events(self, handlers);
         live::register_events(self, handlers);
+        equipment::register_events(self, handlers);
     }
 
     /// How a person's workouts get into their export.

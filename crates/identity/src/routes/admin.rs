@@ -62,6 +62,29 @@ async fn suspend(State(identity): State<Identity>, user: Caller, Path(id): Path<
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RoleChange {
+    /// `user`, `partner` (publishes offers beside people's equipment) or `admin`.
+    role: platform::people::Role,
+}
+
+/// Gives an account a role; it applies from the account's next request.
+#[utoipa::path(put, path = "/api/v1/admin/users/{id}/role", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = RoleChange,
+    responses((status = 204), (status = 403, body = platform::http::Problem), (status = 404, body = platform::http::Problem),
+        (status = 409, body = platform::http::Problem, description = "Administrators cannot change their own role")))]
+async fn set_role(
+    State(identity): State<Identity>,
+    user: Caller,
+    Path(id): Path<String>,
+    Json(change): Json<RoleChange>,
+) -> Result<StatusCode> {
+    user.require_admin()?;
+    identity.set_role(&user.id, &id, change.role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Reinstates a suspended account.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/reinstate", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = platform::http::Problem),
@@ -86,6 +109,7 @@ pub fn routes() -> OpenApiRouter<Identity> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(suspend))
+        .routes(routes!(set_role))
         .routes(routes!(reinstate))
         .routes(routes!(delete))
 }

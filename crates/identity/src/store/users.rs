@@ -195,6 +195,16 @@ pub async fn set_suspended(conn: &mut AnyConnection, user_id: &str, suspended: b
     Ok(done.rows_affected() == 1)
 }
 
+pub async fn set_role(conn: &mut AnyConnection, user_id: &str, role: Role) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn delete_user(conn: &mut AnyConnection, user_id: &str) -> Result<bool> {
     // Children first: CockroachDB and SQLite builds without foreign keys need no cascade.
     for table in ["recovery_codes", "one_time_tokens", "external_identities", "oauth_grants", "oauth_codes"] {

@@ -1,11 +1,13 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 // What a person may do beyond their own things: administrators also look
-// after accounts and shared catalogues (sports).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+// after accounts and shared catalogues (sports); partners publish offers
+// shown beside people's equipment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
+    Partner,
     Admin,
 }
 
@@ -13,17 +15,18 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::User => "user",
+            Role::Partner => "partner",
             Role::Admin => "admin",
         }
     }
 
-    /// A stored role; anything but `admin` is a plain user, so that a value
-    /// this build does not know grants nothing.
+    /// A stored role; anything this build does not know is a plain user,
+    /// so that it grants nothing.
     pub fn parse(s: &str) -> Self {
-        if s == "admin" {
-            Role::Admin
-        } else {
-            Role::User
+        match s {
+            "admin" => Role::Admin,
+            "partner" => Role::Partner,
+            _ => Role::User,
         }
     }
 }

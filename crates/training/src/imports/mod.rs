@@ -110,12 +110,14 @@ impl Training {
         let client_key = Idempotency { key: format!("import:{hash}"), fingerprint: hash };
         let workout_id = workouts::new_id();
         let key = format!("{}/original.{extension}", workouts::folder(user_id, &workout_id));
-        let details = FileDetails {
+        let gear = activity.gear.clone();
+        let mut details = FileDetails {
             sport: activity.kind.as_deref().map(|k| crate::sports::from_file(Some(k)).to_string()),
             title: activity.name.map(|n| workouts::model::printable(&n).chars().take(200).collect()),
             notes: activity.description.map(|d| workouts::model::printable(&d)),
             privacy: Some(privacy),
-            equipment_ids: Vec::new(),
+            // An old activity without gear was not done in today's default shoes.
+            equipment_ids: Some(Vec::new()),
             utc_offset_minutes: None,
         };
         let size = bytes.len() as u64;
@@ -124,6 +126,10 @@ impl Training {
             if workouts::store::by_client_key(&mut conn, user_id, &client_key.key).await?.is_some() {
                 return Ok(Outcome::Duplicate);
             }
+        }
+        if let Some(gear) = gear {
+            let sport = details.sport.as_deref().unwrap_or("other");
+            details.equipment_ids = Some(vec![self.equipment.named(user_id, &gear, sport).await?]);
         }
         self.platform.blobs.put_bytes(&key, bytes.clone()).await?;
         let file = StoredFile {

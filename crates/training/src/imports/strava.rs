@@ -13,6 +13,8 @@ pub struct Activity {
     /// Strava's type: Run, Ride, Swim, Hike, …
     pub kind: Option<String>,
     pub description: Option<String>,
+    /// The shoes or bike it was done with, by the name the person gave them.
+    pub gear: Option<String>,
 }
 
 /// The activities by their file's path in the archive (`activities/1.gpx.gz`).
@@ -31,14 +33,16 @@ pub fn read(source: impl Read) -> Result<HashMap<String, Activity>, String> {
     let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let file = column("Filename").ok_or("activities.csv has no Filename column")?;
     let (name, kind, description) = (column("Activity Name"), column("Activity Type"), column("Activity Description"));
+    let gear = column("Activity Gear");
     let mut activities = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| format!("activities.csv is damaged: {e}"))?;
         let text =
             |i: Option<usize>| i.and_then(|i| record.get(i)).map(str::trim).filter(|t| !t.is_empty()).map(String::from);
         let Some(path) = text(Some(file)) else { continue };
-        activities
-            .insert(normalise(&path), Activity { name: text(name), kind: text(kind), description: text(description) });
+        let activity =
+            Activity { name: text(name), kind: text(kind), description: text(description), gear: text(gear) };
+        activities.insert(normalise(&path), activity);
     }
     Ok(activities)
 }
@@ -54,9 +58,9 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_name_and_rows_without_a_file_skipped() {
-        let csv = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,Filename,Distance\n\
-                   1,\"Jan 1, 2024, 7:00:00 AM\",Morning Run,Run,\"Cold, \"\"icy\"\"\",1800,5.0,activities/1.gpx.gz,5000\n\
-                   2,\"Jan 2, 2024, 7:00:00 AM\",Gym,Weight Training,,3600,0,,0\n";
+        let csv = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,Filename,Distance,Activity Gear\n\
+                   1,\"Jan 1, 2024, 7:00:00 AM\",Morning Run,Run,\"Cold, \"\"icy\"\"\",1800,5.0,activities/1.gpx.gz,5000,Blue Pegasus\n\
+                   2,\"Jan 2, 2024, 7:00:00 AM\",Gym,Weight Training,,3600,0,,0,\n";
         let read = read(csv.as_bytes()).unwrap();
         assert_eq!(read.len(), 1);
         assert_eq!(
@@ -64,7 +68,8 @@ mod tests {
             Activity {
                 name: Some("Morning Run".into()),
                 kind: Some("Run".into()),
-                description: Some("Cold, \"icy\"".into())
+                description: Some("Cold, \"icy\"".into()),
+                gear: Some("Blue Pegasus".into()),
             }
         );
     }

@@ -35,7 +35,8 @@ struct WorkoutUpload {
     notes: Option<String>,
     /// Left out: the owner's `default_privacy` (an account preference).
     privacy: Option<Privacy>,
-    /// Comma-separated equipment ids.
+    /// Comma-separated ids of your equipment; left out: the defaults of the
+    /// workout's sport (`/api/v1/equipment`); empty: none.
     equipment_ids: Option<String>,
     /// The device's offset from UTC in minutes (60 for Central Europe in
     /// winter), so that a title made from the time of day ("Morning Run")
@@ -96,7 +97,7 @@ async fn create(State(training): State<Training>, user: Caller, request: Request
 /// An upload's fingerprint: the file's content and every detail sent with it.
 fn upload_fingerprint(key: String, file: &StoredFile, details: &FileDetails) -> Idempotency {
     let privacy = details.privacy.map(|p| p.as_str()).unwrap_or_default();
-    let equipment = details.equipment_ids.join(",");
+    let equipment = details.equipment_ids.as_ref().map_or("-".to_string(), |ids| ids.join(","));
     let parts = [&file.sha256, opt(&details.sport), opt(&details.title), opt(&details.notes), privacy, &equipment];
     Idempotency::new(key, &parts.map(str::as_bytes))
 }
@@ -164,6 +165,7 @@ async fn read_fields(
                 let text = form::text(field, "equipment_ids").await?;
                 details
                     .equipment_ids
+                    .get_or_insert_with(Vec::new)
                     .extend(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
             }
             "utc_offset_minutes" => {

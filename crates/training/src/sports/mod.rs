@@ -1,7 +1,7 @@
 //! The sports catalogue: what a workout can be, with an icon and whether
 //! distance matters. Everyone reads it; administrators edit it.
 
-mod store;
+pub(crate) mod store;
 
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;

@@ -5,6 +5,7 @@ pub mod list;
 pub mod model;
 mod processing;
 pub(crate) mod store;
+pub use store::EquipmentUse;
 
 use bytes::Bytes;
 use platform::db::{now_ms, rfc3339};
@@ -19,7 +20,7 @@ use crate::events::{self, DELETED, RECORDED, UPDATED};
 use crate::sports::{self, Sport};
 use crate::titles::{self, TitleContext};
 use crate::{visibility, Training};
-use model::{check_distance, check_duration, check_elevation, check_equipment, check_notes, check_title, parse_time};
+use model::{check_distance, check_duration, check_elevation, check_notes, check_title, parse_time};
 use platform::change_log::Operation;
 
 /// What a person may send along with a file.
@@ -29,7 +30,8 @@ pub struct FileDetails {
     pub title: Option<String>,
     pub notes: Option<String>,
     pub privacy: Option<Privacy>,
-    pub equipment_ids: Vec<String>,
+    /// None: the defaults of the workout's sport.
+    pub equipment_ids: Option<Vec<String>>,
     /// The uploading device's offset from UTC, for a title by time of day.
     pub utc_offset_minutes: Option<i32>,
 }
@@ -83,6 +85,7 @@ impl Training {
         // answer, and a request holding one while waiting for a second deadlocks
         // the pool once as many such requests arrive as it has connections.
         let preferences = self.people.preferences(user_id).await?;
+        let equipment = self.equipment_for(user_id, input.equipment_ids.as_deref(), &input.sport).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
@@ -105,7 +108,7 @@ impl Training {
         workout.title = titled(input.title.as_deref(), None, &sport, start, context)?;
         workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
         workout.privacy = input.privacy.unwrap_or(preferences.default_privacy);
-        workout.equipment_ids = check_equipment(input.equipment_ids.as_deref().unwrap_or_default())?;
+        workout.equipment_ids = equipment;
         drop(conn);
         self.insert(&workout, None, &[], key).await
     }
@@ -138,6 +141,10 @@ impl Training {
         key: Option<&Idempotency>,
     ) -> Result<(Workout, bool)> {
         let preferences = self.people.preferences(user_id).await?;
+        let chosen_equipment = match &details.equipment_ids {
+            Some(ids) => Some(self.own_equipment(user_id, ids).await?),
+            None => None,
+        };
         let mut conn = self.platform.db.pool().acquire().await?;
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
@@ -156,7 +163,7 @@ impl Training {
         workout.title = check_title(details.title.as_deref().unwrap_or_default())?;
         workout.notes = check_notes(details.notes.as_deref().unwrap_or_default())?;
         workout.privacy = details.privacy.unwrap_or(preferences.default_privacy);
-        workout.equipment_ids = check_equipment(&details.equipment_ids)?;
+        workout.equipment_ids = chosen_equipment.clone().unwrap_or_default();
         workout.file = Some(OriginalFile {
             format: String::new(),
             name: file_name(&file.name),
@@ -166,7 +173,12 @@ impl Training {
         workout.file_key = Some(file.key.clone());
         let context = TitleContext { language: preferences.language, utc_offset_minutes: details.utc_offset_minutes };
         let Some(bytes) = file.bytes.clone() else {
-            let chosen = processing::Chosen { sport: chosen.is_some(), title: !workout.title.is_empty(), context };
+            let chosen = processing::Chosen {
+                sport: chosen.is_some(),
+                title: !workout.title.is_empty(),
+                equipment: chosen_equipment.is_some(),
+                context,
+            };
             if !chosen.title {
                 workout.title = file_name(&file.name);
             }
@@ -186,6 +198,9 @@ impl Training {
             return Err(TrainingError::Duplicate { existing_id });
         }
         drop(conn);
+        if chosen_equipment.is_none() {
+            workout.equipment_ids = self.equipment.defaults(user_id, &workout.sport).await?;
+        }
         self.insert(&workout, Some(&analysed.analysis_json()), &analysed.efforts(), key).await
     }
 
@@ -310,6 +325,10 @@ impl Training {
 
     pub async fn change_workout(&self, user_id: &str, id: &str, changes: WorkoutChanges) -> Result<Workout> {
         let mut workout = self.own_workout(user_id, id).await?;
+        let equipment = match &changes.equipment_ids {
+            Some(ids) => Some(self.own_equipment(user_id, ids).await?),
+            None => None,
+        };
         let mut conn = self.platform.db.pool().acquire().await?;
         let sport_changed = match &changes.sport {
             Some(sport) => {
@@ -332,8 +351,8 @@ impl Training {
             workout.notes = check_notes(notes)?;
         }
         workout.privacy = changes.privacy.unwrap_or(workout.privacy);
-        if let Some(ids) = &changes.equipment_ids {
-            workout.equipment_ids = check_equipment(ids)?;
+        if let Some(ids) = equipment {
+            workout.equipment_ids = ids;
         }
         let mut tx = self.platform.db.begin().await?;
         if !store::update_details(&mut tx, &workout).await? {

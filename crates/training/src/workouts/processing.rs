@@ -23,9 +23,17 @@ pub const PROCESS_JOB: &str = "training.process";
 pub struct Chosen {
     pub sport: bool,
     pub title: bool,
+    /// Whether the person chose the equipment; if not, the sport's defaults
+    /// are given once the file says the sport. Jobs from before had none.
+    #[serde(default = "chose")]
+    pub equipment: bool,
     /// Jobs enqueued before titles were made by time of day have none.
     #[serde(default)]
     pub context: TitleContext,
+}
+
+fn chose() -> bool {
+    true
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,6 +81,8 @@ impl Training {
             sports::existing(&mut conn, sports::from_file(analysed.track.sport.as_deref())).await?
         };
         drop(conn);
+        let defaults =
+            if chosen.equipment { Vec::new() } else { self.equipment.defaults(&workout.user_id, &sport.id).await? };
         if !chosen.title {
             workout.title.clear();
         }
@@ -83,7 +93,11 @@ impl Training {
             return Ok(()); // deleted, or read by another run meanwhile
         }
         // With what the person changed meanwhile (privacy, equipment), as others should hear it.
-        let workout = store::get(&mut tx, workout_id).await?.unwrap_or(workout);
+        let mut workout = store::get(&mut tx, workout_id).await?.unwrap_or(workout);
+        if !defaults.is_empty() && workout.equipment_ids.is_empty() {
+            workout.equipment_ids = defaults;
+            store::update_details(&mut tx, &workout).await?;
+        }
         store::replace_efforts(&mut tx, &workout, &efforts).await?;
         events::log_change(&mut tx, &workout, platform::change_log::Operation::Updated).await?;
         events::publish(&mut tx, RECORDED, &workout, &efforts).await?;

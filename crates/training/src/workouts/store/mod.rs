@@ -308,3 +308,62 @@ pub async fn delete_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<(
     }
     Ok(())
 }
+
+/// Takes a deleted item of equipment off the person's workouts, noting
+/// each change for their devices.
+pub async fn drop_equipment(conn: &mut AnyConnection, user_id: &str, equipment_id: &str) -> Result<()> {
+    let rows = sqlx::query("SELECT id, equipment_ids FROM workouts WHERE user_id = $1 AND equipment_ids LIKE $2")
+        .bind(user_id)
+        .bind(format!("%{equipment_id}%"))
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let mut ids: Vec<String> = serde_json::from_str(&row.try_get::<String, _>("equipment_ids")?)?;
+        ids.retain(|e| e != equipment_id);
+        sqlx::query("UPDATE workouts SET equipment_ids = $1, updated_at = $2 WHERE id = $3")
+            .bind(serde_json::to_string(&ids)?)
+            .bind(platform::db::now_ms())
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+        platform::change_log::record(conn, user_id, "workout", &id, platform::change_log::Operation::Updated).await?;
+    }
+    Ok(())
+}
+
+/// What each of the person's read workouts did, with its equipment: what
+/// inventory counts usage from.
+pub async fn equipment_use_of(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<EquipmentUse>> {
+    let rows = sqlx::query(
+        "SELECT id, started_at, duration_s, moving_s, distance_m, elevation_gain_m, equipment_ids FROM workouts
+         WHERE user_id = $1 AND state = 'ready' ORDER BY started_at, id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let duration: f64 = row.try_get("duration_s")?;
+            Ok(EquipmentUse {
+                workout_id: row.try_get("id")?,
+                started_ms: row.try_get("started_at")?,
+                moving_s: row.try_get::<Option<f64>, _>("moving_s")?.unwrap_or(duration),
+                distance_m: row.try_get::<Option<f64>, _>("distance_m")?.unwrap_or_default(),
+                elevation_m: row.try_get::<Option<f64>, _>("elevation_gain_m")?.unwrap_or_default(),
+                equipment_ids: serde_json::from_str(&row.try_get::<String, _>("equipment_ids")?)?,
+            })
+        })
+        .collect()
+}
+
+/// One workout as inventory counts it.
+#[derive(Clone, Debug)]
+pub struct EquipmentUse {
+    pub workout_id: String,
+    pub started_ms: i64,
+    pub distance_m: f64,
+    pub moving_s: f64,
+    pub elevation_m: f64,
+    pub equipment_ids: Vec<String>,
+}

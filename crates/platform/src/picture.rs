@@ -5,12 +5,12 @@
 //! decoder is held to limits, so that a header or a chunk that lies cannot
 //! make it allocate more than the bounds allow.
 //!
-//! Nothing here is about profile pictures; photos elsewhere could use it.
+//! Profile pictures, equipment photos and offers' pictures all go through it.
 
 use std::io::Cursor;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits, RgbImage};
 
 /// How large a picture may be.
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +74,36 @@ impl Bounds {
         picture.apply_orientation(orientation);
         Ok(picture)
     }
+}
+
+impl Bounds {
+    /// What to tell the person who sent a refused picture.
+    pub fn explain(&self, refusal: &Refusal) -> String {
+        let (megapixels, megabytes) = (self.max_pixels / 1_000_000, self.max_bytes / 1_000_000);
+        match refusal {
+            Refusal::Unreadable => "Send a JPEG, PNG or WebP picture.".into(),
+            Refusal::TooLarge { width, height } => format!(
+                "The picture is {width}×{height} pixels; send one of at most {megapixels} megapixels and {} pixels a side.",
+                self.max_side
+            ),
+            Refusal::TooMuchMemory => format!(
+                "The picture takes more than {megabytes} MB to read; send one of fewer pixels or 8 bits per colour."
+            ),
+        }
+    }
+}
+
+/// JPEG has no transparency: transparent parts show white, not black.
+pub fn on_white(picture: DynamicImage) -> RgbImage {
+    if !picture.color().has_alpha() {
+        return picture.to_rgb8();
+    }
+    let rgba = picture.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let blend = |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a))) / 255) as u8;
+        image::Rgb([blend(r), blend(g), blend(b)])
+    })
 }
 
 fn reader(bytes: &[u8], limits: Limits) -> Result<ImageReader<Cursor<&[u8]>>, Refusal> {
