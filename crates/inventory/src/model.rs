@@ -51,10 +51,10 @@ impl Kind {
 
     /// The kind of an item named in an imported activity, from its sport.
     pub fn for_sport(sport: &str) -> Kind {
-        const ON_FOOT: [&str; 5] = ["running", "trail", "walking", "hiking", "treadmill"];
+        const ON_FOOT: [&str; 4] = ["running", "walking", "hiking", "treadmill"];
         if ON_FOOT.iter().any(|s| sport.contains(s)) {
             Kind::Shoes
-        } else if sport.contains("cycling") || sport.contains("bike") || sport.contains("ride") {
+        } else if sport.contains("cycling") || sport.contains("biking") || sport.contains("ride") {
             Kind::Bike
         } else if sport.contains("ski") {
             Kind::Skis
@@ -236,9 +236,10 @@ mod tests {
     #[test]
     fn imported_gear_takes_its_kind_from_the_sport() {
         assert_eq!(Kind::for_sport("running"), Kind::Shoes);
-        assert_eq!(Kind::for_sport("trail_running"), Kind::Shoes);
+        assert_eq!(Kind::for_sport("trail-running"), Kind::Shoes);
         assert_eq!(Kind::for_sport("cycling"), Kind::Bike);
-        assert_eq!(Kind::for_sport("cross_country_skiing"), Kind::Skis);
+        assert_eq!(Kind::for_sport("mountain-biking"), Kind::Bike);
+        assert_eq!(Kind::for_sport("skiing"), Kind::Skis);
         assert_eq!(Kind::for_sport("swimming"), Kind::Other);
     }
 
