@@ -23,6 +23,10 @@ const Stats = lazy(() => import('./pages/Stats'));
 const Records = lazy(() => import('./pages/Records'));
 const Settings = lazy(() => import('./pages/settings/Settings'));
 const Notifications = lazy(() => import('./pages/Notifications'));
+const EquipmentList = lazy(() => import('./pages/equipment/EquipmentList'));
+const EquipmentPage = lazy(() => import('./pages/equipment/EquipmentPage'));
+const EditEquipment = lazy(() => import('./pages/equipment/EditEquipment'));
+const PartnerOffers = lazy(() => import('./pages/partner/PartnerOffers'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -67,6 +71,10 @@ function Private() {
           <Route path="/records" component={Records} />
           <Route path="/settings" component={Settings} />
           <Route path="/notifications" component={Notifications} />
+          <Route path="/equipment" component={EquipmentList} />
+          <Route path="/equipment/:id/edit">{(params) => <EditEquipment id={params.id} />}</Route>
+          <Route path="/equipment/:id">{(params) => <EquipmentPage id={params.id} />}</Route>
+          <Route path="/partner/offers" component={PartnerOffers} />
           <Route component={NotFound} />
         </Switch>
       </Suspense>

@@ -2,7 +2,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { api } from './api/client';
+import { settle } from './api/equipment';
 import { useNotifications } from './api/notifications';
+import { useIsPartner } from './api/promotions';
 import { keepCopy, keys, refreshTrainings, useAccount } from './api/queries';
 import { useLive } from './api/realtime';
 import type { Account } from './api/types';
@@ -13,12 +15,25 @@ import { Outbox } from './pages/workouts/Outbox';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Icon, type IconName } from './ui/icons';
 
-const TABS: { href: string; icon: IconName; label: Key }[] = [
+interface Tab {
+  href: string;
+  icon: IconName;
+  label: Key;
+  /** A shorter label for the phone's tab bar, where seven share the width. */
+  short?: Key;
+  /** For partners and administrators, in the top bar only: a phone's tab bar has no room left
+   * (they reach it from the equipment page there). */
+  partners?: true;
+}
+
+const TABS: Tab[] = [
   { href: '/', icon: 'home', label: 'nav.home' },
   { href: '/log', icon: 'log', label: 'nav.log' },
   { href: '/upload', icon: 'upload', label: 'nav.upload' },
   { href: '/stats', icon: 'stats', label: 'nav.stats' },
   { href: '/records', icon: 'records', label: 'nav.records' },
+  { href: '/equipment', icon: 'shoes', label: 'nav.equipment', short: 'nav.equipmentShort' },
+  { href: '/partner/offers', icon: 'offers', label: 'nav.partner', partners: true },
   { href: '/settings', icon: 'settings', label: 'nav.settings' },
 ];
 
@@ -58,6 +73,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const waiting = useOutbox();
   const live = useLive(online);
   const queries = useQueryClient();
+  const partner = useIsPartner();
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -93,8 +109,11 @@ export function Layout({ children }: { children: ReactNode }) {
       });
   }, [account.data, language, queries]);
 
-  // A workout that left the outbox shows in lists and totals at once.
-  useEffect(() => onSent(() => refreshTrainings(queries)), [queries]);
+  // What left the outbox shows in lists and totals at once.
+  useEffect(
+    () => onSent((entry) => (entry.kind === 'workout.create' ? refreshTrainings(queries) : settle(queries))),
+    [queries],
+  );
 
   return (
     <>
@@ -107,7 +126,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Athlos
         </Link>
         <nav className="topnav" aria-label={t('nav.main')}>
-          {TABS.map((tab) => (
+          {TABS.filter((tab) => !tab.partners || partner).map((tab) => (
             <NavLink key={tab.href} href={tab.href}>
               {t(tab.label)}
             </NavLink>
@@ -132,10 +151,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <ErrorBoundary key={location}>{children}</ErrorBoundary>
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>
-        {TABS.map((tab) => (
+        {TABS.filter((tab) => !tab.partners).map((tab) => (
           <NavLink key={tab.href} href={tab.href}>
             <Icon name={tab.icon} />
-            {t(tab.label)}
+            <span className="tab-label">{t(tab.short ?? tab.label)}</span>
           </NavLink>
         ))}
       </nav>

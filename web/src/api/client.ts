@@ -15,6 +15,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body;
+  } else if (options.body instanceof Blob) {
+    // A file as the body itself (a photo), with its own type.
+    headers['content-type'] = options.body.type || 'application/octet-stream';
+    body = options.body;
   } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);

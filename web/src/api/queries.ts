@@ -14,6 +14,13 @@ export const keys = {
   stats: (period?: string) => (period ? (['stats', period] as const) : (['stats'] as const)),
   records: ['records'] as const,
   notifications: ['notifications'] as const,
+  equipment: ['equipment'] as const,
+  equipmentList: (state: 'active' | 'retired' | 'all') => ['equipment', 'list', state] as const,
+  equipmentItem: (id: string) => ['equipment', 'item', id] as const,
+  equipmentUsage: (id: string, months: number) => ['equipment', 'item', id, 'usage', months] as const,
+  equipmentSettings: ['equipment-settings'] as const,
+  offers: ['offers'] as const,
+  myPromotions: ['promotions', 'mine'] as const,
 };
 
 /**
@@ -27,7 +34,7 @@ export function keepCopy(name: string, value: unknown) {
   localStorage.setItem(`${COPY}${name}`, JSON.stringify(value));
 }
 
-function kept<T>(name: string, fetcher: () => Promise<T>) {
+export function kept<T>(name: string, fetcher: () => Promise<T>) {
   return {
     queryFn: async () => {
       const value = await fetcher();
@@ -53,10 +60,24 @@ export function forgetCopies() {
  * when nothing was loaded yet, and it may answer from before the change.
  */
 export async function refreshTrainings(queries: QueryClient) {
-  for (const queryKey of [keys.workouts, keys.stats(), keys.records]) {
+  usageCountedBy = Date.now() + USAGE_LAG_MS;
+  for (const queryKey of [keys.workouts, keys.stats(), keys.records, keys.equipment, keys.offers]) {
     await queries.cancelQueries({ queryKey });
     queries.invalidateQueries({ queryKey });
   }
+}
+
+/**
+ * Inventory counts a training on its equipment from training's events, a
+ * moment after the training is saved: until then, screens showing equipment
+ * ask again every two seconds (see `whileUsageIsCounted`).
+ */
+const USAGE_LAG_MS = 20_000;
+let usageCountedBy = 0;
+
+/** A `refetchInterval` for equipment: two seconds while a changed training may not be counted yet. */
+export function whileUsageIsCounted(): number | false {
+  return Date.now() < usageCountedBy ? 2000 : false;
 }
 
 /** Whether this device holds a login, following logins and logouts (in other tabs too). */

@@ -73,3 +73,20 @@ type DocumentedWorkout = Schemas['Workout'];
 export type Workout = Omit<DocumentedWorkout, 'analysis'> & { analysis?: Analysis | null };
 
 export type WorkoutPage = Omit<Schemas['WorkoutPage'], 'items'> & { items: Workout[] };
+
+// Inventory: equipment, its parts and usage, partners' offers.
+export type EquipmentKind = Schemas['Kind'];
+export type ComponentKind = Schemas['ComponentKind'];
+export type Usage = Schemas['Usage'];
+export type Component = Schemas['Component'];
+export type Equipment = Schemas['Equipment'];
+export type NewEquipment = Schemas['NewEquipment'];
+export type EquipmentChanges = Schemas['EquipmentChanges'];
+export type NewComponent = Schemas['NewComponent'];
+export type MonthlyUsage = Schemas['MonthlyUsage'];
+/** Whether offers are shown to the person, and the country they may be aimed at. */
+export type EquipmentSettings = Schemas['Settings'];
+export type Offer = Schemas['Offer'];
+export type Promotion = Schemas['Promotion'];
+export type NewPromotion = Schemas['NewPromotion'];
+export type PromotionChanges = Schemas['PromotionChanges'];

@@ -27,3 +27,17 @@ export function localInputToRfc3339(value: string): string {
   const pad = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, '0');
   return `${value.length === 16 ? `${value}:00` : value}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
 }
+
+/** A calendar day of the API (`2026-11-25`) in the reader's words, on the calendar as written. */
+export function formatCalendarDay(day: string, locale: string): string {
+  return new Date(`${day.slice(0, 10)}T00:00:00`).toLocaleDateString(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+}
+
+/** Today on the device's calendar, as `2026-11-25` (for `<input type="date">`). */
+export function today(): string {
+  return localInputValue(new Date()).slice(0, 10);
+}

@@ -42,10 +42,21 @@ export function speedUnit(units: Units, locale = 'en'): string {
   return unitLabel(units === 'imperial' ? 'mile-per-hour' : 'kilometer-per-hour', locale);
 }
 
-export function formatDistance(metres: number | null | undefined, units: Units, locale: string): string {
+/** `digits` after the point: by default 2 below 100 and 1 above. */
+export function formatDistance(
+  metres: number | null | undefined,
+  units: Units,
+  locale: string,
+  digits?: number,
+): string {
   if (metres == null) return '—';
   const value = units === 'imperial' ? metres / METRES_PER_MILE : metres / 1000;
-  return withUnit(value, units === 'imperial' ? 'mile' : 'kilometer', locale, value < 100 ? 2 : 1);
+  return withUnit(
+    value,
+    units === 'imperial' ? 'mile' : 'kilometer',
+    locale,
+    digits ?? (value < 100 ? 2 : 1),
+  );
 }
 
 export function formatElevation(metres: number | null | undefined, units: Units, locale: string): string {

@@ -10,6 +10,7 @@ import { Passkeys } from './Passkeys';
 import { Password } from './Password';
 import { Preferences } from './Preferences';
 import { Profile } from './Profile';
+import { PromotionSettings } from './PromotionSettings';
 import { Sessions } from './Sessions';
 import { TwoFactor } from './TwoFactor';
 
@@ -25,6 +26,7 @@ export default function Settings() {
       <h1>{t('settings.title')}</h1>
       <Profile account={account.data} />
       <Preferences account={account.data} />
+      <PromotionSettings />
       <TwoFactor account={account.data} />
       <Passkeys />
       <Password />

@@ -19,8 +19,8 @@ export default function EditWorkout({ id }: { id: string }) {
 
   const save = async (values: NewWorkout) => {
     // A file's own numbers are the file's: only what a person chose is sent.
-    const { sport, title, notes, privacy } = values;
-    const changes = workout.data.file ? { sport, title, notes, privacy } : values;
+    const { sport, title, notes, privacy, equipment_ids } = values;
+    const changes = workout.data.file ? { sport, title, notes, privacy, equipment_ids } : values;
     const saved = await api<Workout>(`/api/v1/workouts/${encodeURIComponent(id)}`, {
       method: 'PATCH',
       body: changes,

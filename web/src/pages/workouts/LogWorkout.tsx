@@ -1,12 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
-import { api } from '../../api/client';
-import { ApiError } from '../../api/problem';
 import { refreshTrainings } from '../../api/queries';
 import type { NewWorkout, Workout } from '../../api/types';
 import { useT } from '../../i18n';
-import { newId } from '../../lib/id';
-import { enqueueWorkout } from '../../offline/outbox';
+import { sendNowOrLater } from '../../offline/outbox';
 import { WorkoutForm } from './WorkoutForm';
 
 /**
@@ -20,28 +17,13 @@ export function LogWorkout() {
   const queries = useQueryClient();
 
   const save = async (values: NewWorkout) => {
-    const key = newId();
-    if (!navigator.onLine) {
-      await enqueueWorkout(values, key);
+    const workout = await sendNowOrLater<Workout>({ kind: 'workout.create', payload: values });
+    if (!workout) {
       navigate('/');
       return;
     }
-    try {
-      const workout = await api<Workout>('/api/v1/workouts', {
-        method: 'POST',
-        body: values,
-        headers: { 'idempotency-key': key },
-      });
-      refreshTrainings(queries);
-      navigate(`/workouts/${workout.id}`);
-    } catch (error) {
-      if (error instanceof ApiError && error.isTransient) {
-        await enqueueWorkout(values, key);
-        navigate('/');
-        return;
-      }
-      throw error;
-    }
+    refreshTrainings(queries);
+    navigate(`/workouts/${workout.id}`);
   };
 
   return (

@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n';
 import { newId } from '../../lib/id';
 import { useOnline } from '../../lib/online';
 import { describe } from '../../ui/forms';
+import { EquipmentPicker } from './EquipmentPicker';
 import { PrivacySelect } from './PrivacySelect';
 
 interface Item {
@@ -47,6 +48,8 @@ export default function Upload() {
   const [items, setItems] = useState<Item[]>([]);
   const [busy, setBusy] = useState(false);
   const [privacy, setPrivacy] = useState<Privacy | ''>('');
+  // Null: each training gets the defaults of the sport read from its file.
+  const [equipment, setEquipment] = useState<string[] | null>(null);
   const [dragging, setDragging] = useState(false);
   const chosenPrivacy = privacy || account.data?.default_privacy || 'private';
 
@@ -61,6 +64,7 @@ export default function Upload() {
       const form = (withOffset: boolean) => {
         const data = new FormData();
         data.append('privacy', chosenPrivacy);
+        if (equipment !== null) data.append('equipment_ids', equipment.join(','));
         // The device's offset from UTC, so the server names it by the local time of day ("Morning Run").
         if (withOffset) data.append('utc_offset_minutes', String(-new Date().getTimezoneOffset()));
         data.append('file', item.file, item.file.name);
@@ -100,6 +104,7 @@ export default function Upload() {
         <p className="muted">{t('upload.explain')}</p>
         {!online && <div className="notice">{t('upload.offline')}</div>}
         <PrivacySelect value={chosenPrivacy} onChange={setPrivacy} />
+        <EquipmentPicker chosen={equipment} onChange={setEquipment} />
         {/* Files dropped anywhere on this area are uploaded like chosen ones. */}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is for pointers; keyboards use the file input inside */}
         <div

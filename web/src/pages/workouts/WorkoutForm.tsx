@@ -6,6 +6,7 @@ import { localInputToRfc3339, localInputValue } from '../../lib/dates';
 import { distanceUnit, elevationToMetres, elevationUnit, elevationValue, toMetres } from '../../lib/units';
 import { Field, FormError, Invalid, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
+import { EquipmentPicker, useDefaultEquipment } from './EquipmentPicker';
 import { PrivacySelect } from './PrivacySelect';
 import { useSportName } from './sportName';
 
@@ -19,6 +20,7 @@ export const WORKOUT_FIELDS = [
   'title',
   'notes',
   'privacy',
+  'equipment_ids',
 ];
 
 interface Props {
@@ -60,6 +62,9 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
   const [title, setTitle] = useState(workout?.title ?? '');
   const [notes, setNotes] = useState(workout?.notes ?? '');
   const [privacy, setPrivacy] = useState<Privacy | ''>(workout?.privacy ?? '');
+  // A new training takes the sport's defaults until the person picks for themselves.
+  const [equipment, setEquipment] = useState<string[] | null>(workout?.equipment_ids ?? null);
+  const defaults = useDefaultEquipment(sport);
   const hasDistance = sports.data?.find((s) => s.id === sport)?.has_distance ?? true;
 
   const number = (text: string, field: string, message: string) => {
@@ -79,6 +84,9 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
       started_at: localInputToRfc3339(start),
       duration_s: 0,
     };
+    // Without the person's equipment on this device, the server applies the sport's defaults itself.
+    const equipmentIds = equipment ?? defaults;
+    if (equipmentIds) values.equipment_ids = equipmentIds;
     if (!fromFile) {
       if (new Date(start).getTime() > Date.now() + 60_000)
         throw new Invalid('started_at', t('log.startFuture'));
@@ -178,6 +186,12 @@ export function WorkoutForm({ workout, submitLabel, onSubmit }: Props) {
           </div>
         </>
       )}
+      <EquipmentPicker
+        sport={sport}
+        chosen={equipment}
+        onChange={setEquipment}
+        error={form.fieldError('equipment_ids')}
+      />
       <Field label={t('field.notes')} error={form.fieldError('notes')}>
         {(props) => <textarea {...props} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>

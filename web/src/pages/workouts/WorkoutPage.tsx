@@ -20,6 +20,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { describe, Loading } from '../../ui/forms';
 import { Photos } from './Photos';
 import { useSportName } from './sportName';
+import { UsedEquipment } from './UsedEquipment';
 import { useWorkout } from './useWorkout';
 
 const WorkoutMap = lazy(() => import('./WorkoutMap'));
@@ -269,6 +270,7 @@ export default function WorkoutPage({ id }: { id: string }) {
         </div>
       )}
       <Numbers workout={w} />
+      {mine && <UsedEquipment ids={w.equipment_ids ?? []} />}
       {w.notes && <p style={{ whiteSpace: 'pre-wrap' }}>{w.notes}</p>}
       <Suspense fallback={<Loading />}>
         {analysis && analysis.shape.length > 0 && (

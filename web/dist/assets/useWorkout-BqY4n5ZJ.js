@@ -1,1 +1,0 @@
-import{b as e,g as t,l as n}from"./i18n-DvPAYEIM.js";function r(r){return e({queryKey:n.workout(r),queryFn:()=>t(`/api/v1/workouts/${encodeURIComponent(r)}`),refetchInterval:e=>e.state.data?.state===`processing`&&2e3})}export{r as t};
