@@ -2,6 +2,7 @@
 
 mod equipment;
 mod people;
+mod relations;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub fn migrations() -> Vec<&'static Migrator> {
         &training::MIGRATIONS,
         &notifications::MIGRATIONS,
         &inventory::MIGRATIONS,
+        &social::MIGRATIONS,
     ]
 }
 
@@ -41,7 +43,7 @@ pub fn mail_templates() -> MailTemplates {
 }
 
 /// Every context of this build, by the name `--modules` knows it by.
-pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications", "inventory"];
+pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications", "inventory", "social"];
 
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
@@ -50,6 +52,7 @@ pub struct Contexts {
     pub training: training::Training,
     pub notifications: notifications::Notifications,
     pub inventory: inventory::Inventory,
+    pub social: social::Social,
     /// The contexts this process serves.
     modules: Arc<Vec<String>>,
 }
@@ -63,12 +66,23 @@ impl Contexts {
         // Inventory and training ask each other: the sports and workouts, the equipment.
         let workouts = Arc::new(equipment::Workouts(training.clone()));
         let inventory = inventory::Inventory::new(platform.clone(), identity.authenticator(), workouts);
-        let training = training.with_equipment(Arc::new(equipment::Gear(inventory.clone())));
+        let social = social::Social::new(
+            platform.clone(),
+            identity.authenticator(),
+            Arc::new(relations::Accounts(identity.clone())),
+        );
+        let training = training
+            .with_equipment(Arc::new(equipment::Gear(inventory.clone())))
+            .with_followers(Arc::new(relations::Relations(social.clone())));
         // Exports and erasure reach every context holding a person's data.
-        let identity = identity.with_personal_data(vec![training.personal_data(), inventory.personal_data()]);
+        let identity = identity.with_personal_data(vec![
+            training.personal_data(),
+            inventory.personal_data(),
+            social.personal_data(),
+        ]);
         let addresses = Arc::new(people::Accounts(identity.clone()));
         let notifications = notifications::Notifications::new(platform.clone(), identity.authenticator(), addresses);
-        Ok(Self { identity, training, notifications, inventory, modules: platform.modules.clone() })
+        Ok(Self { identity, training, notifications, inventory, social, modules: platform.modules.clone() })
     }
 
     fn serves(&self, module: &str) -> bool {
@@ -99,6 +113,7 @@ impl Contexts {
         self.training.register_events(&mut handlers);
         self.notifications.register_events(&mut handlers);
         self.inventory.register_events(&mut handlers);
+        self.social.register_events(&mut handlers);
         handlers
     }
 
@@ -109,6 +124,7 @@ impl Contexts {
             ("training".into(), self.training.routes()),
             ("notifications".into(), self.notifications.routes()),
             ("inventory".into(), self.inventory.routes()),
+            ("social".into(), self.social.routes()),
         ]
     }
 

@@ -1,6 +1,6 @@
 //! The server under a crowd and under hostile input: no request holds a
 //! connection while it waits for a second one, 200 of each write at once
-//! never give a 5xx, control characters are refused the same way on both
+//! never give a 5xx (equipment, parts, settings and offers among them), control characters are refused the same way on both
 //! databases, an Idempotency-Key cannot be reused for another request, and
 //! bombs (gzip, XML, pictures) are refused before they cost memory.
 
@@ -25,6 +25,7 @@ on_every_database!(
     bombs_are_refused_and_nothing_is_kept,
     files_no_workout_refers_to_are_swept,
     two_hundred_tickets_and_notification_writes_at_once,
+    two_hundred_of_each_equipment_write_at_once,
 );
 
 const LAKE: &str = "gpx/cerknicko-jezero.gpx";
@@ -124,10 +125,96 @@ async fn no_write_route_waits_for_a_second_connection(backend: Backend) {
     note("read notifications", app.post_as(&token, "/api/v1/notifications/read", json!({})).await.status());
     let channel = app.client.put(app.url("/api/v1/notifications/preferences/export_ready")).bearer_auth(&token);
     note("notification channel", channel.json(&json!({ "channel": "digest" })).send().await.unwrap().status());
+    statuses.extend(inventory_writes(&app, &token).await);
+    let mut note = |what: &str, status: reqwest::StatusCode| statuses.push((what.to_string(), status.as_u16()));
     note("logout", app.post_as(&token, "/api/v1/auth/logout", json!({})).await.status());
 
     let failed: Vec<_> = statuses.iter().filter(|(_, status)| *status >= 500).collect();
     assert!(failed.is_empty(), "routes that failed with one connection: {failed:?}");
+}
+
+/// Every inventory write, once each, as `(what, status)`; each must succeed.
+async fn inventory_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
+    let mut done = equipment_writes(app, token).await;
+    done.extend(offer_writes(app, token).await);
+    done
+}
+
+/// Notes an inventory write, which must have succeeded: the next ones build on it.
+fn noted(done: &mut Vec<(String, u16)>, what: &str, response: &reqwest::Response) {
+    let status = response.status().as_u16();
+    assert!((200..400).contains(&status), "{what} answered {status} with one connection");
+    done.push((what.to_string(), status));
+}
+
+fn id_in(body: &Value) -> String {
+    body["id"].as_str().unwrap_or_default().to_string()
+}
+
+/// An item and its parts through their life, trainings that ask inventory
+/// for their equipment, and a wear alert written in a change's transaction.
+async fn equipment_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
+    let mut done = Vec::new();
+    let mut note = |what: &str, response: &reqwest::Response| noted(&mut done, what, response);
+    let body = json!({ "kind": "bike", "nickname": "Pool", "sports": ["cycling"], "default_for": ["cycling"] });
+    let added = app.post_as(token, "/api/v1/equipment", body).await;
+    note("add equipment", &added);
+    let id = id_in(&added.json().await.unwrap());
+    let item = format!("/api/v1/equipment/{id}");
+    let ride =
+        json!({ "sport": "cycling", "started_at": "2026-05-01T07:00:00Z", "duration_s": 3600, "distance_m": 30000 });
+    note("log with a default", &app.post_as(token, "/api/v1/workouts", ride).await);
+    let mut chosen = hand_logged(1);
+    chosen["equipment_ids"] = json!([id]);
+    note("log with equipment", &app.post_as(token, "/api/v1/workouts", chosen).await);
+    support::eventually("the ride is counted", std::time::Duration::from_secs(20), || async {
+        let item: Value = app.get_as(token, &item).await.json().await.unwrap();
+        item["usage"]["trainings"] == 2
+    })
+    .await;
+    note("change equipment", &app.patch_as(token, &item, json!({ "nickname": "Pooled", "threshold_m": 1000 })).await);
+    let part = app.post_as(token, &format!("{item}/components"), json!({ "kind": "chain" })).await;
+    note("add component", &part);
+    let part = format!("{item}/components/{}", id_in(&part.json().await.unwrap()));
+    note("change component", &app.patch_as(token, &part, json!({ "name": "KMC", "threshold_m": 500 })).await);
+    let new_part = app.post_as(token, &format!("{part}/replacement"), json!({})).await;
+    note("replace component", &new_part);
+    let new_part = format!("{item}/components/{}", id_in(&new_part.json().await.unwrap()));
+    note("delete component", &app.delete_as(token, &new_part, json!({})).await);
+    note("equipment photo", &app.put_bytes_as(token, &format!("{item}/photo"), "image/png", striped_png(32, 32)).await);
+    note("delete equipment photo", &app.delete_as(token, &format!("{item}/photo"), json!({})).await);
+    let settings = json!({ "promotions": true, "region": "DE" });
+    note("equipment settings", &app.put_as(token, "/api/v1/equipment/settings", settings).await);
+    note("retire", &app.post_as(token, &format!("{item}/retirement"), json!({})).await);
+    note("reinstate", &app.delete_as(token, &format!("{item}/retirement"), json!({})).await);
+    support::eventually("the worn bike is announced", std::time::Duration::from_secs(20), || async {
+        let notices: Value = app.get_as(token, "/api/v1/notifications").await.json().await.unwrap();
+        notices["items"].as_array().is_some_and(|items| items.iter().any(|n| n["kind"] == "equipment_worn"))
+    })
+    .await;
+    note("delete equipment", &app.delete_as(token, &item, json!({})).await);
+    done
+}
+
+/// An offer published, changed, shown, dismissed, visited and withdrawn.
+async fn offer_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
+    let (admin, _) = app.administrator().await;
+    let mut done = Vec::new();
+    let mut note = |what: &str, response: &reqwest::Response| noted(&mut done, what, response);
+    let offer = json!({ "title": "Pool offer", "link": "https://shop.example/", "starts_at": "2026-01-01T00:00:00Z",
+                        "ends_at": "2099-01-01T00:00:00Z", "sports": ["cycling"] });
+    let published = app.post_as(&admin, "/api/v1/promotions", offer).await;
+    note("publish offer", &published);
+    let offer = format!("/api/v1/promotions/{}", id_in(&published.json().await.unwrap()));
+    note("change offer", &app.patch_as(&admin, &offer, json!({ "body": "Now", "sports": ["running"] })).await);
+    note("offers", &app.get_as(token, "/api/v1/promotions").await);
+    note("dismiss offer", &app.post_as(token, &format!("{offer}/dismissal"), json!({})).await);
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let visit = browser.get(app.url(&format!("{offer}/visit"))).send().await.unwrap();
+    assert_eq!(visit.status(), 303, "a visit is counted and sent on");
+    note("visit offer", &visit);
+    note("withdraw offer", &app.delete_as(&admin, &offer, json!({})).await);
+    done
 }
 
 /// The realtime and notification write routes, 200 at once each: no
@@ -418,4 +505,66 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// 200 at once of each inventory write: no server error, and what the
+/// crowd leaves is consistent (one default per kind and sport, one item
+/// per client-chosen id, one dismissal per person).
+async fn two_hundred_of_each_equipment_write_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("crowd").await;
+    let creates = join_all((0..CROWD).map(|n| {
+        let body = json!({ "kind": "shoes", "nickname": format!("Pair {n}"), "default_for": ["running"] });
+        app.post_as(&token, "/api/v1/equipment", body)
+    }))
+    .await;
+    assert_eq!(tally(creates.iter().map(|r| r.status().as_u16())), BTreeMap::from([(201, CROWD)]));
+    let items: Value = app.get_as(&token, "/api/v1/equipment").await.json().await.unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), CROWD);
+    let defaults = items.iter().filter(|i| i["default_for"] == json!(["running"])).count();
+    assert_eq!(defaults, 1, "one pair of shoes is the running default, whoever came last");
+
+    let item = format!("/api/v1/equipment/{}", items[0]["id"].as_str().unwrap());
+    let changes =
+        join_all((0..CROWD).map(|n| {
+            app.patch_as(&token, &item, json!({ "nickname": format!("Renamed {n}"), "threshold_m": 1000 + n }))
+        }))
+        .await;
+    assert_eq!(tally(changes.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+    let parts = format!("{item}/components");
+    let added = join_all((0..CROWD).map(|_| app.post_as(&token, &parts, json!({ "kind": "chain" })))).await;
+    assert_eq!(tally(added.iter().map(|r| r.status().as_u16())), BTreeMap::from([(201, CROWD)]));
+    let item: Value = app.get_as(&token, &item).await.json().await.unwrap();
+    assert_eq!(item["components"].as_array().unwrap().len(), CROWD);
+
+    let settings = join_all((0..CROWD).map(|n| {
+        let region = ["DE", "FR"][n % 2];
+        let body = json!({ "promotions": n % 2 == 0, "region": region });
+        app.put_as(&token, "/api/v1/equipment/settings", body)
+    }))
+    .await;
+    assert_eq!(tally(settings.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+    let chosen: Value = app.get_as(&token, "/api/v1/equipment/settings").await.json().await.unwrap();
+    assert!(
+        chosen == json!({ "promotions": true, "region": "DE" })
+            || chosen == json!({ "promotions": false, "region": "FR" })
+    );
+
+    let (admin, _) = app.administrator().await;
+    let offer = json!({ "title": "Crowd", "link": "https://shop.example/", "starts_at": "2026-01-01T00:00:00Z",
+                        "ends_at": "2099-01-01T00:00:00Z" });
+    let offer: Value = app.post_as(&admin, "/api/v1/promotions", offer).await.json().await.unwrap();
+    let dismissal = format!("/api/v1/promotions/{}/dismissal", offer["id"].as_str().unwrap());
+    let dismissals = join_all((0..CROWD).map(|_| app.post_as(&token, &dismissal, json!({})))).await;
+    assert_eq!(tally(dismissals.iter().map(|r| r.status().as_u16())), BTreeMap::from([(204, CROWD)]));
+    let counted: Value = app.get_as(&admin, "/api/v1/promotions/mine").await.json().await.unwrap();
+    assert_eq!(counted[0]["dismissals"], 1);
+
+    // A flaky connection's offline create, sent 200 times at once.
+    let body = json!({ "id": uuid::Uuid::now_v7().to_string(), "kind": "bike", "nickname": "Offline" });
+    let retries = join_all((0..CROWD).map(|_| app.post_as(&token, "/api/v1/equipment", body.clone()))).await;
+    assert_eq!(tally(retries.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD - 1), (201, 1)]));
+    let items: Value = app.get_as(&token, "/api/v1/equipment").await.json().await.unwrap();
+    assert_eq!(items.as_array().unwrap().len(), CROWD + 1);
 }

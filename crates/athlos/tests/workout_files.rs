@@ -299,27 +299,12 @@ fn strava_archive() -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-async fn import(app: &TestApp, token: &str, archive: Vec<u8>) -> Value {
-    let form = reqwest::multipart::Form::new()
-        .part("archive", reqwest::multipart::Part::bytes(archive).file_name("export.zip"));
-    let started =
-        app.client.post(app.url("/api/v1/workouts/imports")).bearer_auth(token).multipart(form).send().await.unwrap();
-    assert_eq!(started.status(), 202, "{}", started.text().await.unwrap());
-    let path = started.headers()["location"].to_str().unwrap().to_string();
-    eventually("the import finishes", Duration::from_secs(60), || async {
-        let status: Value = app.get_as(token, &path).await.json().await.unwrap();
-        status["state"] == "done"
-    })
-    .await;
-    app.get_as(token, &path).await.json().await.unwrap()
-}
-
 async fn a_strava_archive_is_imported_by_a_job_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (token, me) = app.someone("strava").await;
     // Imported workouts take the account's default privacy.
     app.patch_as(&token, "/api/v1/account", json!({ "default_privacy": "followers" })).await;
-    let status = import(&app, &token, strava_archive()).await;
+    let status = app.import_archive(&token, strava_archive()).await;
     assert_eq!((status["total"].as_i64(), status["processed"].as_i64()), (Some(3), Some(3)));
     assert_eq!((status["imported"].as_i64(), status["duplicates"].as_i64()), (Some(2), Some(0)));
     assert_eq!(status["problems"].as_array().unwrap().len(), 1);
@@ -335,7 +320,7 @@ async fn a_strava_archive_is_imported_by_a_job_once(backend: Backend) {
     assert_eq!(run["sport"], "running");
     assert!(app.stored_files(&format!("users/{me}/training/imports")).await.is_empty(), "the archive is not kept");
 
-    let again = import(&app, &token, strava_archive()).await;
+    let again = app.import_archive(&token, strava_archive()).await;
     assert_eq!((again["imported"].as_i64(), again["duplicates"].as_i64()), (Some(0), Some(2)));
     let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 2, "importing twice makes no copies");

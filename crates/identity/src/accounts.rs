@@ -220,6 +220,25 @@ impl Identity {
 
     /// What anyone who may see something of a person's is shown of them;
     /// none when the account is gone.
+    /// People whose name contains `words`, as anyone may see them, by name.
+    pub async fn search_people(
+        &self,
+        words: &str,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> Result<Vec<PublicProfile>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let users = store::search(&mut conn, words, after.unwrap_or(("", "")), i64::from(limit)).await?;
+        Ok(users
+            .into_iter()
+            .map(|user| PublicProfile {
+                avatar_url: crate::avatar::url(&user),
+                id: user.id,
+                display_name: user.display_name,
+            })
+            .collect())
+    }
+
     pub async fn public_profile(&self, user_id: &str) -> Result<Option<PublicProfile>> {
         let mut conn = self.platform.db.pool().acquire().await?;
         let user = store::user_by_id(&mut conn, user_id).await?;

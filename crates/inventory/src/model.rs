@@ -148,13 +148,13 @@ pub const MAX_SPORTS: usize = 20;
 /// A hundred thousand kilometres: more is a typing mistake.
 pub const MAX_THRESHOLD_M: f64 = 100_000_000.0;
 
-/// A short text, trimmed, at most `max` characters.
+/// A short text of at most `max` characters as sent (the document's
+/// `maxLength`, which counts the spaces around it too), kept trimmed.
 pub fn short_text(field: &'static str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
     if text.chars().count() > max {
         return Err(InventoryError::invalid(field, format!("{field} is longer than {max} characters")));
     }
-    Ok(text.to_string())
+    Ok(text.trim().to_string())
 }
 
 pub fn check_threshold(field: &'static str, threshold_m: Option<f64>) -> Result<Option<f64>> {
@@ -213,11 +213,14 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// An id sent by a client: a UUID, written the usual way.
+/// An id sent by a client: a UUID written the usual way, with hyphens (the
+/// document's `format: uuid`; the braced, URN and bare forms are refused).
 pub fn check_id(field: &'static str, id: &str) -> Result<String> {
     uuid::Uuid::parse_str(id)
+        .ok()
+        .filter(|_| id.len() == 36)
         .map(|u| u.hyphenated().to_string())
-        .map_err(|_| InventoryError::invalid(field, format!("{field} is a UUID")))
+        .ok_or_else(|| InventoryError::invalid(field, format!("{field} is a UUID such as 0193a5b2-…")))
 }
 
 #[cfg(test)]
@@ -258,6 +261,20 @@ mod tests {
         assert!(check_date("purchased_on", "1969-12-31").is_err());
         assert!(check_date("purchased_on", "3000-01-01").is_err());
         assert_eq!(check_date("purchased_on", "2024-02-29").unwrap(), "2024-02-29");
+    }
+
+    #[test]
+    fn texts_are_counted_as_sent_and_kept_trimmed() {
+        assert_eq!(short_text("brand", " Asics ", 7).unwrap(), "Asics");
+        assert!(short_text("brand", &format!(" {} ", "x".repeat(99)), 100).is_err());
+    }
+
+    #[test]
+    fn client_ids_are_hyphenated_uuids() {
+        let id = "0193a5b2-7c1e-7000-8000-000000000001";
+        assert_eq!(check_id("id", &id.to_uppercase()).unwrap(), id);
+        assert!(check_id("id", &id.replace('-', "")).is_err());
+        assert!(check_id("id", &format!("urn:uuid:{id}")).is_err());
     }
 
     #[test]

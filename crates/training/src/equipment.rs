@@ -86,7 +86,7 @@ struct Deleted {
 }
 
 /// A deleted item leaves the person's workouts.
-pub fn register_events(training: &Training, handlers: &mut EventHandlers) {
+pub fn register_events(_training: &Training, handlers: &mut EventHandlers) {
     handlers.on(CONTEXT, EQUIPMENT_DELETED, move |event, mut tx| async move {
         let deleted: Deleted = event.payload()?;
         crate::workouts::store::drop_equipment(&mut tx, &deleted.user_id, &deleted.equipment_id)
@@ -94,7 +94,6 @@ pub fn register_events(training: &Training, handlers: &mut EventHandlers) {
             .map_err(HandlerError::new)?;
         Ok(tx)
     });
-    let _ = training;
 }
 
 impl Training {

@@ -9,6 +9,7 @@ pub mod error;
 mod events;
 pub mod imports;
 mod live;
+mod moderation;
 mod orphans;
 pub mod people;
 mod personal_data;
@@ -60,6 +61,12 @@ impl Training {
         }
     }
 
+    /// Whom to ask who follows and who blocked whom.
+    pub fn with_followers(mut self, followers: Arc<dyn visibility::Followers>) -> Self {
+        self.followers = followers;
+        self
+    }
+
     /// Whom to ask whether equipment is a person's, and what their defaults are.
     pub fn with_equipment(mut self, equipment: Arc<dyn equipment::Equipment>) -> Self {
         self.equipment = equipment;
@@ -82,11 +89,13 @@ impl Training {
     /// What training does with events: erasing a deleted person's training
     /// (identity's `UserDeleted`), and telling a person's open devices of
     /// their own workouts' changes (its own), and taking deleted equipment
-    /// off workouts (inventory's `EquipmentDeleted`).
+    /// off workouts (inventory's `EquipmentDeleted`), and making a training
+    /// a moderator hid private (social's `TrainingHidden`).
     pub fn register_events(&self, handlers: &mut platform::events::EventHandlers) {
         erasure::register_events(self, handlers);
         live::register_events(self, handlers);
         equipment::register_events(self, handlers);
+        moderation::register_events(self, handlers);
     }
 
     /// How a person's workouts get into their export.

@@ -460,3 +460,41 @@ impl TestApp {
         self.client.put(self.url("/api/v1/account/avatar")).bearer_auth(token).multipart(form).send().await.unwrap()
     }
 }
+
+impl TestApp {
+    pub async fn put_as(&self, token: &str, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.put(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
+    /// Sends `bytes` as the whole body, as `content_type` (pictures of equipment and offers).
+    pub async fn put_bytes_as(&self, token: &str, path: &str, content_type: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let request = self.client.put(self.url(path)).bearer_auth(token).header("content-type", content_type);
+        request.body(bytes).send().await.expect("request")
+    }
+
+    /// A new administrator's access token and user id.
+    pub async fn administrator(&self) -> (String, String) {
+        let email = unique_email("admin");
+        let identity = &self.server.contexts.identity;
+        let password = "correct horse battery staple";
+        let id = identity.create_user(&email, "Admin", password, identity::Role::Admin).await.unwrap();
+        (access(&self.logged_in(&email, password).await), id)
+    }
+
+    /// Imports an archive shaped like Strava's export through the API and
+    /// waits for its job to finish; the import's final status.
+    pub async fn import_archive(&self, token: &str, archive: Vec<u8>) -> serde_json::Value {
+        let part = reqwest::multipart::Part::bytes(archive).file_name("export.zip");
+        let form = reqwest::multipart::Form::new().part("archive", part);
+        let url = self.url("/api/v1/workouts/imports");
+        let started = self.client.post(url).bearer_auth(token).multipart(form).send().await.unwrap();
+        assert_eq!(started.status(), 202, "{}", started.text().await.unwrap());
+        let path = started.headers()["location"].to_str().unwrap().to_string();
+        eventually("the import finishes", Duration::from_secs(60), || async {
+            let status: serde_json::Value = self.get_as(token, &path).await.json().await.unwrap();
+            status["state"] == "done"
+        })
+        .await;
+        self.get_as(token, &path).await.json().await.unwrap()
+    }
+}

@@ -111,6 +111,19 @@ pub async fn list_users(conn: &mut AnyConnection, cursor: Option<&str>, limit: i
     rows.iter().map(user_from).collect()
 }
 
+/// Active people whose name contains `words` (any case), by name then id, after `after`.
+pub async fn search(conn: &mut AnyConnection, words: &str, after: (&str, &str), limit: i64) -> Result<Vec<User>> {
+    // `%` and `_` typed by the person are letters, not patterns.
+    let escaped = words.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE status = 'active' AND LOWER(display_name) LIKE $1 ESCAPE '\\'
+         AND (display_name > $2 OR (display_name = $2 AND id > $3)) ORDER BY display_name, id LIMIT $4"
+    );
+    let rows =
+        sqlx::query(&sql).bind(format!("%{escaped}%")).bind(after.0).bind(after.1).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(user_from).collect()
+}
+
 pub async fn set_password(conn: &mut AnyConnection, user_id: &str, hash: &str) -> Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)

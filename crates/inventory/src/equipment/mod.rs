@@ -190,7 +190,7 @@ impl Inventory {
     }
 
     /// Sports must be in training's catalogue; asked before any connection is taken.
-    async fn check_sports(&self, sports: &[String], defaults: &[String]) -> Result<()> {
+    pub(crate) async fn check_sports(&self, sports: &[String], defaults: &[String]) -> Result<()> {
         if sports.is_empty() && defaults.is_empty() {
             return Ok(());
         }

@@ -76,6 +76,7 @@ impl Inventory {
 
     pub async fn publish(&self, caller: &Caller, new: NewPromotion) -> Result<Promotion> {
         may_publish(caller)?;
+        self.check_sports(new.sports.as_deref().unwrap_or_default(), &[]).await?;
         let offer = new.into_stored(&caller.id, new_id(), now_ms())?;
         let mut conn = self.platform.db.pool().acquire().await?;
         store::insert(&mut conn, &offer).await?;
@@ -83,6 +84,8 @@ impl Inventory {
     }
 
     pub async fn change_promotion(&self, caller: &Caller, id: &str, changes: PromotionChanges) -> Result<Promotion> {
+        may_publish(caller)?;
+        self.check_sports(changes.sports.as_deref().unwrap_or_default(), &[]).await?;
         let mut tx = self.platform.db.begin().await?;
         let mut offer = authored(&mut tx, caller, id).await?;
         changes.apply(&mut offer)?;

@@ -31,6 +31,7 @@ pub struct Promotion {
     pub starts_at: String,
     pub kinds: Vec<Kind>,
     pub sports: Vec<String>,
+    #[schema(value_type = Vec<CountryCode>)]
     pub regions: Vec<String>,
     pub min_worn: Option<f64>,
     /// Times it was shown.
@@ -41,6 +42,13 @@ pub struct Promotion {
     pub dismissals: i64,
     pub created_at: String,
 }
+
+// Only for the document: each of an offer's `regions`, with its pattern.
+/// A country code (ISO 3166 alpha-2), such as `DE`.
+#[derive(ToSchema)]
+#[schema(pattern = "^[A-Z]{2}$")]
+#[allow(dead_code)]
+pub struct CountryCode(String);
 
 /// A stored offer.
 #[derive(Clone, Debug)]
@@ -84,11 +92,11 @@ pub struct NewPromotion {
     /// Equipment kinds it is for; empty or left out: any.
     #[schema(max_items = 7)]
     pub kinds: Option<Vec<Kind>>,
-    /// Sport ids it is for; empty or left out: any.
+    /// Sport ids (from `GET /api/v1/sports`) it is for; empty or left out: any.
     #[schema(max_items = 20)]
     pub sports: Option<Vec<String>>,
     /// Country codes (ISO 3166 alpha-2) it is for; empty or left out: anywhere.
-    #[schema(max_items = 50)]
+    #[schema(value_type = Option<Vec<CountryCode>>, max_items = 50)]
     pub regions: Option<Vec<String>>,
     /// Only for people with a matching item at least this worn (0.8: 80 % of its threshold).
     #[schema(minimum = 0.0, maximum = 10.0)]
@@ -112,7 +120,7 @@ pub struct PromotionChanges {
     pub kinds: Option<Vec<Kind>>,
     #[schema(max_items = 20)]
     pub sports: Option<Vec<String>>,
-    #[schema(max_items = 50)]
+    #[schema(value_type = Option<Vec<CountryCode>>, max_items = 50)]
     pub regions: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<f64>, nullable, minimum = 0.0, maximum = 10.0)]
@@ -195,14 +203,16 @@ impl PromotionChanges {
         if offer.ends_at <= offer.starts_at {
             return Err(InventoryError::invalid("ends_at", "an offer ends after it starts"));
         }
-        if let Some(mut kinds) = self.kinds {
-            kinds.dedup();
-            offer.kinds = kinds;
+        if let Some(kinds) = self.kinds {
+            offer.kinds = check_kinds(kinds)?;
         }
         if let Some(sports) = self.sports {
             offer.sports = check_sports("sports", &sports)?;
         }
         if let Some(regions) = self.regions {
+            if regions.len() > MAX_REGIONS {
+                return Err(InventoryError::invalid("regions", format!("at most {MAX_REGIONS} regions")));
+            }
             offer.regions = regions.iter().map(|r| check_region("regions", r)).collect::<Result<_>>()?;
         }
         if let Some(min_worn) = self.min_worn {
@@ -215,6 +225,25 @@ impl PromotionChanges {
     }
 }
 
+/// As many countries as an offer may name, as the document says.
+const MAX_REGIONS: usize = 50;
+/// The longest link, in characters as sent (the document's `maxLength`).
+const MAX_LINK: usize = 2000;
+
+/// Each kind once, in the order sent; no more than there are kinds, as the document says.
+fn check_kinds(kinds: Vec<Kind>) -> Result<Vec<Kind>> {
+    if kinds.len() > Kind::ALL.len() {
+        return Err(InventoryError::invalid("kinds", format!("at most {} kinds", Kind::ALL.len())));
+    }
+    let mut once = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        if !once.contains(&kind) {
+            once.push(kind);
+        }
+    }
+    Ok(once)
+}
+
 pub fn check_region(field: &'static str, region: &str) -> Result<String> {
     if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(InventoryError::invalid(field, "a region is a country code of two capital letters, such as DE"));
@@ -224,10 +253,10 @@ pub fn check_region(field: &'static str, region: &str) -> Result<String> {
 
 /// Only web addresses: a `javascript:` or `data:` link would run in the reader's browser.
 fn check_link(link: &str) -> Result<String> {
-    let link = link.trim();
-    let parsed = url::Url::parse(link)
+    let too_long = link.chars().count() > MAX_LINK;
+    let parsed = url::Url::parse(link.trim())
         .map_err(|_| InventoryError::invalid("link", "the link is a full address, starting with https://"))?;
-    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() || link.len() > 2000 {
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() || too_long {
         return Err(InventoryError::invalid(
             "link",
             "the link is an https:// or http:// address of at most 2 000 characters",

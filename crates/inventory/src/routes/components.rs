@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use platform::http::json::Json;
 use platform::http::{Caller, Problem};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use platform::http::json::Json;
 use platform::http::{Caller, Problem};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

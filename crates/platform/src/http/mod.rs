@@ -6,6 +6,7 @@ pub mod caller;
 mod client;
 mod document;
 mod health;
+pub mod json;
 pub mod metrics;
 pub mod modules;
 mod problem;

@@ -110,7 +110,8 @@ impl Training {
         let client_key = Idempotency { key: format!("import:{hash}"), fingerprint: hash };
         let workout_id = workouts::new_id();
         let key = format!("{}/original.{extension}", workouts::folder(user_id, &workout_id));
-        let gear = activity.gear.clone();
+        // A name of nothing printable names no gear.
+        let gear = activity.gear.as_deref().map(workouts::model::printable).filter(|g| !g.trim().is_empty());
         let mut details = FileDetails {
             sport: activity.kind.as_deref().map(|k| crate::sports::from_file(Some(k)).to_string()),
             title: activity.name.map(|n| workouts::model::printable(&n).chars().take(200).collect()),

@@ -50,10 +50,16 @@ impl Training {
         // Someone else's list shows what their privacy lets the viewer see.
         let privacies = if owner == viewer {
             None
-        } else if self.followers.follows(viewer, &owner).await {
-            Some(vec![Privacy::Public, Privacy::Followers])
         } else {
-            Some(vec![Privacy::Public])
+            let standing = self.followers.standing(viewer, &owner).await;
+            if standing.blocked {
+                return Ok(WorkoutPage { items: Vec::new(), next_cursor: None });
+            }
+            if standing.follows {
+                Some(vec![Privacy::Public, Privacy::Followers])
+            } else {
+                Some(vec![Privacy::Public])
+            }
         };
         let listing = store::Listing {
             owner,

@@ -249,7 +249,7 @@ impl Training {
         }
         store::replace_efforts(&mut tx, workout, efforts).await?;
         events::log_change(&mut tx, workout, Operation::Created).await?;
-        events::publish(&mut tx, RECORDED, workout, efforts).await?;
+        events::publish(&mut tx, RECORDED, workout, efforts, analysis).await?;
         tx.commit().await?;
         Ok((workout.clone(), true))
     }
@@ -364,7 +364,7 @@ impl Training {
         events::log_change(&mut tx, &workout, Operation::Updated).await?;
         // Others hear of a workout first when its file is read (`RECORDED`).
         if workout.state != WorkoutState::Processing {
-            events::publish(&mut tx, UPDATED, &workout, &[]).await?;
+            events::publish(&mut tx, UPDATED, &workout, &[], None).await?;
         }
         tx.commit().await?;
         self.workout_for(Some(user_id), id).await
@@ -378,7 +378,7 @@ impl Training {
             return Err(TrainingError::NotFound);
         }
         events::log_change(&mut tx, &workout, Operation::Deleted).await?;
-        events::publish(&mut tx, DELETED, &workout, &[]).await?;
+        events::publish(&mut tx, DELETED, &workout, &[], None).await?;
         tx.commit().await?;
         // After the commit: a file left by a failure here is swept with the account.
         if let Err(e) = self.platform.blobs.delete_prefix(&folder(user_id, id)).await {

@@ -88,8 +88,9 @@ impl Training {
         }
         apply(&mut workout, &analysed, &sport, chosen.context);
         let efforts = analysed.efforts();
+        let analysis = analysed.analysis_json();
         let mut tx = self.platform.db.begin().await?;
-        if !store::record_reading(&mut tx, &workout, Some(&analysed.analysis_json())).await? {
+        if !store::record_reading(&mut tx, &workout, Some(&analysis)).await? {
             return Ok(()); // deleted, or read by another run meanwhile
         }
         // With what the person changed meanwhile (privacy, equipment), as others should hear it.
@@ -100,7 +101,7 @@ impl Training {
         }
         store::replace_efforts(&mut tx, &workout, &efforts).await?;
         events::log_change(&mut tx, &workout, platform::change_log::Operation::Updated).await?;
-        events::publish(&mut tx, RECORDED, &workout, &efforts).await?;
+        events::publish(&mut tx, RECORDED, &workout, &efforts, Some(&analysis)).await?;
         tx.commit().await?;
         Ok(())
     }
