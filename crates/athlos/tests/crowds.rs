@@ -26,6 +26,7 @@ on_every_database!(
     files_no_workout_refers_to_are_swept,
     two_hundred_tickets_and_notification_writes_at_once,
     two_hundred_of_each_equipment_write_at_once,
+    two_hundred_of_each_social_write_at_once,
 );
 
 const LAKE: &str = "gpx/cerknicko-jezero.gpx";
@@ -126,11 +127,49 @@ async fn no_write_route_waits_for_a_second_connection(backend: Backend) {
     let channel = app.client.put(app.url("/api/v1/notifications/preferences/export_ready")).bearer_auth(&token);
     note("notification channel", channel.json(&json!({ "channel": "digest" })).send().await.unwrap().status());
     statuses.extend(inventory_writes(&app, &token).await);
+    statuses.extend(social_writes(&app, &token).await);
     let mut note = |what: &str, status: reqwest::StatusCode| statuses.push((what.to_string(), status.as_u16()));
     note("logout", app.post_as(&token, "/api/v1/auth/logout", json!({})).await.status());
 
     let failed: Vec<_> = statuses.iter().filter(|(_, status)| *status >= 500).collect();
     assert!(failed.is_empty(), "routes that failed with one connection: {failed:?}");
+}
+
+/// Every social write, once each, between the caller and a second person;
+/// each must succeed.
+async fn social_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
+    let mut done = Vec::new();
+    let mut note = |what: &str, response: &reqwest::Response| noted(&mut done, what, response);
+    let me: Value = app.get_as(token, "/api/v1/account").await.json().await.unwrap();
+    let me = id_in(&me);
+    let (other, other_id) = app.someone("pooled").await;
+    note("profile", &app.put_as(token, "/api/v1/profile", json!({ "bio": "Pool", "private": true })).await);
+    note("follow", &app.put_as(&other, &format!("/api/v1/people/{me}/follow"), json!({})).await);
+    note("approve", &app.post_as(token, &format!("/api/v1/follow-requests/{other_id}"), json!({})).await);
+    let run =
+        json!({ "sport": "running", "started_at": "2026-11-20T07:00:00Z", "duration_s": 600, "privacy": "public" });
+    let run = id_in(&app.post_as(token, "/api/v1/workouts", run).await.json().await.unwrap());
+    let reactions = format!("/api/v1/reactions/{run}");
+    support::eventually("social knows the run", std::time::Duration::from_secs(30), || async {
+        app.get_as(&other, &format!("{reactions}/comments")).await.status() == 200
+    })
+    .await;
+    note("kudos", &app.put_as(&other, &format!("{reactions}/kudos"), json!({})).await);
+    let said = app.post_as(&other, &format!("{reactions}/comments"), json!({ "body": "Hi", "mentions": [me] })).await;
+    note("comment", &said);
+    let comment = format!("{reactions}/comments/{}", id_in(&said.json().await.unwrap()));
+    note("edit comment", &app.patch_as(&other, &comment, json!({ "body": "Hello" })).await);
+    let report = json!({ "subject": "comment", "id": comment.rsplit('/').next(), "reason": "spam" });
+    let report = app.post_as(token, "/api/v1/reports", report).await;
+    note("report", &report);
+    let (admin, _) = app.administrator().await;
+    let decision = format!("/api/v1/moderation/reports/{}/decision", id_in(&report.json().await.unwrap()));
+    note("decide", &app.post_as(&admin, &decision, json!({ "action": "hide", "reason": "spam" })).await);
+    note("remove follower", &app.delete_as(token, &format!("/api/v1/followers/{other_id}"), json!({})).await);
+    note("block", &app.put_as(token, &format!("/api/v1/blocks/{other_id}"), json!({})).await);
+    note("unblock", &app.delete_as(token, &format!("/api/v1/blocks/{other_id}"), json!({})).await);
+    note("delete comment", &app.delete_as(token, &comment, json!({})).await);
+    done
 }
 
 /// Every inventory write, once each, as `(what, status)`; each must succeed.
@@ -567,4 +606,56 @@ async fn two_hundred_of_each_equipment_write_at_once(backend: Backend) {
     assert_eq!(tally(retries.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD - 1), (201, 1)]));
     let items: Value = app.get_as(&token, "/api/v1/equipment").await.json().await.unwrap();
     assert_eq!(items.as_array().unwrap().len(), CROWD + 1);
+}
+
+async fn two_hundred_of_each_social_write_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (owner, owner_id) = app.someone("followed").await;
+    let (fan, _) = app.someone("fan").await;
+    let run =
+        json!({ "sport": "running", "started_at": "2026-11-20T07:00:00Z", "duration_s": 600, "privacy": "public" });
+    let run: Value = app.post_as(&owner, "/api/v1/workouts", run).await.json().await.unwrap();
+    let reactions = format!("/api/v1/reactions/{}", run["id"].as_str().unwrap());
+    support::eventually("social knows the run", std::time::Duration::from_secs(30), || async {
+        app.get_as(&fan, &format!("{reactions}/comments")).await.status() == 200
+    })
+    .await;
+
+    let follow = format!("/api/v1/people/{owner_id}/follow");
+    let follows = join_all((0..CROWD).map(|_| app.put_as(&fan, &follow, json!({})))).await;
+    assert_eq!(tally(follows.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+    let profile: Value = app.get_as(&fan, &format!("/api/v1/people/{owner_id}")).await.json().await.unwrap();
+    assert_eq!(profile["followers"], 1, "one follow, counted once");
+
+    let (kudos_path, comments_path) = (format!("{reactions}/kudos"), format!("{reactions}/comments"));
+    let kudos = join_all((0..CROWD).map(|_| app.put_as(&fan, &kudos_path, json!({})))).await;
+    assert_eq!(tally(kudos.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+    let comments =
+        join_all((0..CROWD).map(|n| app.post_as(&fan, &comments_path, json!({ "body": format!("Comment {n}") }))))
+            .await;
+    let by_status = tally(comments.iter().map(|r| r.status().as_u16()));
+    // Unless the clock hour turned during the crowd, 60 get through and the rest wait.
+    assert!(by_status.keys().all(|s| [201, 429].contains(s)), "{by_status:?}");
+    assert!((60..=120).contains(&by_status[&201]), "{by_status:?}");
+    let shown: Value = app.get_as(&owner, &format!("{reactions}/comments")).await.json().await.unwrap();
+    assert_eq!(shown.as_array().unwrap().len(), by_status[&201]);
+
+    let report = json!({ "subject": "training", "id": run["id"], "reason": "spam" });
+    let reports = join_all((0..CROWD).map(|_| app.post_as(&fan, "/api/v1/reports", report.clone()))).await;
+    let by_status = tally(reports.iter().map(|r| r.status().as_u16()));
+    assert_eq!(by_status.get(&201), Some(&1), "one open report per subject: {by_status:?}");
+    assert!(by_status.keys().all(|s| [201, 409].contains(s)), "{by_status:?}");
+
+    let profiles =
+        join_all((0..CROWD).map(|n| app.put_as(&owner, "/api/v1/profile", json!({ "bio": format!("Bio {n}") })))).await;
+    assert_eq!(tally(profiles.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD)]));
+    let block = format!("/api/v1/blocks/{}", id_of(&app, &fan).await);
+    let blocks = join_all((0..CROWD).map(|_| app.put_as(&owner, &block, json!({})))).await;
+    assert_eq!(tally(blocks.iter().map(|r| r.status().as_u16())), BTreeMap::from([(204, CROWD)]));
+    assert_eq!(app.get_as(&fan, &format!("/api/v1/people/{owner_id}")).await.status(), 404);
+}
+
+async fn id_of(app: &TestApp, token: &str) -> String {
+    let me: Value = app.get_as(token, "/api/v1/account").await.json().await.unwrap();
+    id_in(&me)
 }

@@ -86,7 +86,16 @@ CREATE TABLE comments (
     edited_at  BIGINT
 );
 CREATE INDEX comments_workout ON comments (workout_id, id);
-CREATE INDEX comments_author ON comments (author_id, created_at);
+CREATE INDEX comments_author ON comments (author_id);
+
+-- Comments written per person per clock hour: counted in the comment's
+-- transaction by an upsert, so a crowd of requests cannot slip past it.
+CREATE TABLE comment_quota (
+    user_id TEXT NOT NULL,
+    hour    BIGINT NOT NULL,
+    written BIGINT NOT NULL,
+    PRIMARY KEY (user_id, hour)
+);
 
 CREATE TABLE reports (
     id            TEXT PRIMARY KEY,
@@ -103,6 +112,8 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_queue ON reports (state, id);
 CREATE INDEX reports_reporter ON reports (reporter_id, id);
+-- One open report per reporter and subject, however many arrive at once.
+CREATE UNIQUE INDEX reports_open_once ON reports (reporter_id, subject_kind, subject_id) WHERE state = 'open';
 
 -- Every moderator action, with who and why.
 CREATE TABLE moderation_actions (

@@ -169,9 +169,6 @@ impl Social {
         if owner == me {
             return Err(SocialError::invalid("id", "you cannot report your own content"));
         }
-        if store::open_report_of(&mut tx, me, new.subject, &new.id).await? {
-            return Err(SocialError::Conflict("you reported this already; an administrator will look at it".into()));
-        }
         let report = StoredReport {
             id: uuid::Uuid::now_v7().to_string(),
             reporter_id: me.to_string(),
@@ -185,7 +182,9 @@ impl Social {
             created_at: now_ms(),
             resolved_at: None,
         };
-        store::add_report(&mut tx, &report).await?;
+        if !store::add_report(&mut tx, &report).await? {
+            return Err(SocialError::Conflict("you reported this already; an administrator will look at it".into()));
+        }
         tx.commit().await?;
         Ok(report.shown(false))
     }

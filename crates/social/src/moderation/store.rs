@@ -34,9 +34,13 @@ fn from_row(row: &AnyRow) -> Result<StoredReport> {
     })
 }
 
-pub async fn add_report(conn: &mut AnyConnection, r: &StoredReport) -> Result<()> {
-    let sql = format!("INSERT INTO reports ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, NULL)");
-    sqlx::query(&sql)
+/// Files the report; false when the reporter has one open on the subject.
+pub async fn add_report(conn: &mut AnyConnection, r: &StoredReport) -> Result<bool> {
+    let sql = format!(
+        "INSERT INTO reports ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, NULL)
+         ON CONFLICT (reporter_id, subject_kind, subject_id) WHERE state = 'open' DO NOTHING"
+    );
+    let done = sqlx::query(&sql)
         .bind(&r.id)
         .bind(&r.reporter_id)
         .bind(text(r.subject))
@@ -48,7 +52,7 @@ pub async fn add_report(conn: &mut AnyConnection, r: &StoredReport) -> Result<()
         .bind(r.created_at)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn filed_since(conn: &mut AnyConnection, reporter: &str, since: i64) -> Result<i64> {
@@ -58,18 +62,6 @@ pub async fn filed_since(conn: &mut AnyConnection, reporter: &str, since: i64) -
         .fetch_one(conn)
         .await?;
     Ok(row.try_get("n")?)
-}
-
-pub async fn open_report_of(conn: &mut AnyConnection, reporter: &str, subject: Subject, id: &str) -> Result<bool> {
-    let row = sqlx::query(
-        "SELECT 1 AS found FROM reports WHERE reporter_id = $1 AND subject_kind = $2 AND subject_id = $3 AND state = 'open'",
-    )
-    .bind(reporter)
-    .bind(text(subject))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.is_some())
 }
 
 pub async fn report(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredReport>> {

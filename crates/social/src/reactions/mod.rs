@@ -18,7 +18,7 @@ use crate::Social;
 
 pub const MAX_COMMENT: usize = 2_000;
 pub const MAX_MENTIONS: usize = 10;
-/// Comments one person may write in an hour: plenty for a conversation, few for a flood.
+/// Comments one person may write in a clock hour: plenty for a conversation, few for a flood.
 pub const HOURLY_COMMENTS: i64 = 60;
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -146,9 +146,9 @@ impl Social {
         };
         let mut tx = self.platform.db.begin().await?;
         let training = self.visible_training(&mut tx, me, workout_id).await?;
-        if store::written_since(&mut tx, me, stored.created_at - 3_600_000).await? >= HOURLY_COMMENTS {
+        if store::count_comment(&mut tx, me, stored.created_at / 3_600_000).await? > HOURLY_COMMENTS {
             return Err(SocialError::TooMany(format!(
-                "you wrote {HOURLY_COMMENTS} comments in the last hour; wait a little before the next"
+                "you wrote {HOURLY_COMMENTS} comments this hour; wait for the next before writing more"
             )));
         }
         store::add_comment(&mut tx, &stored).await?;

@@ -79,13 +79,18 @@ pub async fn add_comment(conn: &mut AnyConnection, c: &StoredComment) -> Result<
     Ok(())
 }
 
-pub async fn written_since(conn: &mut AnyConnection, author: &str, since: i64) -> Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM comments WHERE author_id = $1 AND created_at >= $2")
-        .bind(author)
-        .bind(since)
-        .fetch_one(conn)
-        .await?;
-    Ok(row.try_get("n")?)
+/// Counts one more comment by `author` in `hour`; how many that makes. The
+/// upsert locks the row until the transaction ends, so counts never race.
+pub async fn count_comment(conn: &mut AnyConnection, author: &str, hour: i64) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO comment_quota (user_id, hour, written) VALUES ($1, $2, 1)
+         ON CONFLICT (user_id, hour) DO UPDATE SET written = comment_quota.written + 1 RETURNING written",
+    )
+    .bind(author)
+    .bind(hour)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get("written")?)
 }
 
 pub async fn comments(conn: &mut AnyConnection, workout_id: &str) -> Result<Vec<StoredComment>> {
@@ -136,7 +141,11 @@ pub async fn given_by(conn: &mut AnyConnection, user_id: &str) -> Result<(Vec<St
 }
 
 pub async fn erase_user(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
-    for sql in ["DELETE FROM kudos WHERE user_id = $1", "DELETE FROM comments WHERE author_id = $1"] {
+    for sql in [
+        "DELETE FROM kudos WHERE user_id = $1",
+        "DELETE FROM comments WHERE author_id = $1",
+        "DELETE FROM comment_quota WHERE user_id = $1",
+    ] {
         sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
     }
     Ok(())
