@@ -27,6 +27,15 @@ const EquipmentList = lazy(() => import('./pages/equipment/EquipmentList'));
 const EquipmentPage = lazy(() => import('./pages/equipment/EquipmentPage'));
 const EditEquipment = lazy(() => import('./pages/equipment/EditEquipment'));
 const PartnerOffers = lazy(() => import('./pages/partner/PartnerOffers'));
+const MyTrainings = lazy(() => import('./pages/workouts/MyTrainings'));
+const PeopleSearch = lazy(() => import('./pages/people/PeopleSearch'));
+const PersonPage = lazy(() => import('./pages/people/PersonPage'));
+const FollowList = lazy(() => import('./pages/people/FollowList'));
+const FollowRequests = lazy(() => import('./pages/people/FollowRequests'));
+const BlockedPeople = lazy(() => import('./pages/people/BlockedPeople'));
+const PublicProfile = lazy(() => import('./pages/settings/PublicProfile'));
+const MyReports = lazy(() => import('./pages/moderation/MyReports'));
+const Moderation = lazy(() => import('./pages/moderation/Moderation'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -75,6 +84,20 @@ function Private() {
           <Route path="/equipment/:id/edit">{(params) => <EditEquipment id={params.id} />}</Route>
           <Route path="/equipment/:id">{(params) => <EquipmentPage id={params.id} />}</Route>
           <Route path="/partner/offers" component={PartnerOffers} />
+          <Route path="/trainings" component={MyTrainings} />
+          <Route path="/people" component={PeopleSearch} />
+          <Route path="/people/:id/followers">
+            {(params) => <FollowList id={params.id} which="followers" />}
+          </Route>
+          <Route path="/people/:id/following">
+            {(params) => <FollowList id={params.id} which="following" />}
+          </Route>
+          <Route path="/people/:id">{(params) => <PersonPage key={params.id} id={params.id} />}</Route>
+          <Route path="/follow-requests" component={FollowRequests} />
+          <Route path="/settings/profile" component={PublicProfile} />
+          <Route path="/settings/blocked" component={BlockedPeople} />
+          <Route path="/reports" component={MyReports} />
+          <Route path="/moderation" component={Moderation} />
           <Route component={NotFound} />
         </Switch>
       </Suspense>

@@ -3,6 +3,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { api } from './api/client';
 import { settle } from './api/equipment';
+import { useIsAdmin } from './api/moderation';
 import { useNotifications } from './api/notifications';
 import { useIsPartner } from './api/promotions';
 import { keepCopy, keys, refreshTrainings, useAccount } from './api/queries';
@@ -24,6 +25,8 @@ interface Tab {
   /** For partners and administrators, in the top bar only: a phone's tab bar has no room left
    * (they reach it from the equipment page there). */
   partners?: true;
+  /** For administrators, in the top bar only (on a phone they reach it from the settings). */
+  admins?: true;
 }
 
 const TABS: Tab[] = [
@@ -34,6 +37,7 @@ const TABS: Tab[] = [
   { href: '/records', icon: 'records', label: 'nav.records' },
   { href: '/equipment', icon: 'shoes', label: 'nav.equipment', short: 'nav.equipmentShort' },
   { href: '/partner/offers', icon: 'offers', label: 'nav.partner', partners: true },
+  { href: '/moderation', icon: 'shield', label: 'nav.moderation', admins: true },
   { href: '/settings', icon: 'settings', label: 'nav.settings' },
 ];
 
@@ -42,6 +46,16 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
   return (
     <Link href={href} aria-current={active ? 'page' : undefined}>
       {children}
+    </Link>
+  );
+}
+
+/** Finding people, from every screen: the search at the top. */
+function FindPeopleLink() {
+  const t = useT();
+  return (
+    <Link href="/people" className="topbar-icon" aria-label={t('people.findTitle')} data-testid="find-people">
+      <Icon name="search" />
     </Link>
   );
 }
@@ -74,6 +88,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const live = useLive(online);
   const queries = useQueryClient();
   const partner = useIsPartner();
+  const admin = useIsAdmin();
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -126,7 +141,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Athlos
         </Link>
         <nav className="topnav" aria-label={t('nav.main')}>
-          {TABS.filter((tab) => !tab.partners || partner).map((tab) => (
+          {TABS.filter((tab) => (!tab.partners || partner) && (!tab.admins || admin)).map((tab) => (
             <NavLink key={tab.href} href={tab.href}>
               {t(tab.label)}
             </NavLink>
@@ -138,6 +153,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {t('offline.badge')}
           </span>
         )}
+        <FindPeopleLink />
         <Bell />
         {online && live === 'connecting' && (
           <span className="small muted" role="status" data-testid="reconnecting">
@@ -151,7 +167,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <ErrorBoundary key={location}>{children}</ErrorBoundary>
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>
-        {TABS.filter((tab) => !tab.partners).map((tab) => (
+        {TABS.filter((tab) => !tab.partners && !tab.admins).map((tab) => (
           <NavLink key={tab.href} href={tab.href}>
             <Icon name={tab.icon} />
             <span className="tab-label">{t(tab.short ?? tab.label)}</span>

@@ -3,6 +3,7 @@ import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from './client';
 import { keys } from './queries';
 import type { components } from './schema';
+import type { KudosState } from './types';
 
 export type Notification = components['schemas']['Notification'];
 export type NotificationPage = components['schemas']['NotificationPage'];
@@ -24,6 +25,41 @@ export function noticeArrived(queries: QueryClient, notification: Notification, 
   }
   const items = [notification, ...known.items.filter((n) => n.id !== notification.id)];
   queries.setQueryData<NotificationPage>(keys.notifications, { ...known, items, unread });
+}
+
+/**
+ * What a notice says changed elsewhere, asked again so open screens show it:
+ * a training's comments and kudos, followers and requests, one's reports.
+ */
+export function refreshFor(queries: QueryClient, notification: Notification) {
+  const workoutId = (notification.data as { workout_id?: string }).workout_id;
+  switch (notification.kind) {
+    case 'comment':
+    case 'mention':
+      if (workoutId) queries.invalidateQueries({ queryKey: keys.comments(workoutId) });
+      queries.invalidateQueries({ queryKey: keys.feed });
+      break;
+    case 'kudos':
+      // One more than known, at once where the training is open; the lists then say exactly.
+      if (workoutId) {
+        queries.setQueryData<KudosState>(
+          keys.kudos(workoutId),
+          (known) => known && { ...known, kudos: known.kudos + 1 },
+        );
+      }
+      queries.invalidateQueries({ queryKey: keys.feed });
+      queries.invalidateQueries({ queryKey: keys.people });
+      break;
+    case 'follower':
+    case 'follow_request':
+    case 'follow_approved':
+      queries.invalidateQueries({ queryKey: keys.people });
+      queries.invalidateQueries({ queryKey: keys.feed });
+      break;
+    case 'report_resolved':
+      queries.invalidateQueries({ queryKey: keys.myReports });
+      break;
+  }
 }
 
 export function useMarkRead() {

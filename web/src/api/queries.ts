@@ -21,6 +21,19 @@ export const keys = {
   equipmentSettings: ['equipment-settings'] as const,
   offers: ['offers'] as const,
   myPromotions: ['promotions', 'mine'] as const,
+  feed: ['feed'] as const,
+  people: ['people'] as const,
+  person: (id: string) => ['people', 'profile', id] as const,
+  peopleSearch: (words: string) => ['people', 'search', words] as const,
+  followList: (id: string, which: 'followers' | 'following') => ['people', 'list', id, which] as const,
+  followRequests: ['people', 'requests'] as const,
+  blocks: ['people', 'blocks'] as const,
+  aboutMe: ['about-me'] as const,
+  kudos: (workoutId: string) => ['reactions', workoutId, 'kudos'] as const,
+  comments: (workoutId: string) => ['reactions', workoutId, 'comments'] as const,
+  myReports: ['reports'] as const,
+  moderationQueue: ['moderation', 'queue'] as const,
+  moderationActions: ['moderation', 'actions'] as const,
 };
 
 /**
@@ -34,6 +47,12 @@ export function keepCopy(name: string, value: unknown) {
   localStorage.setItem(`${COPY}${name}`, JSON.stringify(value));
 }
 
+/** The device's copy of a kept answer, if there is one. */
+export function readCopy<T>(name: string): T | undefined {
+  const copy = localStorage.getItem(`${COPY}${name}`);
+  return copy ? (JSON.parse(copy) as T) : undefined;
+}
+
 export function kept<T>(name: string, fetcher: () => Promise<T>) {
   return {
     queryFn: async () => {
@@ -41,10 +60,7 @@ export function kept<T>(name: string, fetcher: () => Promise<T>) {
       keepCopy(name, value);
       return value;
     },
-    initialData: (): T | undefined => {
-      const copy = localStorage.getItem(`${COPY}${name}`);
-      return copy ? (JSON.parse(copy) as T) : undefined;
-    },
+    initialData: (): T | undefined => readCopy<T>(name),
     initialDataUpdatedAt: 0,
   };
 }
@@ -61,7 +77,14 @@ export function forgetCopies() {
  */
 export async function refreshTrainings(queries: QueryClient) {
   usageCountedBy = Date.now() + USAGE_LAG_MS;
-  for (const queryKey of [keys.workouts, keys.stats(), keys.records, keys.equipment, keys.offers]) {
+  for (const queryKey of [
+    keys.workouts,
+    keys.stats(),
+    keys.records,
+    keys.equipment,
+    keys.offers,
+    keys.feed,
+  ]) {
     await queries.cancelQueries({ queryKey });
     queries.invalidateQueries({ queryKey });
   }

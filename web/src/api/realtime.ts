@@ -7,7 +7,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from './client';
-import { type Notification, noticeArrived } from './notifications';
+import { type Notification, noticeArrived, refreshFor } from './notifications';
 import { keys, refreshTrainings } from './queries';
 import type { components } from './schema';
 import { accessToken } from './session';
@@ -117,6 +117,7 @@ export function useLive(enabled: boolean): LiveState {
         if (message.kind?.startsWith('Workout')) refreshTrainings(queries);
         if (message.kind === 'NotificationAdded' && message.data?.notification) {
           noticeArrived(queries, message.data.notification, message.data.unread ?? 0);
+          refreshFor(queries, message.data.notification);
         }
         if (message.kind === 'NotificationsRead') queries.invalidateQueries({ queryKey: keys.notifications });
       },

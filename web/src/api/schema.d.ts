@@ -1361,7 +1361,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** How many gave kudos to a training you may see, and whether you did. */
+        get: operations["kudos"];
         /** Gives kudos to a training you may see; once per person. */
         put: operations["give_kudos"];
         post?: never;
@@ -2595,7 +2596,7 @@ export interface components {
             /** @description Their newest trainings the viewer may see, at most 5. */
             recent: components["schemas"]["Entry"][];
             /** @description Trainings the viewer may see: how many, how far, how long. */
-            totals: components["schemas"]["Totals"];
+            totals: components["schemas"]["ProfileTotals"];
             /** @description Whether the viewer follows them. */
             you_follow: components["schemas"]["FollowState"];
         };
@@ -2610,6 +2611,14 @@ export interface components {
             display_name?: string | null;
             language?: null | components["schemas"]["Language"];
             units?: null | components["schemas"]["Units"];
+        };
+        ProfileTotals: {
+            /** Format: double */
+            distance_m: number;
+            /** Format: double */
+            duration_s: number;
+            /** Format: int64 */
+            trainings: number;
         };
         /** @description An offer as its author (or an administrator) sees it, with its counts. */
         Promotion: components["schemas"]["Offer"] & {
@@ -8878,6 +8887,54 @@ export interface operations {
             };
             /** @description A problem (RFC 9457). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    kudos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workout_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KudosState"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -90,3 +90,34 @@ export type Offer = Schemas['Offer'];
 export type Promotion = Schemas['Promotion'];
 export type NewPromotion = Schemas['NewPromotion'];
 export type PromotionChanges = Schemas['PromotionChanges'];
+
+// Social: profiles, follows, the feed, kudos, comments and moderation.
+export type Person = Schemas['PublicProfile'];
+export type PeoplePage = Schemas['PeoplePage'];
+export type FollowState = Schemas['FollowState'];
+/** What a person tells others: bio, sports, a coarse home area, public or private. */
+export type AboutMe = Schemas['StoredProfile'];
+export type KudosState = Schemas['KudosState'];
+export type Comment = Schemas['Comment'];
+export type NewComment = Schemas['NewComment'];
+export type CommentChange = Schemas['CommentChange'];
+export type Report = Schemas['Report'];
+export type NewReport = Schemas['NewReport'];
+export type ReportSubject = Schemas['Subject'];
+export type ReportReason = Schemas['Reason'];
+export type Decision = Schemas['Decision'];
+export type ModerationAction = Schemas['Action'];
+export type LoggedAction = Schemas['LoggedAction'];
+export type Role = Schemas['Role'];
+
+/** A feed entry's route: at most 64 `[lat, lon]`, a null between segments (a free array in the document). */
+export type RouteShape = ([number, number] | null)[];
+
+export type FeedEntry = Omit<Schemas['Entry'], 'shape'> & { shape: RouteShape };
+
+export type FeedPage = Omit<Schemas['FeedPage'], 'items'> & { items: FeedEntry[] };
+
+/** What a viewer may see of someone's trainings: how many, how far, how long. */
+export type ProfileTotals = Schemas['ProfileTotals'];
+
+export type Profile = Omit<Schemas['Profile'], 'recent'> & { recent: FeedEntry[] };

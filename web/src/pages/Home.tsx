@@ -1,14 +1,16 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api/client';
 import { keys, useAccount, useUnits } from '../api/queries';
-import type { Stats, WorkoutPage } from '../api/types';
-import { useI18n } from '../i18n';
-import { useOnline } from '../lib/online';
+import type { Stats } from '../api/types';
+import { useI18n, useT } from '../i18n';
 import { formatDistance, formatDuration, formatElevation } from '../lib/units';
 import { describe, Loading } from '../ui/forms';
-import { WorkoutItem } from './workouts/WorkoutItem';
+import { Feed } from './feed/Feed';
+import { FindPeople } from './feed/FindPeople';
+import { useFollowsSomeone } from './feed/useFollowsSomeone';
+import { RecentTrainings } from './workouts/RecentTrainings';
 
 function isoDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -80,20 +82,27 @@ function VerifyReminder() {
   );
 }
 
+/** Below the week: the feed once the person follows someone; else their trainings and a way to find people. */
+function Trainings() {
+  const t = useT();
+  const me = useAccount().data?.id;
+  const followsSomeone = useFollowsSomeone();
+  if (followsSomeone === undefined || !me) return <Loading />;
+  if (followsSomeone) return <Feed me={me} />;
+  return (
+    <>
+      <FindPeople />
+      <section aria-labelledby="recent-title">
+        <h2 id="recent-title">{t('home.recent')}</h2>
+        <RecentTrainings />
+      </section>
+    </>
+  );
+}
+
 export function Home() {
-  const { t, language } = useI18n();
+  const t = useT();
   const account = useAccount();
-  const online = useOnline();
-  const workouts = useInfiniteQuery({
-    queryKey: [...keys.workouts, 'list'],
-    queryFn: ({ pageParam }) =>
-      api<WorkoutPage>(
-        `/api/v1/workouts?limit=20${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
-      ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = workouts.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
       <h1>{account.data ? t('home.hello', { name: account.data.display_name }) : t('nav.home')}</h1>
@@ -107,30 +116,7 @@ export function Home() {
         </Link>
       </div>
       <WeekTotals />
-      <section aria-labelledby="recent-title">
-        <h2 id="recent-title">{t('home.recent')}</h2>
-        {workouts.isPending && (online ? <Loading /> : <p className="muted">{t('offline.listLater')}</p>)}
-        {workouts.error && <div className="alert">{describe(workouts.error, t, language === 'en')}</div>}
-        {workouts.isSuccess && items.length === 0 && <p className="muted">{t('home.empty')}</p>}
-        <ul
-          className="list card"
-          style={{ padding: items.length ? '0 1rem' : 0, border: items.length ? undefined : 'none' }}
-        >
-          {items.map((workout) => (
-            <WorkoutItem key={workout.id} workout={workout} />
-          ))}
-        </ul>
-        {workouts.hasNextPage && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => workouts.fetchNextPage()}
-            disabled={workouts.isFetchingNextPage}
-          >
-            {t('home.more')}
-          </button>
-        )}
-      </section>
+      <Trainings />
     </>
   );
 }

@@ -1,12 +1,12 @@
 import { useMarkRead, useNotifications } from '../api/notifications';
 import { useI18n, useT } from '../i18n';
-import { formatDateTime } from '../lib/dates';
 import { describe, Loading } from '../ui/forms';
+import { NoticeItem } from './notifications/NoticeItem';
 
 /** What the person was told, newest first; opening one marks it read. */
 export default function Notifications() {
   const t = useT();
-  const { language, locale } = useI18n();
+  const { language } = useI18n();
   const notifications = useNotifications();
   const markRead = useMarkRead();
   const items = notifications.data?.items ?? [];
@@ -28,17 +28,7 @@ export default function Notifications() {
       {notifications.isSuccess && items.length === 0 && <p className="muted">{t('notifications.empty')}</p>}
       <ul className="list card notifications" data-testid="notifications">
         {items.map((notice) => (
-          <li key={notice.id} className={notice.read ? 'read' : 'unread'}>
-            <button
-              type="button"
-              className="plain"
-              aria-label={`${notice.title}${notice.read ? '' : ` (${t('notifications.unread')})`}`}
-              onClick={() => !notice.read && markRead.mutate(notice.id)}
-            >
-              <strong>{notice.title}</strong>
-              <span className="small muted">{formatDateTime(notice.created_at, locale)}</span>
-            </button>
-          </li>
+          <NoticeItem key={notice.id} notice={notice} />
         ))}
       </ul>
     </>

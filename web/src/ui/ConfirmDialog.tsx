@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 import { useT } from '../i18n';
+import { Modal } from './Modal';
 
 interface Props {
   open: boolean;
@@ -13,50 +14,14 @@ interface Props {
 }
 
 /**
- * A question asked in the app instead of the browser's `confirm`: a modal
- * `<dialog>`, so the rest of the page is inert; Tab and Shift+Tab go round
- * its buttons (a modal dialog alone lets focus leave for the browser's own
- * bar); Escape cancels, and focus goes back where it was when it closes.
- * Cancel has the focus first, so a stray Enter destroys nothing.
+ * A question asked in the app instead of the browser's `confirm`, in a
+ * modal dialog. Cancel has the focus first, so a stray Enter destroys nothing.
  */
 export function ConfirmDialog({ open, title, text, confirmLabel, onConfirm, onCancel, danger }: Props) {
   const t = useT();
-  const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
-
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-text`}
-      onKeyDown={(event) => {
-        if (event.key !== 'Tab') return;
-        const buttons = Array.from(event.currentTarget.querySelectorAll('button'));
-        const first = buttons[0];
-        const last = buttons.at(-1);
-        if (event.shiftKey && document.activeElement === first) {
-          event.preventDefault();
-          last?.focus();
-        } else if (!event.shiftKey && document.activeElement === last) {
-          event.preventDefault();
-          first?.focus();
-        }
-      }}
-      onCancel={(event) => {
-        // Escape: closed through the state, like the buttons.
-        event.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id={`${id}-title`}>{title}</h2>
+    <Modal open={open} title={title} onClose={onCancel} describedBy={`${id}-text`}>
       <p id={`${id}-text`}>{text}</p>
       <div className="actions">
         {/* biome-ignore lint/a11y/noAutofocus: the safe choice takes the focus when the dialog opens */}
@@ -67,6 +32,6 @@ export function ConfirmDialog({ open, title, text, confirmLabel, onConfirm, onCa
           {confirmLabel}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

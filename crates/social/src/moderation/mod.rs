@@ -280,12 +280,13 @@ async fn apply(conn: &mut AnyConnection, report: &StoredReport, action: Action, 
         Action::Dismiss => Ok("no rule was broken".into()),
         Action::Suspend => Ok("the account was suspended".into()),
         Action::Warn => {
-            tell(conn, owner, "moderation_warning", &format!("A moderator warned you: {reason}"), report).await?;
+            tell(conn, owner, "moderation_warning", &format!("A moderator warned you: {reason}"), report, reason)
+                .await?;
             Ok("the author was warned".into())
         }
         Action::Hide => {
             hide(conn, report).await?;
-            tell(conn, owner, "content_hidden", "A moderator hid something you posted", report).await?;
+            tell(conn, owner, "content_hidden", "A moderator hid something you posted", report, reason).await?;
             Ok("the content was hidden".into())
         }
     }
@@ -320,8 +321,15 @@ async fn hide(conn: &mut AnyConnection, report: &StoredReport) -> Result<()> {
     Ok(())
 }
 
-async fn tell(conn: &mut AnyConnection, user_id: &str, kind: &str, title: &str, report: &StoredReport) -> Result<()> {
-    let data = serde_json::json!({ "subject": report.subject, "subject_id": report.subject_id });
+async fn tell(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    kind: &str,
+    title: &str,
+    report: &StoredReport,
+    reason: &str,
+) -> Result<()> {
+    let data = serde_json::json!({ "subject": report.subject, "subject_id": report.subject_id, "reason": reason });
     let notice = Notice { user_id, kind, subject_id: Some(&report.subject_id), actor_id: None, title, data };
     notify::request(conn, &notice).await?;
     Ok(())

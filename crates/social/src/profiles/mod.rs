@@ -49,13 +49,13 @@ pub struct Profile {
     /// Whether they follow the viewer.
     pub follows_you: FollowState,
     /// Trainings the viewer may see: how many, how far, how long.
-    pub totals: Totals,
+    pub totals: ProfileTotals,
     /// Their newest trainings the viewer may see, at most 5.
     pub recent: Vec<Entry>,
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
-pub struct Totals {
+pub struct ProfileTotals {
     pub trainings: i64,
     pub distance_m: f64,
     pub duration_s: f64,

@@ -109,6 +109,12 @@ impl Social {
         Ok(state)
     }
 
+    pub async fn kudos(&self, me: &str, workout_id: &str) -> Result<KudosState> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        self.visible_training(&mut conn, me, workout_id).await?;
+        kudos_state(&mut conn, me, workout_id).await
+    }
+
     pub async fn take_back_kudos(&self, me: &str, workout_id: &str) -> Result<KudosState> {
         let mut tx = self.platform.db.begin().await?;
         self.visible_training(&mut tx, me, workout_id).await?;

@@ -14,9 +14,16 @@ use crate::Social;
 
 pub fn routes() -> OpenApiRouter<Social> {
     OpenApiRouter::new()
-        .routes(routes!(give_kudos, take_back_kudos))
+        .routes(routes!(kudos, give_kudos, take_back_kudos))
         .routes(routes!(comments, comment))
         .routes(routes!(change_comment, delete_comment))
+}
+
+/// How many gave kudos to a training you may see, and whether you did.
+#[utoipa::path(get, path = "/api/v1/reactions/{workout_id}/kudos", tag = "social", security(("bearer" = [])),
+    responses((status = 200, body = KudosState), (status = 404, body = Problem)))]
+async fn kudos(State(this): State<Social>, caller: Caller, Path(workout_id): Path<String>) -> Result<Json<KudosState>> {
+    Ok(Json(this.kudos(&caller.id, &workout_id).await?))
 }
 
 /// Gives kudos to a training you may see; once per person.

@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Training;
 use crate::error::Result;
-use crate::profiles::Totals;
+use crate::profiles::ProfileTotals;
 
 pub const COLUMNS: &str =
     "workout_id, user_id, privacy, sport, title, started_at, duration_s, distance_m, elevation_m, shape";
@@ -87,7 +87,7 @@ fn privacy_list(privacies: &[&str]) -> String {
     privacies.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", ")
 }
 
-pub async fn totals(conn: &mut AnyConnection, user_id: &str, privacies: &[&str]) -> Result<Totals> {
+pub async fn totals(conn: &mut AnyConnection, user_id: &str, privacies: &[&str]) -> Result<ProfileTotals> {
     // The privacies are this crate's constants, never input.
     let sql = format!(
         "SELECT COUNT(*) AS n, COALESCE(SUM(distance_m), 0.0) AS distance, COALESCE(SUM(duration_s), 0.0) AS duration
@@ -95,7 +95,7 @@ pub async fn totals(conn: &mut AnyConnection, user_id: &str, privacies: &[&str])
         privacy_list(privacies)
     );
     let row = sqlx::query(&sql).bind(user_id).fetch_one(conn).await?;
-    Ok(Totals {
+    Ok(ProfileTotals {
         trainings: row.try_get("n")?,
         distance_m: row.try_get("distance")?,
         duration_s: row.try_get("duration")?,

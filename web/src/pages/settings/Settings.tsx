@@ -8,6 +8,7 @@ import { ConnectedApps } from './ConnectedApps';
 import { Data } from './Data';
 import { Passkeys } from './Passkeys';
 import { Password } from './Password';
+import { People } from './People';
 import { Preferences } from './Preferences';
 import { Profile } from './Profile';
 import { PromotionSettings } from './PromotionSettings';
@@ -25,6 +26,7 @@ export default function Settings() {
     <>
       <h1>{t('settings.title')}</h1>
       <Profile account={account.data} />
+      <People />
       <Preferences account={account.data} />
       <PromotionSettings />
       <TwoFactor account={account.data} />

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, download } from '../../api/client';
-import { keys, refreshTrainings, useAccount, useUnits } from '../../api/queries';
+import { keys, refreshTrainings, useAccount, useLoggedIn, useUnits } from '../../api/queries';
 import type { Owner, Split, Workout } from '../../api/types';
 import { type Key, useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
@@ -16,8 +16,11 @@ import {
   formatSpeed,
   usesPace,
 } from '../../lib/units';
+import { Avatar } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { describe, Loading } from '../../ui/forms';
+import { ReportButton } from '../moderation/ReportButton';
+import { Reactions } from '../reactions/Reactions';
 import { Photos } from './Photos';
 import { useSportName } from './sportName';
 import { UsedEquipment } from './UsedEquipment';
@@ -177,19 +180,25 @@ function Splits({ splits, sport }: { splits: Split[]; sport: string }) {
   );
 }
 
-/** Whose training this is, for anyone but its owner. */
+/** Whose training this is, for anyone but its owner; their profile is a link for someone logged in. */
 function OwnerLine({ owner }: { owner: Owner }) {
   const { t } = useI18n();
+  const loggedIn = useLoggedIn();
+  const by = (
+    <>
+      <Avatar person={owner} />
+      <span>{t('workout.by', { name: owner.display_name })}</span>
+    </>
+  );
   return (
     <p className="owner" data-testid="owner">
-      {owner.avatar_url ? (
-        <img src={owner.avatar_url} alt="" width={36} height={36} />
+      {loggedIn ? (
+        <Link href={`/people/${owner.id}`} className="person-link">
+          {by}
+        </Link>
       ) : (
-        <span className="avatar" aria-hidden="true">
-          {owner.display_name.slice(0, 1).toUpperCase()}
-        </span>
+        by
       )}
-      <span>{t('workout.by', { name: owner.display_name })}</span>
     </p>
   );
 }
@@ -219,6 +228,7 @@ export default function WorkoutPage({ id }: { id: string }) {
   const { t, locale, language } = useI18n();
   const units = useUnits();
   const account = useAccount();
+  const loggedIn = useLoggedIn();
   const sportName = useSportName();
   const queries = useQueryClient();
   const [, navigate] = useLocation();
@@ -286,6 +296,8 @@ export default function WorkoutPage({ id }: { id: string }) {
       {splits && <Splits splits={splits} sport={w.sport} />}
       <Efforts workout={w} />
       <Photos workoutId={w.id} mine={mine} />
+      {/* Nobody else sees one's private training: nobody to cheer or comment. */}
+      {loggedIn && !(mine && w.privacy === 'private') && <Reactions workoutId={w.id} ownerId={w.user_id} />}
       <div className="actions" style={{ marginTop: '1.5rem' }}>
         {mine && (
           <Link href={`/workouts/${w.id}/edit`} className="button secondary">
@@ -316,6 +328,9 @@ export default function WorkoutPage({ id }: { id: string }) {
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
             {t('workout.delete')}
           </button>
+        )}
+        {loggedIn && !mine && (
+          <ReportButton subject="training" id={w.id} label={t('report.training')} className="secondary" />
         )}
       </div>
       {mine && (

@@ -1,0 +1,1 @@
+var e={"no rule was broken":`outcome.dismiss`,"the account was suspended":`outcome.suspend`,"the author was warned":`outcome.warn`,"the content was hidden":`outcome.hide`};function t(t){return e[t]}function n(e,t){if(e===`profile`)return`/people/${t}`;if(e===`training`)return`/workouts/${t}`}export{n,t};
