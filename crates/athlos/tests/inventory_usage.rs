@@ -10,21 +10,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::bus::Bus;
+use support::bus::{app_on, Bus};
 use support::{access, eventually, unique_email, Backend, TestApp};
 
 const PATIENCE: Duration = Duration::from_secs(30);
-
-async fn app_on(backend: Backend, bus: Bus) -> TestApp {
-    let url = bus.url().unwrap();
-    TestApp::spawn_with(backend, move |config| {
-        config.bus_url = url;
-        config.bus_namespace = format!("test-{}", uuid::Uuid::now_v7().simple());
-        config.relay_poll_ms = 20;
-        config.event_retry_base_ms = 10;
-    })
-    .await
-}
 
 async fn person(app: &TestApp) -> (String, String) {
     let token = access(&app.signed_up(&unique_email("geared"), "correct horse battery").await);

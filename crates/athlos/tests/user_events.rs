@@ -8,22 +8,11 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::bus::Bus;
+use support::bus::{app_on, Bus};
 use support::{access, eventually, unique_email, Backend, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 const PATIENCE: Duration = Duration::from_secs(30);
-
-async fn app_on(backend: Backend, bus: Bus) -> TestApp {
-    let url = bus.url().unwrap();
-    TestApp::spawn_with(backend, move |config| {
-        config.bus_url = url;
-        config.bus_namespace = format!("test-{}", uuid::Uuid::now_v7().simple());
-        config.relay_poll_ms = 20;
-        config.event_retry_base_ms = 10;
-    })
-    .await
-}
 
 /// A person with a workout logged by hand and one from a file; their id and token.
 async fn person_with_training(app: &TestApp) -> (String, String) {

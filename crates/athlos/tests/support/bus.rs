@@ -43,6 +43,19 @@ impl Bus {
     }
 }
 
+/// An app on `backend` whose events go through `bus`, in a namespace of its
+/// own, relaying and retrying quickly so tests wait little.
+pub async fn app_on(backend: Backend, bus: Bus) -> super::TestApp {
+    let url = bus.url().unwrap();
+    super::TestApp::spawn_with(backend, move |config| {
+        config.bus_url = url;
+        config.bus_namespace = format!("test-{}", uuid::Uuid::now_v7().simple());
+        config.relay_poll_ms = 20;
+        config.event_retry_base_ms = 10;
+    })
+    .await
+}
+
 pub fn available(backend: Backend, bus: Bus) -> bool {
     (backend == Backend::Sqlite || service("TEST_POSTGRES_URL", "PostgreSQL").is_some()) && bus.url().is_ok()
 }
