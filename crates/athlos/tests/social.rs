@@ -78,6 +78,8 @@ async fn olga_fred_and_sam(app: &TestApp) -> (Person, Person, Person, [String; 3
         training(app, &olga, "private", "Secret run").await,
     ];
     eventually("Fred's feed filled", PATIENCE, || async { feed_titles(app, &fred).await.len() == 2 }).await;
+    // Social hears of each training on its own: the private one may come last.
+    eventually("Olga's feed filled", PATIENCE, || async { feed_titles(app, &olga).await.len() == 3 }).await;
     (olga, fred, sam, ids)
 }
 
