@@ -125,14 +125,9 @@ impl Inventory {
             (facts.workout_id.clone(), Some(facts.into_use()?))
         };
         let (workout_id, used) = training;
-        let Some(last) = store::last_event(conn, &workout_id).await.map_err(HandlerError::new)? else {
-            return self
-                .apply(conn, &event.user_id, &workout_id, used.as_ref(), &event.id)
-                .await
-                .map_err(HandlerError::new);
-        };
+        let last = store::last_event(conn, &workout_id).await.map_err(HandlerError::new)?;
         // An older event (a dead letter replayed late) says less than the one already applied.
-        if last.as_str() >= event.id.as_str() {
+        if last.as_deref().is_some_and(|last| last >= event.id.as_str()) {
             return Ok(());
         }
         self.apply(conn, &event.user_id, &workout_id, used.as_ref(), &event.id).await.map_err(HandlerError::new)

@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{Result, SocialError};
-use crate::trainings::{Training, FOLLOWERS, PRIVATE, PUBLIC};
+use crate::trainings::{privacies_for, Training, PRIVATE};
 use crate::{reactions, relations, Social};
 
 /// Past this many followers an author's trainings are read, not written out.
@@ -116,20 +116,12 @@ impl Social {
     }
 }
 
-/// Whether the viewer may see the training now.
+/// Whether the viewer may see the training now, and it belongs in their
+/// feed: their own, or of someone they follow and who did not block them.
 fn shows(viewer: &str, t: &Training, followed: &HashSet<String>, blocked: &HashSet<String>) -> bool {
-    if t.user_id == viewer {
-        return true;
-    }
-    if blocked.contains(&t.user_id) {
-        return false;
-    }
-    match t.privacy.as_str() {
-        PUBLIC => followed.contains(&t.user_id),
-        FOLLOWERS => followed.contains(&t.user_id),
-        PRIVATE => false,
-        _ => false,
-    }
+    let follows = followed.contains(&t.user_id);
+    let in_feed = t.user_id == viewer || (follows && !blocked.contains(&t.user_id));
+    in_feed && privacies_for(viewer, &t.user_id, follows).contains(&t.privacy.as_str())
 }
 
 /// Writes a training into its author's followers' feeds (or takes it out
@@ -190,6 +182,7 @@ fn decode(cursor: &str) -> Result<Position> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trainings::{FOLLOWERS, PUBLIC};
 
     fn training(user: &str, privacy: &str) -> Training {
         Training { user_id: user.into(), privacy: privacy.into(), ..Training::default() }

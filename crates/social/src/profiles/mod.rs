@@ -136,14 +136,23 @@ impl Social {
         let (followers, following) = relations::store::counts(&mut conn, user_id).await?;
         let you_follow = relations::store::follow_state(&mut conn, viewer, user_id).await?;
         let follows_you = relations::store::follow_state(&mut conn, user_id, viewer).await?;
-        let you_follow = state(you_follow);
+        let you_follow = FollowState::from_stored(you_follow);
         let privacies = trainings::privacies_for(viewer, user_id, you_follow == FollowState::Accepted);
         let totals = trainings::store::totals(&mut conn, user_id, &privacies).await?;
         let recent = trainings::store::recent(&mut conn, user_id, &privacies, 5).await?;
         let recent = crate::feed::entries(&mut conn, viewer, recent).await?;
         drop(conn);
         let recent = self.with_authors(recent).await?;
-        Ok(Profile { person, about, followers, following, you_follow, follows_you: state(follows_you), totals, recent })
+        Ok(Profile {
+            person,
+            about,
+            followers,
+            following,
+            you_follow,
+            follows_you: FollowState::from_stored(follows_you),
+            totals,
+            recent,
+        })
     }
 
     /// People whose name has these words, without those blocked either way.
@@ -233,14 +242,6 @@ impl Social {
             }
         }
         Ok(out)
-    }
-}
-
-fn state(stored: Option<String>) -> FollowState {
-    match stored.as_deref() {
-        Some(relations::ACCEPTED) => FollowState::Accepted,
-        Some(relations::PENDING) => FollowState::Pending,
-        _ => FollowState::None,
     }
 }
 

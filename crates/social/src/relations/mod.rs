@@ -27,7 +27,7 @@ pub enum FollowState {
 }
 
 impl FollowState {
-    fn from_stored(state: Option<String>) -> Self {
+    pub(crate) fn from_stored(state: Option<String>) -> Self {
         match state.as_deref() {
             Some(ACCEPTED) => FollowState::Accepted,
             Some(PENDING) => FollowState::Pending,
