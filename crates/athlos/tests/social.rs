@@ -123,6 +123,72 @@ async fn privacy_reaches_exactly_who_it_should(backend: Backend) {
         .await;
 }
 
+/// A straight run north of `metres` at `speed` m/s, a point every 10 seconds.
+fn straight_run(metres: f64, speed: f64, day: u32) -> Vec<u8> {
+    let mut gpx = String::from("<gpx version=\"1.1\" creator=\"test\"><trk><trkseg>");
+    let steps = (metres / (speed * 10.0)).ceil() as u32;
+    for step in 0..=steps {
+        let lat = 46.0 + f64::from(step) * speed * 10.0 / 111_195.0;
+        let (minute, second) = (step * 10 / 60, step * 10 % 60);
+        gpx.push_str(&format!(
+            "<trkpt lat=\"{lat:.7}\" lon=\"14.5\"><ele>300</ele><time>2026-11-{day:02}T07:{minute:02}:{second:02}Z</time></trkpt>"
+        ));
+    }
+    gpx.push_str("</trkseg></trk></gpx>");
+    gpx.into_bytes()
+}
+
+fn record_of(profile: &Value, distance_m: f64) -> Option<(f64, String)> {
+    let records = profile["records"].as_array()?;
+    let found = records.iter().find(|r| r["sport"] == "running" && r["distance_m"].as_f64() == Some(distance_m))?;
+    Some((found["seconds"].as_f64()?, found["workout_id"].as_str()?.to_string()))
+}
+
+async fn records_are_the_fastest_the_viewer_may_see(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (olga, fred, sam) = (person(&app, "Olga").await, person(&app, "Fred").await, person(&app, "Sam").await);
+    let followed = put(&app, &fred.token, &format!("/api/v1/people/{}/follow", olga.id), json!({})).await;
+    assert_eq!(followed.status(), 200);
+    let mut ids = Vec::new();
+    for (privacy, speed, day) in [("public", 4.0, 20), ("followers", 5.0, 21), ("private", 6.0, 22)] {
+        let fields = [("sport", "running"), ("privacy", privacy)];
+        let made = app.upload_as(&olga.token, "run.gpx", straight_run(1500.0, speed, day), &fields).await;
+        assert_eq!(made.status(), 201, "{}", made.text().await.unwrap());
+        ids.push(made.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
+    }
+    let profile = |who: &Person| {
+        let path = format!("/api/v1/people/{}", olga.id);
+        let (app, token) = (&app, who.token.clone());
+        async move { app.get_as(&token, &path).await.json::<Value>().await.unwrap() }
+    };
+    let record_for = |who: &Person, expected: &String| {
+        let expected = expected.clone();
+        let profile = profile(who);
+        async move { record_of(&profile.await, 1000.0).is_some_and(|(_, id)| id == expected) }
+    };
+    eventually("Olga's own record from her private run", PATIENCE, || record_for(&olga, &ids[2])).await;
+    eventually("Fred's view: the followers-only run", PATIENCE, || record_for(&fred, &ids[1])).await;
+    eventually("Sam's view: the public run", PATIENCE, || record_for(&sam, &ids[0])).await;
+    let (seconds, _) = record_of(&profile(&sam).await, 1000.0).unwrap();
+    assert!((seconds - 250.0).abs() < 5.0, "1 km at 4 m/s: {seconds} s");
+    let fred_sees = profile(&fred).await;
+    assert!(record_of(&fred_sees, 5000.0).is_none(), "no 5 km record from 1.5 km runs");
+    let (seconds, _) = record_of(&fred_sees, 1000.0).unwrap();
+    assert!((seconds - 200.0).abs() < 5.0, "1 km at 5 m/s: {seconds} s");
+
+    // An edit keeps the file's efforts; a deleted training's record goes.
+    let renamed =
+        app.patch_as(&olga.token, &format!("/api/v1/workouts/{}", ids[1]), json!({ "title": "Fast one" })).await;
+    assert_eq!(renamed.status(), 200);
+    let renamed_in_feed = || async { feed_titles(&app, &fred).await.iter().any(|t| t == "Fast one") };
+    eventually("the edit heard", PATIENCE, renamed_in_feed).await;
+    assert_eq!(delete(&app, &olga.token, &format!("/api/v1/workouts/{}", ids[0])).await.status(), 204);
+    let no_public_record = || async { record_of(&profile(&sam).await, 1000.0).is_none() };
+    eventually("the deleted run's record gone", PATIENCE, no_public_record).await;
+    let (_, id) = record_of(&profile(&fred).await, 1000.0).expect("the edited run keeps its record");
+    assert_eq!(id, ids[1]);
+}
+
 async fn a_private_profile_approves_its_followers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (olga, _, _, [_, friends, _]) = olga_fred_and_sam(&app).await;
@@ -386,6 +452,7 @@ async fn a_deleted_persons_social_data_is_exported_then_erased(backend: Backend)
 
 on_every_database!(
     privacy_reaches_exactly_who_it_should,
+    records_are_the_fastest_the_viewer_may_see,
     a_private_profile_approves_its_followers,
     a_block_hides_everything_both_ways,
     kudos_comments_and_mentions_tell_people,

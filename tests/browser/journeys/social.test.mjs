@@ -62,6 +62,10 @@ test('one follows another, sees her training in the feed, and she hears of his k
   await b.page.getByRole('button', { name: 'Following' }).waitFor();
   await b.page.getByText('1 follower', { exact: true }).waitFor();
   await b.page.getByTestId('feed-entry').getByRole('link', { name: title }).waitFor();
+  // Her records from the public training, each a link to it.
+  await b.page.getByRole('heading', { name: 'Records' }).waitFor();
+  const fastestKilometre = b.page.getByRole('row', { name: /^1 km/ }).getByRole('link');
+  assert.equal(await fastestKilometre.getAttribute('href'), `/workouts/${workoutId}`);
   await screenshots(b.page, 'social-profile');
 
   // Her training is in his feed, now his home.

@@ -2595,6 +2595,11 @@ export interface components {
             follows_you: components["schemas"]["FollowState"];
             /** @description Their newest trainings the viewer may see, at most 5. */
             recent: components["schemas"]["Entry"][];
+            /**
+             * @description Their fastest time over each distance, per sport, among the
+             *     trainings the viewer may see (trainings read from a file only).
+             */
+            records: components["schemas"]["ProfileRecord"][];
             /** @description Trainings the viewer may see: how many, how far, how long. */
             totals: components["schemas"]["ProfileTotals"];
             /** @description Whether the viewer follows them. */
@@ -2611,6 +2616,21 @@ export interface components {
             display_name?: string | null;
             language?: null | components["schemas"]["Language"];
             units?: null | components["schemas"]["Units"];
+        };
+        /** @description The fastest someone covered a distance inside one training. */
+        ProfileRecord: {
+            /**
+             * Format: double
+             * @description One of 400, 1 000, 1 609.344 (a mile), 5 000, 10 000, 21 097.5 and 42 195.
+             */
+            distance_m: number;
+            /** Format: double */
+            seconds: number;
+            sport: string;
+            /** @description When that training started, RFC 3339. */
+            started_at: string;
+            /** @description The training it was set in. */
+            workout_id: string;
         };
         ProfileTotals: {
             /** Format: double */

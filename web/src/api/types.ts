@@ -119,5 +119,6 @@ export type FeedPage = Omit<Schemas['FeedPage'], 'items'> & { items: FeedEntry[]
 
 /** What a viewer may see of someone's trainings: how many, how far, how long. */
 export type ProfileTotals = Schemas['ProfileTotals'];
+export type ProfileRecord = Schemas['ProfileRecord'];
 
 export type Profile = Omit<Schemas['Profile'], 'recent'> & { recent: FeedEntry[] };

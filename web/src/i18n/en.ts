@@ -523,6 +523,7 @@ export const en = {
   'person.more': 'More for {name}',
   'person.private': 'This profile is private: follow to ask for their trainings.',
   'person.recent': 'Recent trainings',
+  'person.records': 'Records',
   'person.noTrainings': 'No trainings you may see.',
   'person.noTrainingsYet': 'No trainings yet.',
   'person.you': 'you',

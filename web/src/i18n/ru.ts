@@ -541,6 +541,7 @@ export const ru: Dictionary & Record<string, string> = {
   'person.more': 'Ещё: {name}',
   'person.private': 'Это закрытый профиль: подпишитесь, чтобы попросить доступ к тренировкам.',
   'person.recent': 'Последние тренировки',
+  'person.records': 'Рекорды',
   'person.noTrainings': 'Нет тренировок, которые вам видны.',
   'person.noTrainingsYet': 'Тренировок пока нет.',
   'person.you': 'вы',

@@ -52,6 +52,22 @@ pub struct Profile {
     pub totals: ProfileTotals,
     /// Their newest trainings the viewer may see, at most 5.
     pub recent: Vec<Entry>,
+    /// Their fastest time over each distance, per sport, among the
+    /// trainings the viewer may see (trainings read from a file only).
+    pub records: Vec<ProfileRecord>,
+}
+
+/// The fastest someone covered a distance inside one training.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileRecord {
+    pub sport: String,
+    /// One of 400, 1 000, 1 609.344 (a mile), 5 000, 10 000, 21 097.5 and 42 195.
+    pub distance_m: f64,
+    pub seconds: f64,
+    /// The training it was set in.
+    pub workout_id: String,
+    /// When that training started, RFC 3339.
+    pub started_at: String,
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -139,6 +155,7 @@ impl Social {
         let you_follow = FollowState::from_stored(you_follow);
         let privacies = trainings::privacies_for(viewer, user_id, you_follow == FollowState::Accepted);
         let totals = trainings::store::totals(&mut conn, user_id, &privacies).await?;
+        let records = trainings::store::records(&mut conn, user_id, &privacies).await?;
         let recent = trainings::store::recent(&mut conn, user_id, &privacies, 5).await?;
         let recent = crate::feed::entries(&mut conn, viewer, recent).await?;
         drop(conn);
@@ -152,6 +169,7 @@ impl Social {
             follows_you: FollowState::from_stored(follows_you),
             totals,
             recent,
+            records,
         })
     }
 

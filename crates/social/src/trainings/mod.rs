@@ -52,6 +52,9 @@ struct Facts {
     title: String,
     #[serde(default)]
     shape: Option<serde_json::Value>,
+    /// `[metres, seconds]`; an edit's event has none and keeps the file's.
+    #[serde(default)]
+    best_efforts: Vec<(f64, f64)>,
 }
 
 pub fn register_events(social: &Social, handlers: &mut EventHandlers) {
@@ -82,6 +85,11 @@ impl Social {
             Some(ms) => ms,
             None => started_ms(&facts.started_at).map_err(HandlerError::new)?,
         };
+        if event.kind == RECORDED {
+            store::put_efforts(conn, &facts.workout_id, &facts.user_id, &facts.best_efforts)
+                .await
+                .map_err(HandlerError::new)?;
+        }
         let kept = store::get(conn, &facts.workout_id).await.map_err(HandlerError::new)?;
         let training = Training {
             // An edit's event has no shape: the one from the file stays.

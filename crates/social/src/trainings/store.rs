@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Training;
 use crate::error::Result;
-use crate::profiles::ProfileTotals;
+use crate::profiles::{ProfileRecord, ProfileTotals};
 
 pub const COLUMNS: &str =
     "workout_id, user_id, privacy, sport, title, started_at, duration_s, distance_m, elevation_m, shape";
@@ -65,6 +65,29 @@ pub async fn put(conn: &mut AnyConnection, t: &Training, event_id: &str) -> Resu
     Ok(())
 }
 
+/// The training's fastest stretches, replacing those it had.
+pub async fn put_efforts(
+    conn: &mut AnyConnection,
+    workout_id: &str,
+    user_id: &str,
+    efforts: &[(f64, f64)],
+) -> Result<()> {
+    sqlx::query("DELETE FROM social_efforts WHERE workout_id = $1").bind(workout_id).execute(&mut *conn).await?;
+    for (distance_m, seconds) in efforts.iter().filter(|(d, s)| d.is_finite() && s.is_finite() && *s > 0.0) {
+        sqlx::query(
+            "INSERT INTO social_efforts (workout_id, user_id, distance_m, seconds) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workout_id, distance_m) DO UPDATE SET seconds = excluded.seconds",
+        )
+        .bind(workout_id)
+        .bind(user_id)
+        .bind(distance_m)
+        .bind(seconds)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// A tombstone, so that a late `WorkoutRecorded` does not bring it back.
 pub async fn mark_deleted(conn: &mut AnyConnection, workout_id: &str, user_id: &str, event_id: &str) -> Result<()> {
     sqlx::query(
@@ -77,7 +100,11 @@ pub async fn mark_deleted(conn: &mut AnyConnection, workout_id: &str, user_id: &
     .bind(event_id)
     .execute(&mut *conn)
     .await?;
-    for sql in ["DELETE FROM kudos WHERE workout_id = $1", "DELETE FROM comments WHERE workout_id = $1"] {
+    for sql in [
+        "DELETE FROM kudos WHERE workout_id = $1",
+        "DELETE FROM comments WHERE workout_id = $1",
+        "DELETE FROM social_efforts WHERE workout_id = $1",
+    ] {
         sqlx::query(sql).bind(workout_id).execute(&mut *conn).await?;
     }
     Ok(())
@@ -102,6 +129,32 @@ pub async fn totals(conn: &mut AnyConnection, user_id: &str, privacies: &[&str])
     })
 }
 
+/// The fastest effort per sport and distance among the person's trainings
+/// of these privacies; on a tie, the earlier training holds the record.
+pub async fn records(conn: &mut AnyConnection, user_id: &str, privacies: &[&str]) -> Result<Vec<ProfileRecord>> {
+    let sql = format!(
+        "SELECT sport, distance_m, seconds, workout_id, started_at FROM (
+            SELECT t.sport, e.distance_m, e.seconds, e.workout_id, t.started_at, ROW_NUMBER() OVER (
+                PARTITION BY t.sport, e.distance_m ORDER BY e.seconds, t.started_at, e.workout_id) AS place
+            FROM social_efforts e JOIN social_trainings t ON t.workout_id = e.workout_id
+            WHERE e.user_id = $1 AND t.deleted = 0 AND t.privacy IN ({})) ranked
+         WHERE place = 1 ORDER BY sport, distance_m",
+        privacy_list(privacies)
+    );
+    let rows = sqlx::query(&sql).bind(user_id).fetch_all(conn).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ProfileRecord {
+                sport: row.try_get("sport")?,
+                distance_m: row.try_get("distance_m")?,
+                seconds: row.try_get("seconds")?,
+                workout_id: row.try_get("workout_id")?,
+                started_at: platform::db::rfc3339(row.try_get("started_at")?),
+            })
+        })
+        .collect()
+}
+
 pub async fn recent(conn: &mut AnyConnection, user_id: &str, privacies: &[&str], limit: i64) -> Result<Vec<Training>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM social_trainings WHERE user_id = $1 AND deleted = 0 AND privacy IN ({})
@@ -114,6 +167,7 @@ pub async fn recent(conn: &mut AnyConnection, user_id: &str, privacies: &[&str],
 /// A person's trainings gone with them, and what others said of them.
 pub async fn erase_user(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
     for sql in [
+        "DELETE FROM social_efforts WHERE user_id = $1",
         "DELETE FROM kudos WHERE workout_id IN (SELECT workout_id FROM social_trainings WHERE user_id = $1)",
         "DELETE FROM comments WHERE workout_id IN (SELECT workout_id FROM social_trainings WHERE user_id = $1)",
         "DELETE FROM social_trainings WHERE user_id = $1",

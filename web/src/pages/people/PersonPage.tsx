@@ -7,6 +7,7 @@ import { describe, Loading } from '../../ui/forms';
 import { FeedCard } from '../feed/FeedCard';
 import { PersonNotFound } from './PersonNotFound';
 import { ProfileHeader } from './ProfileHeader';
+import { ProfileRecords } from './ProfileRecords';
 import { ProfileTotals } from './ProfileTotals';
 
 /** Someone's profile, `/people/:id`: who they are, following them, and their trainings the viewer may see. */
@@ -41,6 +42,7 @@ export default function PersonPage({ id }: { id: string }) {
           ))}
         </div>
       </section>
+      <ProfileRecords records={profile.records} />
     </>
   );
 }
