@@ -172,11 +172,11 @@ pub enum AdminCommand {
         admin: bool,
     },
     /// Give an account a role: user, partner (publishes offers beside
-    /// people's equipment) or admin.
+    /// people's equipment), organiser (runs competitions) or admin.
     SetRole {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = ["user", "partner", "admin"])]
+        #[arg(long, value_parser = ["user", "partner", "organiser", "admin"])]
         role: String,
     },
     /// Make a new key sign access tokens; tokens signed by the old one stay valid.

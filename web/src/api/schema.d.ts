@@ -2785,7 +2785,7 @@ export interface components {
             retired_on?: string | null;
         };
         /** @enum {string} */
-        Role: "user" | "partner" | "admin";
+        Role: "user" | "partner" | "organiser" | "admin";
         RoleChange: {
             /** @description `user`, `partner` (publishes offers beside people's equipment) or `admin`. */
             role: components["schemas"]["Role"];

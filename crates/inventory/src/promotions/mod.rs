@@ -155,7 +155,7 @@ impl Inventory {
 fn may_publish(caller: &Caller) -> Result<()> {
     match caller.role {
         Role::Admin | Role::Partner => Ok(()),
-        Role::User => Err(InventoryError::NotPartner),
+        Role::User | Role::Organiser => Err(InventoryError::NotPartner),
     }
 }
 

@@ -2,12 +2,13 @@ use serde::{Deserialize, Serialize};
 
 // What a person may do beyond their own things: administrators also look
 // after accounts and shared catalogues (sports); partners publish offers
-// shown beside people's equipment.
+// shown beside people's equipment; organisers run competitions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
     Partner,
+    Organiser,
     Admin,
 }
 
@@ -16,6 +17,7 @@ impl Role {
         match self {
             Role::User => "user",
             Role::Partner => "partner",
+            Role::Organiser => "organiser",
             Role::Admin => "admin",
         }
     }
@@ -26,6 +28,7 @@ impl Role {
         match s {
             "admin" => Role::Admin,
             "partner" => Role::Partner,
+            "organiser" => Role::Organiser,
             _ => Role::User,
         }
     }
