@@ -36,6 +36,10 @@ const BlockedPeople = lazy(() => import('./pages/people/BlockedPeople'));
 const PublicProfile = lazy(() => import('./pages/settings/PublicProfile'));
 const MyReports = lazy(() => import('./pages/moderation/MyReports'));
 const Moderation = lazy(() => import('./pages/moderation/Moderation'));
+const Competitions = lazy(() => import('./pages/competitions/Competitions'));
+const NewCompetition = lazy(() => import('./pages/competitions/NewCompetition'));
+const CompetitionPage = lazy(() => import('./pages/competitions/CompetitionPage'));
+const Leaderboards = lazy(() => import('./pages/competitions/Leaderboards'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -98,6 +102,12 @@ function Private() {
           <Route path="/settings/blocked" component={BlockedPeople} />
           <Route path="/reports" component={MyReports} />
           <Route path="/moderation" component={Moderation} />
+          <Route path="/competitions" component={Competitions} />
+          <Route path="/competitions/new" component={NewCompetition} />
+          <Route path="/competitions/:id">
+            {(params) => <CompetitionPage key={params.id} id={params.id} />}
+          </Route>
+          <Route path="/leaderboards" component={Leaderboards} />
           <Route component={NotFound} />
         </Switch>
       </Suspense>

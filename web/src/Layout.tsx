@@ -27,6 +27,8 @@ interface Tab {
   partners?: true;
   /** For administrators, in the top bar only (on a phone they reach it from the settings). */
   admins?: true;
+  /** In the top bar only: the phone's tab bar is full (there the records page leads to it). */
+  wide?: true;
 }
 
 const TABS: Tab[] = [
@@ -35,6 +37,7 @@ const TABS: Tab[] = [
   { href: '/upload', icon: 'upload', label: 'nav.upload' },
   { href: '/stats', icon: 'stats', label: 'nav.stats' },
   { href: '/records', icon: 'records', label: 'nav.records' },
+  { href: '/competitions', icon: 'flag', label: 'nav.competitions', wide: true },
   { href: '/equipment', icon: 'shoes', label: 'nav.equipment', short: 'nav.equipmentShort' },
   { href: '/partner/offers', icon: 'offers', label: 'nav.partner', partners: true },
   { href: '/moderation', icon: 'shield', label: 'nav.moderation', admins: true },
@@ -167,7 +170,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <ErrorBoundary key={location}>{children}</ErrorBoundary>
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>
-        {TABS.filter((tab) => !tab.partners && !tab.admins).map((tab) => (
+        {TABS.filter((tab) => !tab.partners && !tab.admins && !tab.wide).map((tab) => (
           <NavLink key={tab.href} href={tab.href}>
             <Icon name={tab.icon} />
             <span className="tab-label">{t(tab.short ?? tab.label)}</span>

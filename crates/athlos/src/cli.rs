@@ -45,6 +45,9 @@ pub enum Command {
     /// Equipment.
     #[command(subcommand)]
     Inventory(InventoryCommand),
+    /// Competitions and leaderboards.
+    #[command(subcommand)]
+    Competition(CompetitionCommand),
     /// Print the OpenAPI document (what /openapi.json serves), for client
     /// generators; needs no database or other service.
     Openapi,
@@ -59,6 +62,13 @@ pub enum InventoryCommand {
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CompetitionCommand {
+    /// Count every leaderboard's bands again from its results (they are
+    /// derived; the results are the truth). Best run while few results change.
+    Recount,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 
 pub mod cli;
 mod commands;
+mod competition;
 mod import;
 mod inventory;
 pub mod server;
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Admin(command) => commands::admin(config, command).await,
         Command::Import(args) => import::run(config, args).await,
         Command::Inventory(command) => inventory::run(config, command).await,
+        Command::Competition(command) => competition::run(config, command).await,
         Command::Openapi => commands::openapi(config).await,
     };
     match outcome {

@@ -1,5 +1,6 @@
 //! Starting and stopping the server and the worker.
 
+mod competitors;
 mod equipment;
 mod people;
 mod relations;
@@ -31,6 +32,7 @@ pub fn migrations() -> Vec<&'static Migrator> {
         &notifications::MIGRATIONS,
         &inventory::MIGRATIONS,
         &social::MIGRATIONS,
+        &competition::MIGRATIONS,
     ]
 }
 
@@ -43,7 +45,7 @@ pub fn mail_templates() -> MailTemplates {
 }
 
 /// Every context of this build, by the name `--modules` knows it by.
-pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications", "inventory", "social"];
+pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications", "inventory", "social", "competition"];
 
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
@@ -53,6 +55,7 @@ pub struct Contexts {
     pub notifications: notifications::Notifications,
     pub inventory: inventory::Inventory,
     pub social: social::Social,
+    pub competition: competition::Competitions,
     /// The contexts this process serves.
     modules: Arc<Vec<String>>,
 }
@@ -71,6 +74,9 @@ impl Contexts {
             identity.authenticator(),
             Arc::new(relations::Accounts(identity.clone())),
         );
+        let competitors = competitors::Competitors { identity: identity.clone(), social: social.clone() };
+        let competition =
+            competition::Competitions::new(platform.clone(), identity.authenticator(), Arc::new(competitors));
         let training = training
             .with_equipment(Arc::new(equipment::Gear(inventory.clone())))
             .with_followers(Arc::new(relations::Relations(social.clone())));
@@ -79,10 +85,19 @@ impl Contexts {
             training.personal_data(),
             inventory.personal_data(),
             social.personal_data(),
+            competition.personal_data(),
         ]);
         let addresses = Arc::new(people::Accounts(identity.clone()));
         let notifications = notifications::Notifications::new(platform.clone(), identity.authenticator(), addresses);
-        Ok(Self { identity, training, notifications, inventory, social, modules: platform.modules.clone() })
+        Ok(Self {
+            identity,
+            training,
+            notifications,
+            inventory,
+            social,
+            competition,
+            modules: platform.modules.clone(),
+        })
     }
 
     fn serves(&self, module: &str) -> bool {
@@ -104,6 +119,9 @@ impl Contexts {
         if self.serves("inventory") {
             self.inventory.register_jobs(&mut handlers);
         }
+        if self.serves("competition") {
+            self.competition.register_jobs(&mut handlers);
+        }
         handlers
     }
 
@@ -114,6 +132,7 @@ impl Contexts {
         self.notifications.register_events(&mut handlers);
         self.inventory.register_events(&mut handlers);
         self.social.register_events(&mut handlers);
+        self.competition.register_events(&mut handlers);
         handlers
     }
 
@@ -125,6 +144,7 @@ impl Contexts {
             ("notifications".into(), self.notifications.routes()),
             ("inventory".into(), self.inventory.routes()),
             ("social".into(), self.social.routes()),
+            ("competition".into(), self.competition.routes()),
         ]
     }
 
@@ -220,7 +240,11 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     // Bind first: a port in use is reported before anything else is touched.
     let listener = bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    config.public_url.get_or_insert_with(|| platform::config::local_url(addr));
+    // A certificate that cannot be used stops the start, naming the file.
+    let tls = tls_files(&config)?;
+    let local = platform::config::local_url(addr);
+    let local = if tls.is_some() { local.replacen("http://", "https://", 1) } else { local };
+    config.public_url.get_or_insert(local);
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let platform = connect(config).await?;
     if !args.no_migrate {
@@ -229,6 +253,8 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     let contexts = Contexts::new(&platform).await?;
     let shutdown = CancellationToken::new();
     let mut background = platform.realtime.start(&shutdown);
+    // Every replica pushes live boards to its own sockets, whatever it serves.
+    background.push(contexts.competition.start_live(&shutdown));
     if !args.no_worker {
         let worker = platform.worker(contexts.job_handlers(&platform));
         background.push(tokio::spawn(worker.run(shutdown.clone())));
@@ -237,8 +263,17 @@ pub async fn start(mut config: Config, args: &ServeArgs) -> anyhow::Result<Runni
     let pages = crate::web::pages(&platform.config, Some(contexts.training.clone()))
         .layer(axum::middleware::from_fn_with_state(contexts.unserved(), platform::http::modules::refuse));
     let app = platform::http::app(platform.clone(), contexts.routes(), pages);
-    let http = tokio::spawn(platform::http::serve(listener, app, shutdown.clone(), grace));
+    let http = tokio::spawn(platform::http::serve(listener, tls, app, shutdown.clone(), grace));
     Ok(RunningServer { addr, platform, contexts, shutdown, http, background })
+}
+
+type Tls = (platform::http::tls::TlsFiles, Arc<rustls::ServerConfig>);
+
+fn tls_files(config: &Config) -> anyhow::Result<Option<Tls>> {
+    let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) else { return Ok(None) };
+    let files = platform::http::tls::TlsFiles { cert: cert.clone(), key: key.clone() };
+    let loaded = files.load().map_err(|e| anyhow::anyhow!("ATHLOS_TLS_CERT / ATHLOS_TLS_KEY: {e}"))?;
+    Ok(Some((files, loaded)))
 }
 
 async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {

@@ -1,7 +1,8 @@
 //! What identity tells the other contexts, in the transaction of the change:
 //! `UserRegistered` when an account is made (by registration, by an
 //! administrator or by a first external login), `ProfileChanged` when what
-//! others see of a person changes (name, picture, preferences), and
+//! others see of a person changes (name, picture, preferences, the facts
+//! competitions place them in categories by), and
 //! `UserDeleted` when an account goes, for every context to erase the
 //! person's data.
 
@@ -9,6 +10,7 @@ use platform::outbox::{self, DomainEvent};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::athlete::Sex;
 use crate::error::{IdentityError, Result};
 use crate::store;
 
@@ -26,6 +28,11 @@ struct Person<'a> {
     units: &'a str,
     language: &'a str,
     default_privacy: &'a str,
+    /// `female`, `male` or null (not said); with the two below, what
+    /// competitions place the person in categories by.
+    sex: Option<Sex>,
+    birth_year: Option<i32>,
+    weight_kg: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +66,9 @@ async fn announce(conn: &mut AnyConnection, kind: &str, user_id: &str) -> Result
         units: preferences.units.as_str(),
         language: preferences.language.as_str(),
         default_privacy: preferences.default_privacy.as_str(),
+        sex: user.athlete.sex,
+        birth_year: user.athlete.birth_year,
+        weight_kg: user.athlete.weight_kg,
     };
     outbox::record(conn, &DomainEvent { kind, subject_id: user_id, user_id, payload: &person }).await?;
     Ok(())

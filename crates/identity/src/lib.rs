@@ -1,11 +1,13 @@
 //! Identity: accounts, e-mail verification, password reset, sessions with
 //! access and refresh tokens, TOTP second factor with recovery codes,
-//! passkeys, roles, preferences and profile pictures, data export and erasure.
+//! passkeys, roles, preferences and profile pictures, the facts competitions
+//! place a person in categories by, data export and erasure.
 //! Other contexts learn who is calling through platform's `Caller`, which
 //! asks [`Identity::authenticator`].
 
 mod accounts;
 mod admin;
+mod athlete;
 mod avatar;
 mod cookies;
 pub mod error;
@@ -28,11 +30,12 @@ mod store;
 pub mod totp;
 
 pub use accounts::Registration;
+pub use athlete::Sex;
 pub use error::IdentityError;
 pub use export::{ERASE_JOB, EXPORT_JOB};
 pub use extract::{AccessClaims, AppUser};
 pub use mails::add_templates;
-pub use platform::people::PublicProfile;
+pub use platform::people::{AthleteFacts, PublicProfile};
 pub use preferences::{Language, Preferences, Privacy, Units};
 pub use store::Role;
 

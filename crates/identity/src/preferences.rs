@@ -4,10 +4,11 @@
 //! binary answers with [`Identity::preferences`].
 
 pub use platform::people::{Language, Privacy, Units};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::check_display_name;
+use crate::athlete::{self, AthleteChange, Sex};
 use crate::error::{IdentityError, Result};
 use crate::store;
 use crate::Identity;
@@ -20,7 +21,8 @@ pub struct Preferences {
     pub language: Language,
 }
 
-/// What `PATCH /api/v1/account` may change; whatever is left out stays.
+/// What `PATCH /api/v1/account` may change; whatever is left out stays,
+/// and `null` clears an athlete fact (`sex`, `birth_year`, `weight_kg`).
 /// The choices arrive as text so that a wrong one is refused naming its
 /// field, like every other invalid input.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -41,6 +43,24 @@ pub struct ProfileChange {
     /// `en` or `ru`.
     #[schema(value_type = Option<Language>)]
     pub language: Option<String>,
+    /// `female` or `male`; null: not said. Like the year of birth and the
+    /// weight, used only to place the person in competition categories.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Sex>)]
+    pub sex: Option<Option<String>>,
+    /// From 1900 to the current year; null: not said.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>, nullable, minimum = 1900)]
+    pub birth_year: Option<Option<i32>>,
+    /// Body weight in kilograms, 20 to 300; null: not said.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<f64>, nullable, minimum = 20.0, maximum = 300.0)]
+    pub weight_kg: Option<Option<f64>>,
+}
+
+/// For the facts a change may clear: left out is `None`, `null` is `Some(None)`.
+fn nullable<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A checked change: every field valid, `None` where nothing changes.
@@ -49,6 +69,7 @@ pub(crate) struct CheckedChange {
     pub units: Option<Units>,
     pub default_privacy: Option<Privacy>,
     pub language: Option<Language>,
+    pub athlete: AthleteChange,
 }
 
 impl ProfileChange {
@@ -71,7 +92,9 @@ impl ProfileChange {
             .language
             .map(|l| Language::parse(l.trim()).ok_or_else(|| IdentityError::invalid("language", "Choose en or ru.")))
             .transpose()?;
-        Ok(CheckedChange { display_name, units, default_privacy, language })
+        let this_year = athlete::year_of(platform::db::now_ms());
+        let athlete = AthleteChange::check(self.sex, self.birth_year, self.weight_kg, this_year)?;
+        Ok(CheckedChange { display_name, units, default_privacy, language, athlete })
     }
 }
 
@@ -83,7 +106,7 @@ impl Identity {
         Ok(store::preferences(&mut conn, user_id).await?.unwrap_or_default())
     }
 
-    /// Changes the name and preferences a person sent; nothing changes when
+    /// Changes the name, preferences and athlete facts a person sent; nothing changes when
     /// any of them is invalid.
     pub async fn change_profile(&self, user_id: &str, change: ProfileChange) -> Result<()> {
         let change = change.check()?;
@@ -106,6 +129,7 @@ mod tests {
             units: Some("imperial".into()),
             default_privacy: None,
             language: Some("ru".into()),
+            ..Default::default()
         }
         .check()
         .unwrap();
@@ -123,5 +147,12 @@ mod tests {
             "default_privacy"
         );
         assert_eq!(wrong(ProfileChange { display_name: Some(" ".into()), ..Default::default() }), "display_name");
+        assert_eq!(wrong(ProfileChange { weight_kg: Some(Some(5.0)), ..Default::default() }), "weight_kg");
+    }
+
+    #[test]
+    fn a_fact_left_out_differs_from_one_cleared() {
+        let change: ProfileChange = serde_json::from_str(r#"{ "sex": null, "birth_year": 1990 }"#).unwrap();
+        assert_eq!((change.sex, change.birth_year, change.weight_kg), (Some(None), Some(Some(1990)), None));
     }
 }

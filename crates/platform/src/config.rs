@@ -69,6 +69,12 @@ pub struct Config {
     /// Activity files up to this size are read while the upload waits;
     /// larger ones by a job, the workout showing `processing` meanwhile.
     pub track_inline_bytes: usize,
+    /// A PEM certificate chain: with `tls_key`, the server speaks HTTPS
+    /// itself (for deployments without a proxy in front). Read again when
+    /// the file changes.
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of `tls_cert`.
+    pub tls_key: Option<std::path::PathBuf>,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     pub request_timeout_secs: u64,
@@ -165,6 +171,8 @@ impl Default for Config {
             max_upload_bytes: 64 * 1024 * 1024,
             max_import_bytes: 4 * 1024 * 1024 * 1024,
             track_inline_bytes: 4 * 1024 * 1024,
+            tls_cert: None,
+            tls_key: None,
             trust_forwarded_for: false,
             request_timeout_secs: 60,
             shutdown_grace_secs: 30,
@@ -258,6 +266,11 @@ impl Config {
             if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
                 return Err(ConfigError::new("database_url", "must start with sqlite:, postgres:// or postgresql://"));
             }
+        }
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(_), None) => return Err(ConfigError::new("tls_key", "must be set when ATHLOS_TLS_CERT is set")),
+            (None, Some(_)) => return Err(ConfigError::new("tls_cert", "must be set when ATHLOS_TLS_KEY is set")),
+            _ => {}
         }
         if self.s3_endpoint.is_some() && self.s3_bucket.is_none() {
             return Err(ConfigError::new("s3_bucket", "must be set when ATHLOS_S3_ENDPOINT is set"));
@@ -499,6 +512,10 @@ mod tests {
         assert_eq!(err.setting, "ATHLOS_DATABASE_URL");
         let err = load(&[("s3_endpoint", "http://127.0.0.1:9000")]).unwrap_err();
         assert_eq!(err.setting, "ATHLOS_S3_BUCKET");
+        let err = load(&[("tls_cert", "/etc/athlos/cert.pem")]).unwrap_err();
+        assert_eq!(err.setting, "ATHLOS_TLS_KEY");
+        let err = load(&[("tls_key", "/etc/athlos/key.pem")]).unwrap_err();
+        assert_eq!(err.setting, "ATHLOS_TLS_CERT");
         let err = load(&[("worker_concurrency", "0")]).unwrap_err();
         assert_eq!(err.setting, "ATHLOS_WORKER_CONCURRENCY");
     }

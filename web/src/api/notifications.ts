@@ -59,6 +59,13 @@ export function refreshFor(queries: QueryClient, notification: Notification) {
     case 'report_resolved':
       queries.invalidateQueries({ queryKey: keys.myReports });
       break;
+    case 'competition_started':
+    case 'competition_ended':
+    case 'competition_overtaken':
+    case 'competition_disqualified':
+    case 'competition_reinstated':
+      queries.invalidateQueries({ queryKey: keys.competitions });
+      break;
   }
 }
 

@@ -34,6 +34,16 @@ export const keys = {
   myReports: ['reports'] as const,
   moderationQueue: ['moderation', 'queue'] as const,
   moderationActions: ['moderation', 'actions'] as const,
+  competitions: ['competitions'] as const,
+  competitionShelf: (shelf: string) => ['competitions', 'shelf', shelf] as const,
+  competition: (id: string) => ['competitions', 'item', id] as const,
+  competitionBoard: (id: string, filters: string) => ['competitions', 'item', id, 'board', filters] as const,
+  competitionPlace: (id: string, filters: string) => ['competitions', 'item', id, 'me', filters] as const,
+  competitionTeams: (id: string) => ['competitions', 'item', id, 'teams'] as const,
+  leaderboard: (sport: string, distance: string, period: string) =>
+    ['leaderboards', sport, distance, period] as const,
+  leaderboardPlace: (sport: string, distance: string, period: string) =>
+    ['leaderboards', sport, distance, period, 'me'] as const,
 };
 
 /**

@@ -5,7 +5,7 @@
  * resumes after the last event it saw; see docs/realtime.md.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from './client';
 import { type Notification, noticeArrived, refreshFor } from './notifications';
 import { keys, refreshTrainings } from './queries';
@@ -17,13 +17,72 @@ type Ticket = components['schemas']['Ticket'];
 /** `starting` until the first connection; `connecting` only after one was lost or failed. */
 export type LiveState = 'starting' | 'live' | 'connecting';
 
-interface ServerMessage {
+export interface ServerMessage {
   type: string;
   topic?: string;
   id?: string;
   kind?: string;
   user_id?: string;
   data?: { workout_id?: string; notification?: Notification; unread?: number };
+}
+
+/**
+ * Topics a screen listens to besides the person's own (a competition's
+ * board), on the same socket: subscribed while a screen watches them, again
+ * after every reconnection. What arrives on one goes to its screens only.
+ */
+type TopicListener = (message: ServerMessage) => void;
+const watched = new Map<string, Set<TopicListener>>();
+/** The socket once the server said `ready`; none while connecting. */
+let readySocket: WebSocket | null = null;
+
+function send(socket: WebSocket | null, message: object) {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+}
+
+/** Listens to `topic` until the returned function is called. */
+export function watchTopic(topic: string, listener: TopicListener): () => void {
+  let listeners = watched.get(topic);
+  if (!listeners) {
+    listeners = new Set();
+    watched.set(topic, listeners);
+    send(readySocket, { type: 'subscribe', topic });
+  }
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size > 0 || watched.get(topic) !== listeners) return;
+    watched.delete(topic);
+    send(readySocket, { type: 'unsubscribe', topic });
+  };
+}
+
+/**
+ * A screen's own topic: `onChange` runs on each event, on `subscribed`
+ * (a change may have come between the screen's fetch and listening) and on
+ * `refetch`. Answers whether the topic is being heard.
+ */
+export function useTopic(topic: string | undefined, onChange: (message: ServerMessage) => void): boolean {
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  const [heard, setHeard] = useState(false);
+  useEffect(() => {
+    if (!topic) return;
+    const stop = watchTopic(topic, (message) => {
+      if (message.type === 'subscribed') setHeard(true);
+      if (message.type === 'refused' || message.type === 'closed') setHeard(false);
+      if (['event', 'subscribed', 'refetch'].includes(message.type)) latest.current(message);
+    });
+    return () => {
+      stop();
+      setHeard(false);
+    };
+  }, [topic]);
+  return heard;
+}
+
+function tellWatchers(message: ServerMessage) {
+  for (const listener of (message.topic && watched.get(message.topic)) || []) listener(message);
 }
 
 const GOING_AWAY = 1001;
@@ -70,12 +129,17 @@ export function keepConnected({ onEvent, onRefetch, onState }: Handlers): () => 
     );
     socket.onmessage = (frame) => {
       const message = JSON.parse(String(frame.data)) as ServerMessage;
+      const own = !message.topic || message.topic.startsWith('user:');
       if (message.type === 'ready') {
         pause = FIRST_PAUSE_MS;
         onState('live');
+        readySocket = socket;
         socket?.send(
           JSON.stringify({ type: 'subscribe', topic: `user:${message.user_id}`, after: lastSeen }),
         );
+        for (const topic of watched.keys()) send(socket, { type: 'subscribe', topic });
+      } else if (!own) {
+        tellWatchers(message);
       } else if (message.type === 'event') {
         lastSeen = message.id;
         onEvent(message);
@@ -89,6 +153,8 @@ export function keepConnected({ onEvent, onRefetch, onState }: Handlers): () => 
       }
     };
     socket.onclose = (event) => {
+      if (readySocket === socket) readySocket = null;
+      for (const topic of watched.keys()) tellWatchers({ type: 'closed', topic });
       socket = null;
       if (!stopped) retry(event.code === GOING_AWAY ? 250 : pause);
     };
@@ -98,6 +164,7 @@ export function keepConnected({ onEvent, onRefetch, onState }: Handlers): () => 
   return () => {
     stopped = true;
     clearTimeout(timer);
+    if (readySocket === socket) readySocket = null;
     socket?.close(1000);
   };
 }

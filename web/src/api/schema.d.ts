@@ -51,8 +51,9 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Changes the name others see and the preferences; send only what changes.
-         *     An invalid value changes nothing and is named in the problem's `field`.
+         * Changes the name others see, the preferences and the athlete facts; send
+         *     only what changes, and null to clear a fact. An invalid value (a wrong
+         *     word, number or type) changes nothing and is named in the problem's `field`.
          */
         patch: operations["update"];
         trace?: never;
@@ -688,6 +689,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/competitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Competitions on a shelf: open (public, not finished), joined, past or organised. */
+        get: operations["get /api/v1/competitions"];
+        put?: never;
+        /** Sets up a competition (organisers and administrators). */
+        post: operations["post /api/v1/competitions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A competition, with your entry if you entered. Invite-only ones are
+         *     not found without their code unless you entered or run them.
+         */
+        get: operations["get /api/v1/competitions/{id}"];
+        put?: never;
+        post?: never;
+        /** Removes a competition that has not started (its organiser or an administrator). */
+        delete: operations["delete /api/v1/competitions/{id}"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competitions/{id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The competition's board from the top (or after `cursor`), optionally filtered. */
+        get: operations["board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competitions/{id}/board/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your place on the competition's board (with the same filters) and the people around you. */
+        get: operations["board_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competitions/{id}/entries/{user_id}/disqualification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Disqualifies someone's result, saying why; they are told. */
+        put: operations["disqualify"];
+        post?: never;
+        /** Reinstates a disqualified result; the person is told. */
+        delete: operations["delete /api/v1/competitions/{id}/entries/{user_id}/disqualification"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competitions/{id}/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enters the competition (or changes your entry: team, private entry, being told when overtaken). */
+        put: operations["enter"];
+        post?: never;
+        /** Leaves a competition before it ends. */
+        delete: operations["leave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/competitions/{id}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The teams, best first: the team board. */
+        get: operations["teams"];
+        put?: never;
+        /** Makes a team (entrants and organisers); join it by entering with its id. */
+        post: operations["create_team"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/equipment": {
         parameters: {
             query?: never;
@@ -918,6 +1046,43 @@ export interface paths {
         post?: never;
         /** Stops someone from following you; they are not told. */
         delete: operations["remove_follower"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leaderboards/{sport}/{distance}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A global board: everyone's fastest public effort over `distance` (`1k`,
+         *     `5k`, `10k`, `half`, `marathon`) in `sport`, all time or this year.
+         */
+        get: operations["global"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leaderboards/{sport}/{distance}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your place on a global board and the people around you. */
+        get: operations["global_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1880,6 +2045,11 @@ export interface components {
              *     or null; the address changes with every new picture.
              */
             avatar_url?: string | null;
+            /**
+             * Format: int32
+             * @description From 1900 to the current year, or null.
+             */
+            birth_year?: number | null;
             /** @description UTC, RFC 3339. */
             created_at: string;
             /** @description The privacy of a new workout that does not name one. */
@@ -1896,14 +2066,30 @@ export interface components {
              */
             recovery_codes_left?: number | null;
             role: components["schemas"]["Role"];
+            sex?: null | components["schemas"]["Sex"];
             two_factor_enabled: boolean;
             /** @description How the client shows distances, speeds and heights. */
             units: components["schemas"]["Units"];
+            /**
+             * Format: double
+             * @description Body weight in kilograms, 20 to 300, or null.
+             */
+            weight_kg?: number | null;
         };
         /** @enum {string} */
         Action: "hide" | "warn" | "suspend" | "dismiss";
         AdminUser: components["schemas"]["Account"] & {
             suspended: boolean;
+        };
+        /** @description The caller's place and their neighbours. */
+        AroundMe: {
+            /** @description Up to `around` above the caller, the caller, and up to `around` below. */
+            items: components["schemas"]["Standing"][];
+            /**
+             * Format: int64
+             * @description None when the caller has no result on this board (or it was disqualified).
+             */
+            place?: number | null;
         };
         /**
          * @description What the browser needs for `navigator.credentials.get()`, and the handle
@@ -1925,6 +2111,11 @@ export interface components {
         BestEffortRecord: components["schemas"]["Record"] & {
             /** Format: double */
             distance_m: number;
+        };
+        BoardPage: {
+            items: components["schemas"]["Standing"][];
+            /** @description Pass as `cursor` for the next places; none on the last page. */
+            next_cursor?: string | null;
         };
         ChallengeForm: {
             /** @description The challenge from the password step. */
@@ -1984,6 +2175,83 @@ export interface components {
         CommentChange: {
             body: string;
         };
+        /** @description Someone's entry in a competition. */
+        CompetitionEntry: {
+            /** @description Why the organiser disqualified the result. */
+            disqualification_reason?: string | null;
+            disqualified: boolean;
+            joined_at: string;
+            /** @description Entered privately: all their trainings count, none is shown. */
+            private_entry: boolean;
+            /**
+             * Format: double
+             * @description Metres, seconds or a count, by the competition's kind; none before a training counts.
+             */
+            score?: number | null;
+            team_id?: string | null;
+            /** @description Told when someone overtakes them at the top of the board. */
+            tell_overtaken: boolean;
+            /**
+             * Format: int64
+             * @description How many trainings count.
+             */
+            trainings: number;
+            user_id: string;
+            /** @description The training a single-training result comes from; never shown for a private entry. */
+            workout_id?: string | null;
+        };
+        /**
+         * @description What a competition measures.
+         * @enum {string}
+         */
+        CompetitionKind: "distance" | "duration" | "elevation" | "trainings" | "fastest" | "longest";
+        CompetitionPage: {
+            items: components["schemas"]["CompetitionView"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description When a competition runs, as one word.
+         * @enum {string}
+         */
+        CompetitionStatus: "upcoming" | "running" | "finished";
+        /** @description A team of a competition. */
+        CompetitionTeam: {
+            id: string;
+            /** Format: int64 */
+            members: number;
+            name: string;
+            /**
+             * Format: double
+             * @description The sum of its members' results (their mean for a fastest-effort competition).
+             */
+            score?: number | null;
+        };
+        /** @description A competition as someone sees it. */
+        CompetitionView: {
+            description: string;
+            /** Format: double */
+            effort_m?: number | null;
+            ends_at: string;
+            /** Format: int64 */
+            entrants: number;
+            /** Format: int64 */
+            entry_limit?: number | null;
+            id: string;
+            /** @description The code that lets people in, shown to those who run it only. */
+            invite_code?: string | null;
+            invite_only: boolean;
+            kind: components["schemas"]["CompetitionKind"];
+            organiser_id: string;
+            region?: string | null;
+            sports: string[];
+            starts_at: string;
+            status: components["schemas"]["CompetitionStatus"];
+            time_zone: string;
+            title: string;
+            /** @description Whether the caller organises it (or administers). */
+            you_run_it: boolean;
+            your_entry?: null | components["schemas"]["CompetitionEntry"];
+        };
         Component: {
             id: string;
             /** @description UTC, RFC 3339. */
@@ -2027,6 +2295,10 @@ export interface components {
             /** @description The current password, to confirm. */
             password: string;
         };
+        Disqualification: {
+            /** @description Why, 1 to 500 characters: the person is told. */
+            reason: string;
+        };
         /** @description One training in a feed: enough to draw it without another request. */
         Entry: {
             author?: null | components["schemas"]["PublicProfile"];
@@ -2050,6 +2322,17 @@ export interface components {
             workout_id: string;
             /** @description Whether the viewer gave kudos. */
             you_gave_kudos: boolean;
+        };
+        /** @description How to enter (or change one's entry). */
+        EntryChoice: {
+            /** @description The invitation code of an invite-only competition. */
+            code?: string | null;
+            /** @description Let every training count, public or not; the board then shows the result only. */
+            private_entry?: boolean;
+            /** @description A team of this competition to be in. */
+            team_id?: string | null;
+            /** @description Be told when someone overtakes you in the top three. */
+            tell_overtaken?: boolean;
         };
         Equipment: {
             brand: string;
@@ -2263,6 +2546,36 @@ export interface components {
              */
             mentions?: string[];
         };
+        /** @description A competition as an organiser sets it up. */
+        NewCompetition: {
+            /** @description At most 2 000 characters. */
+            description?: string;
+            /**
+             * Format: double
+             * @description For `fastest`: one of 400, 1000, 1609.344, 5000, 10000, 21097.5, 42195.
+             */
+            effort_m?: number | null;
+            /** @description RFC 3339, after `starts_at` and at most a year later; trainings started before then count. */
+            ends_at: string;
+            /**
+             * Format: int64
+             * @description At most this many entrants, 1 to 1 000 000.
+             */
+            entry_limit?: number | null;
+            /** @description Only people with the invitation link (or invited by it) may see and enter. */
+            invite_only?: boolean;
+            kind: components["schemas"]["CompetitionKind"];
+            /** @description A geohash prefix (1 to 5 characters): only people whose home area lies in it may enter. */
+            region?: string | null;
+            /** @description The sports whose trainings count: 1 to 20 sport ids. */
+            sports: string[];
+            /** @description RFC 3339; trainings started from then on count. */
+            starts_at: string;
+            /** @description The organiser's time zone, such as `Europe/Ljubljana`, for showing the window. */
+            time_zone: string;
+            /** @description 1 to 120 characters. */
+            title: string;
+        };
         NewComponent: {
             /**
              * Format: date-time
@@ -2384,6 +2697,10 @@ export interface components {
              * @description The place in the list; 500 when left out.
              */
             position?: number | null;
+        };
+        NewTeam: {
+            /** @description 1 to 60 characters. */
+            name: string;
         };
         /**
          * @description A workout logged by hand.
@@ -2606,16 +2923,28 @@ export interface components {
             you_follow: components["schemas"]["FollowState"];
         };
         /**
-         * @description What `PATCH /api/v1/account` may change; whatever is left out stays.
+         * @description What `PATCH /api/v1/account` may change; whatever is left out stays,
+         *     and `null` clears an athlete fact (`sex`, `birth_year`, `weight_kg`).
          *     The choices arrive as text so that a wrong one is refused naming its
          *     field, like every other invalid input.
          */
         ProfileChange: {
+            /**
+             * Format: int32
+             * @description From 1900 to the current year; null: not said.
+             */
+            birth_year?: number | null;
             default_privacy?: null | components["schemas"]["Privacy"];
             /** @description The name others see, 1 to 80 characters, not only spaces. */
             display_name?: string | null;
             language?: null | components["schemas"]["Language"];
+            sex?: null | components["schemas"]["Sex"];
             units?: null | components["schemas"]["Units"];
+            /**
+             * Format: double
+             * @description Body weight in kilograms, 20 to 300; null: not said.
+             */
+            weight_kg?: number | null;
         };
         /** @description The fastest someone covered a distance inside one training. */
         ProfileRecord: {
@@ -2855,6 +3184,11 @@ export interface components {
             /** @description A country code (ISO 3166 alpha-2) offers may be targeted by; null: none. */
             region?: string | null;
         };
+        /**
+         * @description The sex a person competes as.
+         * @enum {string}
+         */
+        Sex: "female" | "male";
         Sport: {
             /** @description False for sports measured in time only (strength, yoga). */
             has_distance: boolean;
@@ -2900,6 +3234,28 @@ export interface components {
             duration_s: number;
             /** Format: double */
             elevation_gain_m: number;
+        };
+        /** @description One line of a board. */
+        Standing: {
+            achieved_at: string;
+            person: components["schemas"]["PublicProfile"];
+            /**
+             * Format: int64
+             * @description 1 is first.
+             */
+            place: number;
+            /**
+             * Format: double
+             * @description Metres, seconds or a count, by the board's kind.
+             */
+            score: number;
+            team_id?: string | null;
+            /** Format: int64 */
+            trainings: number;
+            /** @description The training behind a single-training result, when it may be shown. */
+            workout_id?: string | null;
+            /** @description Whether this line is the caller's. */
+            you: boolean;
         };
         Stats: {
             /** @description Sport id → its totals over the whole range (only sports with a workout in it). */
@@ -5654,6 +6010,872 @@ export interface operations {
             };
         };
     };
+    "get /api/v1/competitions": {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the page before. */
+                cursor?: string | null;
+                /** @description 1 to 100; 20 when left out. */
+                limit?: number | null;
+                /** @description `open` when left out. */
+                shelf?: null | ("joined" | "open" | "past" | "organised");
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionPage"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post /api/v1/competitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCompetition"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionView"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a content type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get /api/v1/competitions/{id}": {
+        parameters: {
+            query?: {
+                /** @description The invitation code of an invite-only competition. */
+                code?: string | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionView"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A value is invalid (the wrong type, out of range, a control character other than tab or a line break, or against a rule of this operation); `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete /api/v1/competitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    board: {
+        parameters: {
+            query?: {
+                /** @description `u20`, `20-29`, `30-39`, `40-49`, `50-59` or `60+`, as of the competition's start. */
+                age_group?: string | null;
+                /** @description For `/me`: how many above and below, 0 to 10; 3 when left out. */
+                around?: number | null;
+                /** @description The invitation code, for an invite-only competition not entered yet. */
+                code?: string | null;
+                cursor?: string | null;
+                /** @description Only people the caller follows, and the caller. */
+                following?: boolean | null;
+                /** @description 1 to 100; 50 when left out. */
+                limit?: number | null;
+                /** @description A geohash prefix of entrants' home areas, 1 to 5 characters. */
+                region?: string | null;
+                /** @description `female` or `male`. */
+                sex?: string | null;
+                /** @description A team's id. */
+                team?: string | null;
+                /** @description `u60`, `60-70`, `70-80`, `80-90` or `90+` (kilograms). */
+                weight_class?: string | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardPage"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    board_me: {
+        parameters: {
+            query?: {
+                /** @description `u20`, `20-29`, `30-39`, `40-49`, `50-59` or `60+`, as of the competition's start. */
+                age_group?: string | null;
+                /** @description For `/me`: how many above and below, 0 to 10; 3 when left out. */
+                around?: number | null;
+                /** @description The invitation code, for an invite-only competition not entered yet. */
+                code?: string | null;
+                cursor?: string | null;
+                /** @description Only people the caller follows, and the caller. */
+                following?: boolean | null;
+                /** @description 1 to 100; 50 when left out. */
+                limit?: number | null;
+                /** @description A geohash prefix of entrants' home areas, 1 to 5 characters. */
+                region?: string | null;
+                /** @description `female` or `male`. */
+                sex?: string | null;
+                /** @description A team's id. */
+                team?: string | null;
+                /** @description `u60`, `60-70`, `70-80`, `80-90` or `90+` (kilograms). */
+                weight_class?: string | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AroundMe"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disqualify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Disqualification"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a content type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete /api/v1/competitions/{id}/entries/{user_id}/disqualification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryChoice"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionEntry"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a content type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    teams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionTeam"][];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTeam"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompetitionTeam"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a content type this operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "get /api/v1/equipment": {
         parameters: {
             query?: {
@@ -7061,6 +8283,136 @@ export interface operations {
             };
             /** @description A problem (RFC 9457). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    global: {
+        parameters: {
+            query?: {
+                around?: number | null;
+                cursor?: string | null;
+                limit?: number | null;
+                /** @description `all` (all time, the default) or `year` (this calendar year, UTC). */
+                period?: string | null;
+            };
+            header?: never;
+            path: {
+                distance: "1k" | "5k" | "10k" | "half" | "marathon";
+                /** @description A sport's id, such as `running`. */
+                sport: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardPage"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    global_me: {
+        parameters: {
+            query?: {
+                around?: number | null;
+                cursor?: string | null;
+                limit?: number | null;
+                /** @description `all` (all time, the default) or `year` (this calendar year, UTC). */
+                period?: string | null;
+            };
+            header?: never;
+            path: {
+                distance: "1k" | "5k" | "10k" | "half" | "marathon";
+                /** @description A sport's id, such as `running`. */
+                sport: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AroundMe"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

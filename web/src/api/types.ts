@@ -2,7 +2,7 @@
 // is generated from web/openapi.json (`npm run types`), so `tsc` checks every
 // screen against what the server says it sends. Nothing here is written by
 // hand but the analysis of a track, which the document leaves a free object.
-import type { components } from './schema';
+import type { components, paths } from './schema';
 
 type Schemas = components['schemas'];
 
@@ -12,6 +12,8 @@ export type Units = Schemas['Units'];
 export type Language = Schemas['Language'];
 export type Account = Schemas['Account'];
 export type AccountChange = Schemas['ProfileChange'];
+/** What competitions place a person in categories by, with the year of birth and the weight. */
+export type Sex = Schemas['Sex'];
 export type ServerInfo = Schemas['ServerInfo'];
 export type Sport = Schemas['Sport'];
 export type NewWorkout = Schemas['NewWorkout'];
@@ -122,3 +124,24 @@ export type ProfileTotals = Schemas['ProfileTotals'];
 export type ProfileRecord = Schemas['ProfileRecord'];
 
 export type Profile = Omit<Schemas['Profile'], 'recent'> & { recent: FeedEntry[] };
+
+// Competitions: what organisers set up, entries, teams and boards.
+/** Which competitions to list: joined, open, past or organised (a query parameter, not a schema). */
+export type Shelf = NonNullable<
+  NonNullable<paths['/api/v1/competitions']['get']['parameters']['query']>['shelf']
+>;
+export type CompetitionStatus = Schemas['CompetitionStatus'];
+export type Team = Schemas['CompetitionTeam'];
+export type NewTeam = Schemas['NewTeam'];
+export type EntryChoice = Schemas['EntryChoice'];
+export type Disqualification = Schemas['Disqualification'];
+export type Standing = Schemas['Standing'];
+export type BoardPage = Schemas['BoardPage'];
+export type AroundMe = Schemas['AroundMe'];
+/** What a competition measures. */
+export type CompetitionKind = Schemas['CompetitionKind'];
+/** Someone's entry in a competition. */
+export type CompetitionEntry = Schemas['CompetitionEntry'];
+export type Competition = Schemas['CompetitionView'];
+export type CompetitionPage = Schemas['CompetitionPage'];
+export type NewCompetition = Schemas['NewCompetition'];

@@ -3,6 +3,7 @@ import type { Units } from '../api/types';
 
 const METRES_PER_MILE = 1609.344;
 const FEET_PER_METRE = 3.28084;
+const KILOGRAMS_PER_POUND = 0.45359237;
 
 /** Sports whose speed reads better as a pace (time per km or mile). */
 const PACE_SPORTS = new Set(['running', 'trail-running', 'walking', 'hiking']);
@@ -11,7 +12,15 @@ export function usesPace(sport: string): boolean {
   return PACE_SPORTS.has(sport);
 }
 
-type Unit = 'kilometer' | 'mile' | 'meter' | 'foot' | 'kilometer-per-hour' | 'mile-per-hour';
+type Unit =
+  | 'kilometer'
+  | 'mile'
+  | 'meter'
+  | 'foot'
+  | 'kilometer-per-hour'
+  | 'mile-per-hour'
+  | 'kilogram'
+  | 'pound';
 
 /** A number with its unit in the reader's language ("10,00 км", "6.21 mi"), by Intl. */
 function withUnit(value: number, unit: Unit, locale: string, digits: number): string {
@@ -40,6 +49,20 @@ export function elevationUnit(units: Units, locale = 'en'): string {
 
 export function speedUnit(units: Units, locale = 'en'): string {
   return unitLabel(units === 'imperial' ? 'mile-per-hour' : 'kilometer-per-hour', locale);
+}
+
+export function weightUnit(units: Units, locale = 'en'): string {
+  return unitLabel(units === 'imperial' ? 'pound' : 'kilogram', locale);
+}
+
+/** A body weight in kilograms, in the reader's unit. */
+export function weightValue(kilograms: number, units: Units): number {
+  return units === 'imperial' ? kilograms / KILOGRAMS_PER_POUND : kilograms;
+}
+
+/** A body weight typed in the reader's unit, in kilograms. */
+export function weightToKilograms(value: number, units: Units): number {
+  return units === 'imperial' ? value * KILOGRAMS_PER_POUND : value;
 }
 
 /** `digits` after the point: by default 2 below 100 and 1 above. */

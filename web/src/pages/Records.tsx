@@ -31,6 +31,14 @@ export default function Records() {
   return (
     <>
       <h1>{t('records.title')}</h1>
+      <nav className="actions records-links" aria-label={t('records.elsewhere')}>
+        <Link href="/leaderboards" className="button secondary small-button">
+          {t('leaderboards.link')}
+        </Link>
+        <Link href="/competitions" className="button secondary small-button">
+          {t('nav.competitions')}
+        </Link>
+      </nav>
       {records.isPending && <Loading />}
       {records.error && <div className="alert">{describe(records.error, t, language === 'en')}</div>}
       {records.data?.length === 0 && <p className="muted">{t('records.empty')}</p>}

@@ -13,6 +13,7 @@ const PATHS = {
   comment: 'M4 5h16v11H9l-5 4z',
   more: 'M4 12a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M10.5 12a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M17 12a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0',
   shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4',
+  flag: 'M5 21V4M5 4h13l-3 4.5 3 4.5H5',
   // Kinds of equipment (the equipment tab shows the shoes).
   shoes:
     'M3 17V8.5l4 1 2.5 2.5 3-1 3.5 2.6 4.3 1.2A2.4 2.4 0 0 1 22 17zM3 17v2h19v-2M9 12l1.5-1.5M12 12.2l1.3-1.4',

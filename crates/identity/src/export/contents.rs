@@ -30,6 +30,7 @@ impl Identity {
             "two_factor_enabled": user.totp_secret.is_some(),
             "external_logins": external,
             "preferences": user.preferences,
+            "athlete": user.athlete,
             "avatar": user.avatar_updated_at.map(|at| json!({ "file": "identity/avatar.jpg", "updated_at": rfc3339(at) })),
         });
         let grants = oauth::grants_of(&mut conn, &user.id).await?;

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::athlete::Sex;
 use crate::error::Result;
 use crate::preferences::{Language, Privacy, ProfileChange, Units};
 use crate::second_factor::{RecoveryCodes, TotpEnrolment};
@@ -36,6 +37,15 @@ pub struct Account {
     /// The profile picture (a 256×256 JPEG anyone may fetch, no token needed),
     /// or null; the address changes with every new picture.
     pub avatar_url: Option<String>,
+    /// `female`, `male`, or null when not said. Like the year of birth and
+    /// the weight, used only to place the person in competition categories.
+    pub sex: Option<Sex>,
+    /// From 1900 to the current year, or null.
+    #[schema(minimum = 1900)]
+    pub birth_year: Option<i32>,
+    /// Body weight in kilograms, 20 to 300, or null.
+    #[schema(minimum = 20.0, maximum = 300.0)]
+    pub weight_kg: Option<f64>,
 }
 
 impl Account {
@@ -45,6 +55,9 @@ impl Account {
             units: user.preferences.units,
             default_privacy: user.preferences.default_privacy,
             language: user.preferences.language,
+            sex: user.athlete.sex,
+            birth_year: user.athlete.birth_year,
+            weight_kg: user.athlete.weight_kg,
             two_factor_enabled: user.totp_secret.is_some(),
             id: user.id,
             email: user.email,
@@ -69,14 +82,15 @@ async fn me(State(identity): State<Identity>, user: Caller) -> Result<Json<Accou
     Ok(Json(Account::from_user(account, left)))
 }
 
-/// Changes the name others see and the preferences; send only what changes.
-/// An invalid value changes nothing and is named in the problem's `field`.
+/// Changes the name others see, the preferences and the athlete facts; send
+/// only what changes, and null to clear a fact. An invalid value (a wrong
+/// word, number or type) changes nothing and is named in the problem's `field`.
 #[utoipa::path(patch, path = "/api/v1/account", tag = "account", security(("bearer" = [])), request_body = ProfileChange,
     responses((status = 200, body = Account), (status = 422, body = platform::http::Problem)))]
 async fn update(
     State(identity): State<Identity>,
     user: Caller,
-    Json(change): Json<ProfileChange>,
+    platform::http::json::Json(change): platform::http::json::Json<ProfileChange>,
 ) -> Result<Json<Account>> {
     identity.change_profile(&user.id, change).await?;
     me(State(identity), user).await

@@ -1,11 +1,12 @@
 //! Accounts: who they are, their preferences and picture, and erasing them.
 
-use platform::db::now_ms;
+use platform::db::{now_ms, NullableDouble};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 pub use platform::people::Role;
 
+use crate::athlete::{Athlete, Sex};
 use crate::error::Result;
 use crate::preferences::{CheckedChange, Language, Preferences, Privacy, Units};
 
@@ -25,10 +26,12 @@ pub struct User {
     pub preferences: Preferences,
     /// When the profile picture was last set; `None` without one.
     pub avatar_updated_at: Option<i64>,
+    pub athlete: Athlete,
 }
 
 pub(super) const USER_COLUMNS: &str = "id, email, email_verified_at, display_name, password_hash, role, status, totp_secret, \
-                            totp_pending, totp_last_step, created_at, units, default_privacy, language, avatar_updated_at";
+                            totp_pending, totp_last_step, created_at, units, default_privacy, language, avatar_updated_at, \
+                            sex, birth_year, weight_kg";
 
 /// Stored preferences; a value this build does not know reads as the default.
 fn preferences_from(row: &AnyRow) -> Result<Preferences> {
@@ -36,6 +39,15 @@ fn preferences_from(row: &AnyRow) -> Result<Preferences> {
         units: Units::parse(&row.try_get::<String, _>("units")?).unwrap_or_default(),
         default_privacy: Privacy::parse(&row.try_get::<String, _>("default_privacy")?).unwrap_or_default(),
         language: Language::parse(&row.try_get::<String, _>("language")?).unwrap_or_default(),
+    })
+}
+
+/// Stored facts; a sex this build does not know reads as not said.
+fn athlete_from(row: &AnyRow) -> Result<Athlete> {
+    Ok(Athlete {
+        sex: row.try_get::<Option<String>, _>("sex")?.as_deref().and_then(Sex::parse),
+        birth_year: row.try_get("birth_year")?,
+        weight_kg: row.try_get("weight_kg")?,
     })
 }
 
@@ -54,6 +66,7 @@ pub(super) fn user_from(row: &AnyRow) -> Result<User> {
         created_at: row.try_get("created_at")?,
         preferences: preferences_from(row)?,
         avatar_updated_at: row.try_get("avatar_updated_at")?,
+        athlete: athlete_from(row)?,
     })
 }
 
@@ -154,17 +167,28 @@ pub async fn mark_verified(conn: &mut AnyConnection, user_id: &str) -> Result<()
 }
 
 /// Changes what `change` names in one statement, leaving the rest as it is
-/// (even when another change of other fields lands meanwhile).
+/// (even when another change of other fields lands meanwhile). The facts
+/// may be cleared, so a null cannot mean "unchanged" for them: each comes
+/// with a flag saying whether it is set.
 pub async fn change_profile(conn: &mut AnyConnection, user_id: &str, change: &CheckedChange) -> Result<()> {
+    let athlete = &change.athlete;
     sqlx::query(
         "UPDATE users SET display_name = COALESCE($1, display_name), units = COALESCE($2, units),
-            default_privacy = COALESCE($3, default_privacy), language = COALESCE($4, language), updated_at = $5
-         WHERE id = $6",
+            default_privacy = COALESCE($3, default_privacy), language = COALESCE($4, language),
+            sex = CASE WHEN $5 THEN $6 ELSE sex END, birth_year = CASE WHEN $7 THEN $8 ELSE birth_year END,
+            weight_kg = CASE WHEN $9 THEN $10 ELSE weight_kg END, updated_at = $11
+         WHERE id = $12",
     )
     .bind(change.display_name.as_deref())
     .bind(change.units.map(Units::as_str))
     .bind(change.default_privacy.map(Privacy::as_str))
     .bind(change.language.map(Language::as_str))
+    .bind(athlete.sex.is_some())
+    .bind(athlete.sex.flatten().map(Sex::as_str))
+    .bind(athlete.birth_year.is_some())
+    .bind(athlete.birth_year.flatten())
+    .bind(athlete.weight_kg.is_some())
+    .bind(NullableDouble(athlete.weight_kg.flatten()))
     .bind(now_ms())
     .bind(user_id)
     .execute(conn)

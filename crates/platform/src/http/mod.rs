@@ -12,6 +12,7 @@ pub mod modules;
 mod problem;
 mod request_id;
 pub mod text;
+pub mod tls;
 
 pub use caller::{Application, Authenticator, Bearer, Caller, CallerError};
 pub use client::ClientAddress;
@@ -141,12 +142,30 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 /// Serves until `shutdown` fires, then lets requests in flight finish for up to `grace`.
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<(tls::TlsFiles, std::sync::Arc<rustls::ServerConfig>)>,
     app: Router,
     shutdown: CancellationToken,
     grace: Duration,
 ) -> std::io::Result<()> {
+    match tls {
+        Some((files, config)) => {
+            let listener = tls::TlsListener::start(listener, files, config, shutdown.clone());
+            serve_on(listener, app, shutdown, grace).await
+        }
+        None => serve_on(listener, app, shutdown, grace).await,
+    }
+}
+
+async fn serve_on<L>(listener: L, app: Router, shutdown: CancellationToken, grace: Duration) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+{
+    use axum::serve::ListenerExt;
     let stopping = shutdown.clone();
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // `tap_io` does nothing here but give any listener axum's ConnectInfo
+    // of the peer's address, which it otherwise gives a TcpListener only.
+    let listener = listener.tap_io(|_| {});
     let server = axum::serve(listener, app).with_graceful_shutdown(async move { stopping.cancelled().await });
     let server = std::pin::pin!(server.into_future());
     tokio::select! {

@@ -81,6 +81,11 @@ impl Hub {
         }
     }
 
+    /// How many sockets of this process listen to `topic`.
+    pub fn listeners(&self, topic: &str) -> usize {
+        self.topics.lock().expect("hub lock").get(topic).map_or(0, |t| t.sender.receiver_count())
+    }
+
     /// Drops topics nobody listens to and whose window has passed.
     pub fn sweep(&self) {
         let now = Instant::now();

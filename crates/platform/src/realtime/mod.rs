@@ -101,6 +101,17 @@ impl Realtime {
         }
     }
 
+    /// Delivers to this process's sockets only: for messages every replica
+    /// makes for itself from the database, so none is sent twice.
+    pub fn publish_here(&self, topic: &str, kind: &str, data: serde_json::Value) {
+        self.hub.deliver(Arc::new(Message::new(topic, kind, data)));
+    }
+
+    /// How many sockets of this process listen to `topic`.
+    pub fn listeners_here(&self, topic: &str) -> usize {
+        self.hub.listeners(topic)
+    }
+
     /// Listens to the other replicas and forgets idle topics, until
     /// `shutdown`, which also closes every socket with "going away".
     pub fn start(&self, shutdown: &CancellationToken) -> Vec<JoinHandle<()>> {

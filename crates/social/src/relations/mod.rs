@@ -138,6 +138,18 @@ impl Social {
         Ok((follows, blocked))
     }
 
+    /// Whom `user_id` follows (accepted), for other contexts' "people I follow".
+    pub async fn followings(&self, user_id: &str) -> Result<Vec<String>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::people(&mut conn, user_id, false, ACCEPTED, "", i64::MAX).await
+    }
+
+    /// Whom `user_id` blocked and who blocked them: hidden from them everywhere.
+    pub async fn blocked_around(&self, user_id: &str) -> Result<Vec<String>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        store::blocked_around(&mut conn, user_id).await
+    }
+
     /// Someone who exists, asked of identity before any connection is taken.
     pub(crate) async fn existing(&self, user_id: &str) -> Result<platform::people::PublicProfile> {
         self.people.profile(user_id).await.map_err(SocialError::Internal)?.ok_or(SocialError::NotFound)

@@ -20,6 +20,10 @@ export interface NoticeData {
   equipment_id?: string;
   name?: string;
   distance_m?: number;
+  competition_id?: string;
+  /** A place on a competition's board; none when the person had no result. */
+  place?: number | null;
+  reason?: string | null;
 }
 
 export interface Wording {
@@ -92,6 +96,28 @@ export function wordNotice(notice: Notification, { t, locale, units, actor, outc
       };
     case 'export_ready':
       return { text: t('notice.export_ready') };
+    case 'competition_started':
+      return { text: t('notice.competition_started', { title }), href: competitionHref(data) };
+    case 'competition_overtaken':
+      return {
+        text: t('notice.competition_overtaken', { title, place: data.place ?? '' }),
+        href: competitionHref(data),
+      };
+    case 'competition_reinstated':
+      return { text: t('notice.competition_reinstated', { title }), href: competitionHref(data) };
+    case 'competition_ended':
+      return {
+        text:
+          data.place != null
+            ? t('notice.competition_ended.placed', { title, place: data.place })
+            : t('notice.competition_ended', { title }),
+        href: competitionHref(data),
+      };
+    case 'competition_disqualified':
+      return {
+        text: t('notice.competition_disqualified', { title, reason: data.reason ?? '' }),
+        href: competitionHref(data),
+      };
     default:
       return { text: notice.title };
   }
@@ -102,4 +128,8 @@ function hiddenHref(data: NoticeData): string | undefined {
   if (data.subject === 'training' && data.subject_id) return `/workouts/${data.subject_id}`;
   if (data.subject === 'profile') return '/settings/profile';
   return undefined;
+}
+
+function competitionHref(data: NoticeData): string | undefined {
+  return data.competition_id ? `/competitions/${data.competition_id}` : undefined;
 }

@@ -6,6 +6,7 @@ import type { Account } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { Field, FormError, TextField } from '../../ui/forms';
 import { useSubmit } from '../../ui/useSubmit';
+import { AthleteFacts } from './AthleteFacts';
 import { useAccountChange } from './useAccountChange';
 
 export function Profile({ account }: { account: Account }) {
@@ -92,6 +93,7 @@ export function Profile({ account }: { account: Account }) {
           {saved && <span role="status">{t('common.saved')}</span>}
         </div>
       </form>
+      <AthleteFacts account={account} />
     </section>
   );
 }
