@@ -2035,6 +2035,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description What a person tells others, as shown: the same fields as
+         *     [`StoredProfile`], whose schema refuses unknown fields and so could not
+         *     be flattened into a larger answer.
+         */
+        About: {
+            bio: string;
+            home_area?: string | null;
+            private: boolean;
+            sports: string[];
+        };
         Accepted: {
             /** @description What happens next, in words. */
             message: string;
@@ -2903,7 +2914,7 @@ export interface components {
             type: string;
         };
         /** @description Someone as a viewer sees them. */
-        Profile: components["schemas"]["PublicProfile"] & components["schemas"]["StoredProfile"] & {
+        Profile: components["schemas"]["PublicProfile"] & components["schemas"]["About"] & {
             /** Format: int64 */
             followers: number;
             /** Format: int64 */
@@ -8347,6 +8358,15 @@ export interface operations {
                 };
             };
             /** @description A problem (RFC 9457). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8404,6 +8424,15 @@ export interface operations {
             };
             /** @description This token may not do this: an application's token, or a suspended account. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

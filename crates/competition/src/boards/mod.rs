@@ -136,18 +136,21 @@ const MAX_FOLLOWINGS: usize = 5000;
 impl Competitions {
     pub async fn board(&self, caller: &Caller, id: &str, query: BoardQuery) -> Result<BoardPage> {
         let limit = limit_of(query.limit)?;
+        around_of(query.around)?; // not used here, but refused when out of range like everywhere
         let (board, hidden) = self.competition_board(caller, id, &query).await?;
         self.page(caller, board, hidden, query.cursor.as_deref(), limit).await
     }
 
     pub async fn board_around_me(&self, caller: &Caller, id: &str, query: BoardQuery) -> Result<AroundMe> {
         let around = around_of(query.around)?;
+        limit_of(query.limit)?;
         let (board, hidden) = self.competition_board(caller, id, &query).await?;
         self.around(caller, board, hidden, around).await
     }
 
     pub async fn global_board(&self, caller: &Caller, path: GlobalPath, query: GlobalQuery) -> Result<BoardPage> {
         let limit = limit_of(query.limit)?;
+        around_of(query.around)?;
         let board = global(&path.sport, path.distance, query.period.as_deref())?;
         let hidden = self.hidden_from(caller).await?;
         self.page(caller, board, hidden, query.cursor.as_deref(), limit).await
@@ -155,6 +158,7 @@ impl Competitions {
 
     pub async fn global_around_me(&self, caller: &Caller, path: GlobalPath, query: GlobalQuery) -> Result<AroundMe> {
         let around = around_of(query.around)?;
+        limit_of(query.limit)?;
         let board = global(&path.sport, path.distance, query.period.as_deref())?;
         let hidden = self.hidden_from(caller).await?;
         self.around(caller, board, hidden, around).await

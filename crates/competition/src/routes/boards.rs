@@ -45,7 +45,8 @@ async fn board_me(
 /// A global board: everyone's fastest public effort over `distance` (`1k`,
 /// `5k`, `10k`, `half`, `marathon`) in `sport`, all time or this year.
 #[utoipa::path(get, path = "/api/v1/leaderboards/{sport}/{distance}", tag = "competitions", security(("bearer" = [])),
-    params(GlobalPath, GlobalQuery), responses((status = 200, body = BoardPage), (status = 422, body = Problem)))]
+    params(GlobalPath, GlobalQuery),
+    responses((status = 200, body = BoardPage), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn global(
     State(this): State<Competitions>,
     caller: Caller,
@@ -57,7 +58,8 @@ async fn global(
 
 /// Your place on a global board and the people around you.
 #[utoipa::path(get, path = "/api/v1/leaderboards/{sport}/{distance}/me", tag = "competitions", security(("bearer" = [])),
-    params(GlobalPath, GlobalQuery), responses((status = 200, body = AroundMe), (status = 422, body = Problem)))]
+    params(GlobalPath, GlobalQuery),
+    responses((status = 200, body = AroundMe), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn global_me(
     State(this): State<Competitions>,
     caller: Caller,

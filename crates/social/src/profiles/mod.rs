@@ -35,13 +35,30 @@ pub struct StoredProfile {
     pub private: bool,
 }
 
+/// What a person tells others, as shown: the same fields as
+/// [`StoredProfile`], whose schema refuses unknown fields and so could not
+/// be flattened into a larger answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct About {
+    pub bio: String,
+    pub sports: Vec<String>,
+    pub home_area: Option<String>,
+    pub private: bool,
+}
+
+impl From<StoredProfile> for About {
+    fn from(p: StoredProfile) -> Self {
+        Self { bio: p.bio, sports: p.sports, home_area: p.home_area, private: p.private }
+    }
+}
+
 /// Someone as a viewer sees them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Profile {
     #[serde(flatten)]
     pub person: PublicProfile,
     #[serde(flatten)]
-    pub about: StoredProfile,
+    pub about: About,
     pub followers: i64,
     pub following: i64,
     /// Whether the viewer follows them.
@@ -148,7 +165,7 @@ impl Social {
         if relations::store::blocked_either_way(&mut conn, viewer, user_id).await? {
             return Err(SocialError::NotFound);
         }
-        let about = store::get(&mut conn, user_id).await?;
+        let about = store::get(&mut conn, user_id).await?.into();
         let (followers, following) = relations::store::counts(&mut conn, user_id).await?;
         let you_follow = relations::store::follow_state(&mut conn, viewer, user_id).await?;
         let follows_you = relations::store::follow_state(&mut conn, user_id, viewer).await?;
