@@ -61,6 +61,10 @@ pub enum InventoryCommand {
         /// The e-mail address of the account; everyone when left out.
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
+        /// Hand the work to a worker (the job `inventory.recompute`) and
+        /// return at once, instead of counting in this process.
+        #[arg(long)]
+        queue: bool,
     },
 }
 

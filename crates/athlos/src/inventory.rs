@@ -1,8 +1,10 @@
 //! `athlos inventory recompute`: equipment usage counted again from the
-//! trainings, with a progress bar, straight against the database.
+//! trainings, with a progress bar, straight against the database, or
+//! handed to a worker as the job `inventory.recompute`.
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use inventory::usage::RecomputeJob;
 use platform::config::Config;
 
 use crate::cli::InventoryCommand;
@@ -12,11 +14,24 @@ pub async fn run(config: Config, command: InventoryCommand) -> anyhow::Result<()
     let platform = connect(config).await?;
     platform.db.migrate(&migrations()).await?;
     let contexts = Contexts::new(&platform).await?;
-    let InventoryCommand::Recompute { user } = command;
-    let people = match user {
-        Some(email) => vec![contexts.identity.user_id_by_email(&email).await?.with_context(|| {
+    let InventoryCommand::Recompute { user, queue } = command;
+    let user_id = match &user {
+        Some(email) => Some(contexts.identity.user_id_by_email(email).await?.with_context(|| {
             format!("there is no account {email}; check the address (athlos admin create-user makes one)")
-        })?],
+        })?),
+        None => None,
+    };
+    if queue {
+        let mut tx = platform.db.begin().await?;
+        let job = RecomputeJob { user_id };
+        let id = platform.jobs.enqueue(&mut tx, inventory::RECOMPUTE_JOB, &job).await?;
+        tx.commit().await?;
+        println!("Queued as job {id}: a worker counts the usage again for {}.", user.as_deref().unwrap_or("everyone"));
+        platform.db.close().await;
+        return Ok(());
+    }
+    let people = match user_id {
+        Some(user_id) => vec![user_id],
         None => contexts.inventory.people_with_equipment().await?,
     };
     let bar = ProgressBar::new(people.len() as u64);

@@ -1,8 +1,9 @@
 //! Competition results always equal what the trainings say: after random
 //! adds, edits, moves and deletes of trainings and random entries, leaves,
-//! private entries and disqualifications, every result and place on every
-//! board equals a brute-force recomputation from the trainings made, on
-//! every database and every bus. A failing run prints its seed; run it
+//! private entries, disqualifications and people telling another sex (which
+//! an entry takes up when it is next changed), every result and place on
+//! every board, whole and narrowed to a sex, equals a brute-force
+//! recomputation from the trainings made, on every database and every bus. A failing run prints its seed; run it
 //! again with `COMPETITION_SEED=<seed>`.
 
 mod support;
@@ -56,14 +57,17 @@ struct Contest {
     sports: &'static [&'static str],
     starts: i64,
     ends: i64,
-    /// Entrants: person → (private entry, disqualified).
-    entries: BTreeMap<usize, (bool, bool)>,
+    /// Entrants: person → (private entry, disqualified, sex as of the entry's last change).
+    entries: BTreeMap<usize, (bool, bool, &'static str)>,
 }
 
 struct Person {
     id: String,
     token: String,
+    sex: &'static str,
 }
+
+const SEXES: [&str; 2] = ["female", "male"];
 
 fn rfc3339(ms: i64) -> String {
     let at = std::time::UNIX_EPOCH + Duration::from_millis(ms as u64);
@@ -75,15 +79,17 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 * 1000
 }
 
-/// Expected (user id, score, place) lines of a board, best first.
+/// Expected (user id, score, place) lines of a board, best first, of
+/// everyone or of one sex.
 fn expected_board(
     contest: &Contest,
     people: &[Person],
     trainings: &BTreeMap<String, Training>,
+    sex: Option<&str>,
 ) -> Vec<(String, f64, i64)> {
     let mut lines: Vec<(f64, i64, String, f64)> = Vec::new();
-    for (&who, &(private_entry, disqualified)) in &contest.entries {
-        if disqualified {
+    for (&who, &(private_entry, disqualified, entered_as)) in &contest.entries {
+        if disqualified || sex.is_some_and(|sex| sex != entered_as) {
             continue;
         }
         let counted: Vec<(&String, &Training)> = trainings
@@ -133,10 +139,11 @@ fn same(a: &[(String, f64, i64)], b: &[(String, f64, i64)]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && x.2 == y.2 && (x.1 - y.1).abs() < 1e-6)
 }
 
-async fn person(app: &TestApp, n: usize) -> Person {
+async fn person(app: &TestApp, n: usize, sex: &'static str) -> Person {
     let token = access(&app.signed_up(&unique_email(&format!("racer{n}")), "correct horse battery").await);
+    assert_eq!(app.patch_as(&token, "/api/v1/account", json!({ "sex": sex })).await.status(), 200);
     let me: Value = app.get_as(&token, "/api/v1/account").await.json().await.unwrap();
-    Person { id: me["id"].as_str().unwrap().to_string(), token }
+    Person { id: me["id"].as_str().unwrap().to_string(), token, sex }
 }
 
 async fn contest(app: &TestApp, organiser: &str, kind: Kind, sports: &'static [&'static str], now: i64) -> Contest {
@@ -165,7 +172,7 @@ async fn results_equal_a_recomputation_from_the_trainings(backend: Backend, bus:
     let (organiser, _) = app.administrator().await;
     let mut people = Vec::new();
     for n in 0..4 {
-        people.push(person(&app, n).await);
+        people.push(person(&app, n, dice.pick(&SEXES)).await);
     }
     let now = now_ms();
     let mut contests = vec![
@@ -179,7 +186,7 @@ async fn results_equal_a_recomputation_from_the_trainings(backend: Backend, bus:
             if who < 3 || dice.below(2) == 0 {
                 let path = format!("/api/v1/competitions/{}/entry", contest.id);
                 assert_eq!(app.put_as(&person.token, &path, json!({})).await.status(), 200);
-                contest.entries.insert(who, (false, false));
+                contest.entries.insert(who, (false, false, person.sex));
             }
         }
     }
@@ -244,12 +251,19 @@ async fn results_equal_a_recomputation_from_the_trainings(backend: Backend, bus:
                     let done = app.put_as(&people[who].token, &path, json!({ "private_entry": private_entry })).await;
                     assert_eq!(done.status(), 200, "{}", done.text().await.unwrap());
                     let disqualified = contests[c].entries.get(&who).is_some_and(|e| e.1);
-                    contests[c].entries.insert(who, (private_entry, disqualified));
+                    contests[c].entries.insert(who, (private_entry, disqualified, people[who].sex));
                 }
+            }
+            18 if dice.below(2) == 0 => {
+                // Told on the account; entries take it up when next changed.
+                let who = dice.below(people.len() as u64) as usize;
+                people[who].sex = dice.pick(&SEXES);
+                let told = app.patch_as(&people[who].token, "/api/v1/account", json!({ "sex": people[who].sex })).await;
+                assert_eq!(told.status(), 200);
             }
             _ => {
                 let c = dice.below(contests.len() as u64) as usize;
-                let Some((&who, &(private_entry, disqualified))) =
+                let Some((&who, &(private_entry, disqualified, entered_as))) =
                     contests[c].entries.iter().nth(dice.below(4) as usize % contests[c].entries.len().max(1))
                 else {
                     continue;
@@ -262,15 +276,15 @@ async fn results_equal_a_recomputation_from_the_trainings(backend: Backend, bus:
                     app.put_as(&organiser, &path, json!({ "reason": "GPS jumped across the lake" })).await
                 };
                 assert_eq!(judged.status(), 204, "{}", judged.text().await.unwrap());
-                contests[c].entries.insert(who, (private_entry, !disqualified));
+                contests[c].entries.insert(who, (private_entry, !disqualified, entered_as));
             }
         }
     }
 
-    let lines: usize = contests.iter().map(|c| expected_board(c, &people, &trainings).len()).sum();
+    let lines: usize = contests.iter().map(|c| expected_board(c, &people, &trainings, None).len()).sum();
     assert!(lines > 0, "seed {seed}: nobody on any board, nothing was checked");
     for contest in &contests {
-        let expected = expected_board(contest, &people, &trainings);
+        let expected = expected_board(contest, &people, &trainings, None);
         println!("{:?}: {expected:?}", contest.kind);
         let matches = || async { same(&actual_board(&app, &organiser, &contest.id).await, &expected) };
         if tokio::time::timeout(PATIENCE, eventually("the board", PATIENCE, matches)).await.is_err() {
@@ -286,8 +300,31 @@ async fn results_equal_a_recomputation_from_the_trainings(backend: Backend, bus:
                 .unwrap();
             let place = expected.iter().find(|l| l.0 == person.id).map(|l| l.2);
             assert_eq!(mine["place"].as_i64(), place, "seed {seed}: person {who} in {:?}: {mine}", contest.kind);
+            // And among their sex, counted from that sex's own band counts.
+            for sex in SEXES {
+                let among = expected_board(contest, &people, &trainings, Some(sex));
+                let path = format!("/api/v1/competitions/{}/board/me?around=1&sex={sex}", contest.id);
+                let mine: Value = app.get_as(&person.token, &path).await.json().await.unwrap();
+                let place = among.iter().find(|l| l.0 == person.id).map(|l| l.2);
+                assert_eq!(mine["place"].as_i64(), place, "seed {seed}: person {who} among {sex}: {mine}");
+            }
         }
     }
+
+    // The counts kept change by change equal the counts made again from the rows.
+    let kept = band_counts(&app).await;
+    app.server.contexts.competition.recount().await.unwrap();
+    assert_eq!(band_counts(&app).await, kept, "seed {seed}: a recount disagrees with the counts kept");
+}
+
+/// Every board's non-empty bands.
+async fn band_counts(app: &TestApp) -> Vec<(String, i64, i64)> {
+    let rows = sqlx::query("SELECT board, bucket, n FROM board_counts WHERE n <> 0 ORDER BY board, bucket")
+        .fetch_all(app.server.platform.db.pool())
+        .await
+        .unwrap();
+    use sqlx::Row;
+    rows.iter().map(|r| (r.get("board"), r.get("bucket"), r.get("n"))).collect()
 }
 
 on_every_bus_and_database!(results_equal_a_recomputation_from_the_trainings);

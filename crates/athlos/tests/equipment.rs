@@ -3,7 +3,8 @@
 //! offline creates sent twice, nobody reaching another's items or putting
 //! them on a training, defaults for new trainings, usage counted from the
 //! trainings' events, photos, the export and the erasure, and gear read
-//! from a Strava archive. On SQLite and PostgreSQL.
+//! from a Strava archive. On SQLite and PostgreSQL, and what follows
+//! events on each bus.
 
 mod support;
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use platform::db::{now_ms, rfc3339};
 use serde_json::{json, Value};
+use support::bus::{app_on, Bus};
 use support::{changes_to, corpus_file, events_about, eventually, expect_problem, striped_png, Backend, TestApp};
 
 on_every_database!(
@@ -22,9 +24,13 @@ on_every_database!(
     another_persons_item_is_not_found_on_any_route,
     only_ones_own_equipment_goes_on_a_training,
     a_new_training_gets_its_sports_defaults_unless_it_chooses,
-    usage_is_counted_from_trainings_and_by_month,
     parts_are_added_replaced_and_deleted_with_their_own_usage,
     a_photo_is_kept_as_jpeg_and_bad_ones_are_refused,
+);
+
+// What follows training's events runs on every bus as well.
+on_every_bus_and_database!(
+    usage_is_counted_from_trainings_and_by_month,
     a_deleted_item_leaves_its_trainings,
     equipment_is_exported_and_erased_with_the_account,
     gear_named_in_a_strava_archive_becomes_one_item,
@@ -446,8 +452,8 @@ async fn a_new_training_gets_its_sports_defaults_unless_it_chooses(backend: Back
     assert_eq!(without.json::<Value>().await.unwrap()["equipment_ids"], json!([]), "an empty field means none");
 }
 
-async fn usage_is_counted_from_trainings_and_by_month(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+async fn usage_is_counted_from_trainings_and_by_month(backend: Backend, bus: Bus) {
+    let app = app_on(backend, bus).await;
     let (token, _) = app.someone("counted").await;
     let shoes = add(&app, &token, json!({ "kind": "shoes", "nickname": "Counted" })).await;
     let mut recent = with_equipment(training("running", &at(-60_000), 10.0), &[&shoes]);
@@ -599,8 +605,8 @@ async fn a_photo_is_kept_as_jpeg_and_bad_ones_are_refused(backend: Backend) {
     assert_eq!(app.delete_as(&token, &photo, json!({})).await.status(), 204, "removing no photo is no error");
 }
 
-async fn a_deleted_item_leaves_its_trainings(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+async fn a_deleted_item_leaves_its_trainings(backend: Backend, bus: Bus) {
+    let app = app_on(backend, bus).await;
     let (token, me) = app.someone("tidy").await;
     let shoes = add(&app, &token, json!({ "kind": "shoes", "nickname": "Worn out" })).await;
     let watch = add(&app, &token, json!({ "kind": "watch", "nickname": "Watch" })).await;
@@ -654,8 +660,8 @@ const INVENTORY_TABLES: [&str; 6] = [
     "inventory_settings",
 ];
 
-async fn equipment_is_exported_and_erased_with_the_account(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+async fn equipment_is_exported_and_erased_with_the_account(backend: Backend, bus: Bus) {
+    let app = app_on(backend, bus).await;
     let address = support::unique_email("leaving");
     let token = support::access(&app.signed_up(&address, "correct horse battery").await);
     let me = read(&app, &token, "/api/v1/account").await["id"].as_str().unwrap().to_string();
@@ -718,8 +724,8 @@ fn archive_with_gear() -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-async fn gear_named_in_a_strava_archive_becomes_one_item(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+async fn gear_named_in_a_strava_archive_becomes_one_item(backend: Backend, bus: Bus) {
+    let app = app_on(backend, bus).await;
     let (token, _) = app.someone("strava").await;
     // Today's default bike was not on a ride years ago.
     let bike = add(&app, &token, json!({ "kind": "bike", "nickname": "New bike", "default_for": ["cycling"] })).await;

@@ -165,6 +165,31 @@ async fn totals_equal_the_sum_over_trainings_whatever_happens(backend: Backend, 
     app.server.contexts.inventory.recompute(&user_id).await.unwrap();
     assert_eq!(totals(&app, &token).await, want, "seed {seed}: a recompute changed the totals");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM event_failures").await, 0);
+
+    // Usage lost, then counted again by the command and by the job a worker runs.
+    let email: String =
+        sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&user_id).fetch_one(pool).await.unwrap();
+    let forget = || async {
+        sqlx::query("DELETE FROM equipment_usage WHERE user_id = $1").bind(&user_id).execute(pool).await.unwrap();
+        assert_ne!(totals(&app, &token).await, want, "the usage is gone");
+    };
+    forget().await;
+    let recomputed = std::process::Command::new(env!("CARGO_BIN_EXE_athlos"))
+        .args(["inventory", "recompute", "--user", &email])
+        .envs(app.env.child_env())
+        .output()
+        .unwrap();
+    assert!(recomputed.status.success(), "{}", String::from_utf8_lossy(&recomputed.stderr));
+    assert_eq!(totals(&app, &token).await, want, "seed {seed}: athlos inventory recompute");
+    forget().await;
+    let queued = std::process::Command::new(env!("CARGO_BIN_EXE_athlos"))
+        .args(["inventory", "recompute", "--queue"])
+        .envs(app.env.child_env())
+        .output()
+        .unwrap();
+    assert!(queued.status.success(), "{}", String::from_utf8_lossy(&queued.stderr));
+    assert!(String::from_utf8_lossy(&queued.stdout).contains("Queued as job"));
+    eventually("the worker's recompute", PATIENCE, || async { totals(&app, &token).await == want }).await;
 }
 
 async fn worn_notices(app: &TestApp, token: &str) -> Vec<Value> {
@@ -219,6 +244,13 @@ async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(ba
         worn_notices(&app, &token).await.len() == 2
     })
     .await;
+
+    // Lowered below the one announced: the person already knows, nothing new is said.
+    let lowered = app.patch_as(&token, &format!("/api/v1/equipment/{shoes}"), json!({ "threshold_m": 12000 })).await;
+    assert_eq!(lowered.status(), 200);
+    run(&app, &token, 1.0, &[&shoes], "running").await;
+    distance_is(&app, &token, &shoes, 16.0).await;
+    assert_eq!(worn_notices(&app, &token).await.len(), 2, "a lowered threshold is not announced again");
 
     // A part: announced once; its replacement starts again from zero.
     let bike = item(&app, &token, json!({ "kind": "bike", "nickname": "Commuter" })).await;

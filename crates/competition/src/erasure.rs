@@ -19,15 +19,14 @@ pub fn register_events(_: &Competitions, handlers: &mut EventHandlers) {
         let gone: Gone = event.payload()?;
         let id = gone.user_id.as_str();
         async {
+            results::store::take_turn(&mut tx, id).await?;
             for (competition_id, entry) in entries::store::erase_user(&mut tx, id).await? {
                 let Some(competition) = competitions::store::get(&mut tx, &competition_id).await? else { continue };
                 competitions::store::count_entrant(&mut tx, &competition_id, -1).await?;
                 if let Some(team) = &entry.team_id {
                     entries::store::refresh_team(&mut tx, &competition_id, team, competition.kind.lower_wins()).await?;
                 }
-                if !entry.disqualified {
-                    entries::move_on_board(&mut tx, &competition, entry.place_key, None).await?;
-                }
+                entries::move_on_board(&mut tx, &competition, entry.counted(&competition), None).await?;
                 competitions::store::touch_board(&mut tx, &competition_id).await?;
             }
             results::store::erase_user(&mut tx, id).await

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use platform::people::PublicProfile;
 
 /// What an entry is filtered by, as the person told it; all optional.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntrantFacts {
     pub sex: Option<String>,
     pub birth_year: Option<i32>,
@@ -25,5 +25,6 @@ pub trait People: Send + Sync {
     /// Whom `user_id` blocked and who blocked them.
     fn blocked_around<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Vec<String>, String>>;
 
-    fn profile<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Option<PublicProfile>, String>>;
+    /// The people among `ids` who have an account, in any order.
+    fn profiles<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<PublicProfile>, String>>;
 }

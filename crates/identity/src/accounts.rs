@@ -239,6 +239,23 @@ impl Identity {
             .collect())
     }
 
+    /// The people among `ids` who have an account, in one query per few
+    /// hundred: a board or a feed names many people at once.
+    pub async fn public_profiles(&self, ids: &[String]) -> Result<Vec<PublicProfile>> {
+        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            for user in store::users_by_ids(&mut conn, chunk).await? {
+                out.push(PublicProfile {
+                    avatar_url: crate::avatar::url(&user),
+                    id: user.id,
+                    display_name: user.display_name,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn public_profile(&self, user_id: &str) -> Result<Option<PublicProfile>> {
         let mut conn = self.platform.db.pool().acquire().await?;
         let user = store::user_by_id(&mut conn, user_id).await?;

@@ -1,8 +1,9 @@
 //! Wear alerts: when an item's or a fitted part's distance reaches its
 //! threshold, the person is told once. The threshold announced is kept, so
 //! the same threshold is never announced twice (not even when an edit takes
-//! the distance below it and back); a raised threshold, or a new part, arms
-//! it again.
+//! the distance below it and back); a threshold raised past the one
+//! announced, or a new part, arms it again. A lowered one does not: the
+//! person was already told the item is past it.
 
 use platform::notify::{self, Notice};
 use sqlx::AnyConnection;
@@ -51,7 +52,7 @@ impl Inventory {
 
 /// The threshold still to announce, if any.
 fn due(threshold: Option<f64>, announced: Option<f64>) -> Option<f64> {
-    threshold.filter(|t| announced != Some(*t))
+    threshold.filter(|t| announced.is_none_or(|a| *t > a))
 }
 
 async fn announce(
@@ -95,5 +96,6 @@ mod tests {
         assert_eq!(due(Some(700.0), Some(700.0)), None);
         assert_eq!(due(Some(900.0), Some(700.0)), Some(900.0));
         assert_eq!(due(None, Some(700.0)), None);
+        assert_eq!(due(Some(600.0), Some(700.0)), None, "lowered below what was announced");
     }
 }

@@ -9,6 +9,9 @@ pub trait People: Send + Sync {
     /// The person, or none when there is no such account.
     fn profile<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Option<PublicProfile>, String>>;
 
+    /// The people among `ids` who have an account, in any order.
+    fn profiles<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<PublicProfile>, String>>;
+
     /// People whose name contains `words`, by name then id, after `after`
     /// (the last of the page before).
     fn search<'a>(

@@ -35,7 +35,7 @@ impl People for Competitors {
         Box::pin(async move { self.social.blocked_around(user_id).await.map_err(|e| e.to_string()) })
     }
 
-    fn profile<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Option<PublicProfile>, String>> {
-        Box::pin(async move { self.identity.public_profile(user_id).await.map_err(|e| e.to_string()) })
+    fn profiles<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<PublicProfile>, String>> {
+        Box::pin(async move { self.identity.public_profiles(ids).await.map_err(|e| e.to_string()) })
     }
 }

@@ -17,6 +17,10 @@ impl social::people::People for Accounts {
         Box::pin(async move { self.0.public_profile(user_id).await.map_err(|e| e.to_string()) })
     }
 
+    fn profiles<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<PublicProfile>, String>> {
+        Box::pin(async move { self.0.public_profiles(ids).await.map_err(|e| e.to_string()) })
+    }
+
     fn search<'a>(
         &'a self,
         words: &'a str,

@@ -4,7 +4,7 @@
 
 pub(crate) mod store;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use platform::http::Caller;
 use platform::people::PublicProfile;
@@ -13,7 +13,9 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::competitions::Stored;
 use crate::error::{CompetitionError, Result};
+use crate::people::EntrantFacts;
 use crate::Competitions;
 use store::{Board, Position, Value};
 
@@ -168,21 +170,25 @@ impl Competitions {
     /// the rows are the truth); how many boards.
     pub async fn recount(&self) -> Result<u64> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        let mut boards: Vec<Board> = crate::competitions::store::every_board(&mut conn)
-            .await?
+        let competitions = crate::competitions::store::every_board(&mut conn).await?;
+        let globals: Vec<Board> = (crate::results::store::global_boards(&mut conn).await?)
             .into_iter()
-            .map(|(id, kind)| Board::competition(&id, kind.band_width()))
+            .map(|(sport, distance, period)| Board::global(&sport, distance, &period))
             .collect();
-        for (sport, distance, period) in crate::results::store::global_boards(&mut conn).await? {
-            boards.push(Board::global(&sport, distance, &period));
-        }
         drop(conn);
-        for board in &boards {
+        for (id, _) in &competitions {
+            let mut tx = self.platform.db.begin().await?;
+            if let Some(competition) = crate::competitions::store::get(&mut tx, id).await? {
+                crate::entries::recount(&mut tx, &competition).await?;
+            }
+            tx.commit().await?;
+        }
+        for board in &globals {
             let mut tx = self.platform.db.begin().await?;
             board.recount(&mut tx).await?;
             tx.commit().await?;
         }
-        Ok(boards.len() as u64)
+        Ok((competitions.len() + globals.len()) as u64)
     }
 
     /// The competition's board narrowed by the query's filters, and the
@@ -206,16 +212,18 @@ impl Competitions {
             if sex != "female" && sex != "male" {
                 return Err(CompetitionError::invalid("sex", "sex is female or male"));
             }
-            board.add("sex = ?", [Value::Text(sex.clone())]);
+            board.add_facet(&format!("sex={sex}"), "sex = ?", [Value::Text(sex.clone())]);
         }
         if let Some(group) = &query.age_group {
             let (young, old) = age_range(group)?;
-            let year: i64 = crate::results::year_of(competition.starts_at).parse().unwrap_or(0);
-            board.add("birth_year >= ? AND birth_year <= ?", [Value::Int(year - old), Value::Int(year - young)]);
+            let year = competition_year(&competition);
+            let condition = "birth_year >= ? AND birth_year <= ?";
+            board.add_facet(&format!("age={group}"), condition, [Value::Int(year - old), Value::Int(year - young)]);
         }
         if let Some(class) = &query.weight_class {
             let (light, heavy) = weight_range(class)?;
-            board.add("weight_kg >= ? AND weight_kg < ?", [Value::Float(light), Value::Float(heavy)]);
+            let condition = "weight_kg >= ? AND weight_kg < ?";
+            board.add_facet(&format!("weight={class}"), condition, [Value::Float(light), Value::Float(heavy)]);
         }
         if let Some(team) = &query.team {
             board.add("team_id = ?", [Value::Text(team.clone())]);
@@ -303,9 +311,15 @@ impl Competitions {
 
     /// Lines with the people's names and pictures; gone accounts left out.
     async fn standings(&self, caller: &Caller, lines: Vec<(Line, Position)>) -> Result<Vec<Standing>> {
+        let ids: Vec<String> = lines.iter().map(|(_, p)| p.user_id.clone()).collect();
+        let mut people: HashMap<String, PublicProfile> = (self.people.profiles(&ids).await)
+            .map_err(CompetitionError::Internal)?
+            .into_iter()
+            .map(|person| (person.id.clone(), person))
+            .collect();
         let mut out = Vec::with_capacity(lines.len());
         for (line, position) in lines {
-            let Some(person) = self.people.profile(&position.user_id).await.map_err(CompetitionError::Internal)? else {
+            let Some(person) = people.remove(&position.user_id) else {
                 continue;
             };
             out.push(Standing {
@@ -360,35 +374,54 @@ fn around_of(around: Option<u32>) -> Result<u32> {
 }
 
 /// Ages (inclusive) of an age group.
+/// Age groups: a name and the ages in it, both ends included, in the
+/// year the competition starts.
+const AGE_GROUPS: [(&str, i64, i64); 6] =
+    [("u20", 0, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49), ("50-59", 50, 59), ("60+", 60, 200)];
+
+/// Weight classes: a name and kilograms, from inclusive to exclusive.
+const WEIGHT_CLASSES: [(&str, f64, f64); 5] =
+    [("u60", 0.0, 60.0), ("60-70", 60.0, 70.0), ("70-80", 70.0, 80.0), ("80-90", 80.0, 90.0), ("90+", 90.0, 1000.0)];
+
 fn age_range(group: &str) -> Result<(i64, i64)> {
-    Ok(match group {
-        "u20" => (0, 19),
-        "20-29" => (20, 29),
-        "30-39" => (30, 39),
-        "40-49" => (40, 49),
-        "50-59" => (50, 59),
-        "60+" => (60, 200),
-        _ => {
-            return Err(CompetitionError::invalid(
-                "age_group",
-                "an age group is u20, 20-29, 30-39, 40-49, 50-59 or 60+",
-            ))
-        }
-    })
+    let (_, young, old) = AGE_GROUPS.iter().find(|(name, ..)| *name == group).ok_or_else(|| {
+        CompetitionError::invalid("age_group", "an age group is u20, 20-29, 30-39, 40-49, 50-59 or 60+")
+    })?;
+    Ok((*young, *old))
 }
 
-/// Kilograms, from inclusive to exclusive.
 fn weight_range(class: &str) -> Result<(f64, f64)> {
-    Ok(match class {
-        "u60" => (0.0, 60.0),
-        "60-70" => (60.0, 70.0),
-        "70-80" => (70.0, 80.0),
-        "80-90" => (80.0, 90.0),
-        "90+" => (90.0, 1000.0),
-        _ => {
-            return Err(CompetitionError::invalid("weight_class", "a weight class is u60, 60-70, 70-80, 80-90 or 90+"))
+    let (_, light, heavy) = WEIGHT_CLASSES.iter().find(|(name, ..)| *name == class).ok_or_else(|| {
+        CompetitionError::invalid("weight_class", "a weight class is u60, 60-70, 70-80, 80-90 or 90+")
+    })?;
+    Ok((*light, *heavy))
+}
+
+fn competition_year(competition: &Stored) -> i64 {
+    crate::results::year_of(competition.starts_at).parse().unwrap_or(0)
+}
+
+/// The facets an entrant with these facts counts in, each with a board of
+/// its own counts (`sex=female`, `age=30-39`, `weight=70-80`): the filters
+/// that narrow a board by about half or more, whose places would otherwise
+/// be counted row by row.
+pub(crate) fn facets(facts: &EntrantFacts, competition: &Stored) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(sex) = facts.sex.as_deref().filter(|sex| matches!(*sex, "female" | "male")) {
+        out.push(format!("sex={sex}"));
+    }
+    if let Some(born) = facts.birth_year {
+        let age = competition_year(competition) - i64::from(born);
+        if let Some((name, ..)) = AGE_GROUPS.iter().find(|(_, young, old)| (*young..=*old).contains(&age)) {
+            out.push(format!("age={name}"));
         }
-    })
+    }
+    if let Some(kg) = facts.weight_kg {
+        if let Some((name, ..)) = WEIGHT_CLASSES.iter().find(|(_, light, heavy)| kg >= *light && kg < *heavy) {
+            out.push(format!("weight={name}"));
+        }
+    }
+    out
 }
 
 /// A global board: its sport, distance and period.

@@ -28,8 +28,10 @@ pub struct Board {
     conditions: Vec<String>,
     values: Vec<Value>,
     /// The board's name in `board_counts` and its band width, while no
-    /// filter narrows it (a filtered board counts its rows instead).
+    /// filter narrows it but one facet (a filtered board counts its rows instead).
     counted: Option<(String, f64)>,
+    /// The conditions every row of the board meets; more narrow it.
+    base: usize,
 }
 
 /// The band of `key` on a board of bands `width` wide, and where it
@@ -64,6 +66,34 @@ pub fn competition_board_name(competition_id: &str) -> String {
     format!("c:{competition_id}")
 }
 
+/// The counts of a competition board's rows with one facet (`sex=female`).
+pub fn facet_board_name(board: &str, facet: &str) -> String {
+    format!("{board}|{facet}")
+}
+
+/// Puts `bands` ((board, band) → rows) in place of every count of `board`
+/// and of its facets' boards.
+pub async fn replace_counts(
+    conn: &mut AnyConnection,
+    board: &str,
+    bands: std::collections::BTreeMap<(String, i64), i64>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM board_counts WHERE board = $1 OR board LIKE $2")
+        .bind(board)
+        .bind(facet_board_name(board, "%"))
+        .execute(&mut *conn)
+        .await?;
+    for ((name, bucket), n) in bands {
+        sqlx::query("INSERT INTO board_counts (board, bucket, n) VALUES ($1, $2, $3)")
+            .bind(name)
+            .bind(bucket)
+            .bind(n)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub fn global_board_name(sport: &str, distance_m: f64, period: &str) -> String {
     format!("g:{sport}:{distance_m}:{period}")
 }
@@ -88,6 +118,7 @@ impl Board {
             conditions: Vec::new(),
             values: Vec::new(),
             counted: None,
+            base: 2,
         };
         board.add("competition_id = ?", [Value::Text(competition_id.into())]);
         board.add("disqualified = 0 AND place_key IS NOT NULL", []);
@@ -103,6 +134,7 @@ impl Board {
             conditions: Vec::new(),
             values: Vec::new(),
             counted: None,
+            base: 1,
         };
         board.add(
             "sport = ? AND distance_m = ? AND period = ?",
@@ -117,6 +149,15 @@ impl Board {
         self.conditions.push(condition.to_string());
         self.values.extend(values);
         self.counted = None;
+    }
+
+    /// Narrows the board to one facet (`sex=female`), whose rows `condition`
+    /// picks. Narrowed by that alone, it still answers places from counts:
+    /// those its facet's board keeps.
+    pub fn add_facet(&mut self, facet: &str, condition: &str, values: impl IntoIterator<Item = Value>) {
+        let counted = self.counted.take().filter(|_| self.conditions.len() == self.base);
+        self.add(condition, values);
+        self.counted = counted.map(|(name, width)| (facet_board_name(&name, facet), width));
     }
 
     /// The conditions with numbered parameters from `$first`.
@@ -158,13 +199,10 @@ impl Board {
         let n = self.values.len();
         let (op, order) = if backwards { ("<", "DESC") } else { (">", "ASC") };
         let key = self.key;
+        // A row value, not the same test spelt out with ORs: both databases
+        // then start the index walk at the cursor instead of filtering rows.
         let beyond = match after {
-            Some(_) => format!(
-                " AND ({key} {op} ${a} OR ({key} = ${a} AND (achieved_at {op} ${b} OR (achieved_at = ${b} AND user_id {op} ${c}))))",
-                a = n + 1,
-                b = n + 2,
-                c = n + 3
-            ),
+            Some(_) => format!(" AND ({key}, achieved_at, user_id) {op} (${}, ${}, ${})", n + 1, n + 2, n + 3),
             None => String::new(),
         };
         let sql = format!(
@@ -202,14 +240,15 @@ impl Board {
         let n = self.values.len();
         let key = self.key;
         let band = if from.is_some() { format!(" AND {key} >= ${}", n + 4) } else { String::new() };
+        // The row value bounds the index range from above; with the band's
+        // start below it, the count reads only the band's rows before the person.
         let sql = format!(
-            "SELECT COUNT(*) AS n FROM {} WHERE {}{band} AND ({key} < ${a} OR ({key} = ${a} AND (achieved_at < ${b}
-                OR (achieved_at = ${b} AND user_id < ${c}))))",
+            "SELECT COUNT(*) AS n FROM {} WHERE {}{band} AND ({key}, achieved_at, user_id) < (${}, ${}, ${})",
             self.table,
             self.filter(1),
-            a = n + 1,
-            b = n + 2,
-            c = n + 3
+            n + 1,
+            n + 2,
+            n + 3
         );
         let mut query =
             self.bind(sqlx::query(&sql)).bind(position.key).bind(position.at).bind(position.user_id.clone());
@@ -223,25 +262,16 @@ impl Board {
     pub async fn recount(&self, conn: &mut AnyConnection) -> Result<()> {
         let Some((name, width)) = &self.counted else { return Ok(()) };
         let sql = format!("SELECT {} AS key FROM {} WHERE {}", self.key, self.table, self.filter(1));
-        let mut bands: std::collections::BTreeMap<i64, i64> = Default::default();
+        let mut bands: std::collections::BTreeMap<(String, i64), i64> = Default::default();
         {
             use futures::TryStreamExt;
             let query = self.bind(sqlx::query(&sql));
             let mut rows = query.fetch(&mut *conn);
             while let Some(row) = rows.try_next().await? {
-                *bands.entry(band(row.try_get("key")?, *width).0).or_default() += 1;
+                *bands.entry((name.clone(), band(row.try_get("key")?, *width).0)).or_default() += 1;
             }
         }
-        sqlx::query("DELETE FROM board_counts WHERE board = $1").bind(name).execute(&mut *conn).await?;
-        for (bucket, n) in bands {
-            sqlx::query("INSERT INTO board_counts (board, bucket, n) VALUES ($1, $2, $3)")
-                .bind(name)
-                .bind(bucket)
-                .bind(n)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
+        replace_counts(conn, name, bands).await
     }
 
     /// The person's row on this board, if they are on it.

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::competitions::{self, Status, Stored};
 use crate::error::{CompetitionError, Result};
+use crate::people::EntrantFacts;
 use crate::{boards, results, Competitions};
 
 /// Someone's entry in a competition.
@@ -38,6 +39,30 @@ pub struct Entry {
     pub disqualified: bool,
     /// Why the organiser disqualified the result.
     pub disqualification_reason: Option<String>,
+    /// What the person told of themselves when they entered or last changed the entry.
+    #[serde(skip)]
+    pub facts: EntrantFacts,
+}
+
+/// Where an entry counts on its competition's boards: its place key, and
+/// the facets (sex, age group, weight class) whose boards keep counts too.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Counted {
+    key: f64,
+    facets: Vec<String>,
+}
+
+impl Entry {
+    /// Where the entry counts, if it is on the board at all.
+    pub(crate) fn counted(&self, competition: &Stored) -> Option<Counted> {
+        self.counted_as(self.place_key, self.disqualified, competition)
+    }
+
+    /// Where it would count with this key and judgement.
+    fn counted_as(&self, key: Option<f64>, disqualified: bool, competition: &Stored) -> Option<Counted> {
+        let key = key.filter(|_| !disqualified)?;
+        Some(Counted { key, facets: boards::facets(&self.facts, competition) })
+    }
 }
 
 /// A team of a competition.
@@ -124,6 +149,11 @@ impl Competitions {
         if store::upsert(&mut tx, &entry).await? && !competitions::store::count_entrant(&mut tx, id, 1).await? {
             return Err(CompetitionError::Conflict("this competition is full".into()));
         }
+        if let Some(before) = &before {
+            // The facts were read again: the result may move between the boards of a facet.
+            let now = store::get(&mut tx, id, &caller.id).await?.ok_or(CompetitionError::NotFound)?;
+            move_on_board(&mut tx, &competition, before.counted(&competition), now.counted(&competition)).await?;
+        }
         refresh_result(&mut tx, &competition, &caller.id).await?;
         if let Some(old) = before.and_then(|b| b.team_id).filter(|old| Some(old) != choice.team_id.as_ref()) {
             store::refresh_team(&mut tx, id, &old, competition.kind.lower_wins()).await?;
@@ -145,9 +175,7 @@ impl Competitions {
         }
         store::delete(&mut tx, id, &caller.id).await?;
         competitions::store::count_entrant(&mut tx, id, -1).await?;
-        if !entry.disqualified {
-            move_on_board(&mut tx, &competition, entry.place_key, None).await?;
-        }
+        move_on_board(&mut tx, &competition, entry.counted(&competition), None).await?;
         if let Some(team) = entry.team_id {
             store::refresh_team(&mut tx, id, &team, competition.kind.lower_wins()).await?;
         }
@@ -192,10 +220,13 @@ impl Competitions {
         if !competition.runs(caller) {
             return Err(CompetitionError::NotOrganiser);
         }
+        // A training of theirs handled meanwhile would move the result from
+        // where it stood before this judgement: the two take turns.
+        results::store::take_turn(&mut tx, user_id).await?;
         let entry = store::get(&mut tx, id, user_id).await?.ok_or(CompetitionError::NotFound)?;
         store::set_disqualified(&mut tx, id, user_id, reason.as_deref(), &caller.id).await?;
-        let counted = |disqualified: bool| entry.place_key.filter(|_| !disqualified);
-        move_on_board(&mut tx, &competition, counted(entry.disqualified), counted(reason.is_some())).await?;
+        let judged = entry.counted_as(entry.place_key, reason.is_some(), &competition);
+        move_on_board(&mut tx, &competition, entry.counted(&competition), judged).await?;
         if let Some(team) = &entry.team_id {
             store::refresh_team(&mut tx, id, team, competition.kind.lower_wins()).await?;
         }
@@ -233,9 +264,8 @@ pub(crate) async fn refresh_result(conn: &mut AnyConnection, competition: &Store
     }
     let score = score.map(|s| results::score::Score { workout_id: workout_id.clone(), ..s });
     store::set_result(conn, &competition.id, user_id, score.as_ref(), place_key).await?;
-    if !entry.disqualified {
-        move_on_board(conn, competition, entry.place_key, place_key).await?;
-    }
+    let moved = entry.counted_as(place_key, entry.disqualified, competition);
+    move_on_board(conn, competition, entry.counted(competition), moved).await?;
     if let Some(team) = &entry.team_id {
         store::refresh_team(conn, &competition.id, team, competition.kind.lower_wins()).await?;
     }
@@ -246,25 +276,45 @@ pub(crate) async fn refresh_result(conn: &mut AnyConnection, competition: &Store
     Ok(())
 }
 
-/// Moves a result's count on the board from the band of `old` to that of
-/// `new` (none: not on the board).
+/// Moves a result's count from where it was on the board and its facets'
+/// boards to where it is now (none: not on the board).
 pub(crate) async fn move_on_board(
     conn: &mut AnyConnection,
     competition: &Stored,
-    old: Option<f64>,
-    new: Option<f64>,
+    old: Option<Counted>,
+    new: Option<Counted>,
 ) -> Result<()> {
     if old == new {
         return Ok(());
     }
     let (board, width) = (boards::store::competition_board_name(&competition.id), competition.kind.band_width());
-    if let Some(old) = old {
-        boards::store::count(conn, &board, width, old, -1).await?;
-    }
-    if let Some(new) = new {
-        boards::store::count(conn, &board, width, new, 1).await?;
+    for (counted, change) in [(old, -1), (new, 1)] {
+        let Some(counted) = counted else { continue };
+        boards::store::count(conn, &board, width, counted.key, change).await?;
+        for facet in &counted.facets {
+            boards::store::count(conn, &boards::store::facet_board_name(&board, facet), width, counted.key, change)
+                .await?;
+        }
     }
     Ok(())
+}
+
+/// Counts a competition's board and its facets' boards again from the
+/// entries (the counts are derived; the entries are the truth).
+pub(crate) async fn recount(conn: &mut AnyConnection, competition: &Stored) -> Result<()> {
+    let board = boards::store::competition_board_name(&competition.id);
+    let width = competition.kind.band_width();
+    let mut bands: std::collections::BTreeMap<(String, i64), i64> = Default::default();
+    store::each_counted(conn, &competition.id, |entry| {
+        let Some(counted) = entry.counted(competition) else { return };
+        let band = boards::store::band(counted.key, width).0;
+        *bands.entry((board.clone(), band)).or_default() += 1;
+        for facet in &counted.facets {
+            *bands.entry((boards::store::facet_board_name(&board, facet), band)).or_default() += 1;
+        }
+    })
+    .await?;
+    boards::store::replace_counts(conn, &board, bands).await
 }
 
 /// Tells those who asked that `user_id` passed them, when they were in the top three.

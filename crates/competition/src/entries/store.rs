@@ -26,7 +26,30 @@ pub fn from_row(row: &AnyRow) -> Result<Entry> {
         trainings: row.try_get("trainings")?,
         disqualified: row.try_get::<i64, _>("disqualified")? != 0,
         disqualification_reason: row.try_get("dq_reason")?,
+        facts: EntrantFacts {
+            sex: row.try_get("sex")?,
+            birth_year: row.try_get::<Option<i32>, _>("birth_year").or_else(|_| {
+                row.try_get::<Option<i64>, _>("birth_year").map(|y| y.and_then(|y| i32::try_from(y).ok()))
+            })?,
+            weight_kg: row.try_get("weight_kg")?,
+            home_area: row.try_get("home_area")?,
+        },
     })
+}
+
+/// Hands each entry on a competition's board to `each`, in no order and
+/// one at a time (a board may hold millions): for a recount.
+pub async fn each_counted(conn: &mut AnyConnection, competition_id: &str, mut each: impl FnMut(Entry)) -> Result<()> {
+    use futures::TryStreamExt;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM competition_entries
+         WHERE competition_id = $1 AND disqualified = 0 AND place_key IS NOT NULL"
+    );
+    let mut rows = sqlx::query(&sql).bind(competition_id).fetch(conn);
+    while let Some(row) = rows.try_next().await? {
+        each(from_row(&row)?);
+    }
+    Ok(())
 }
 
 pub async fn get(conn: &mut AnyConnection, competition_id: &str, user_id: &str) -> Result<Option<Entry>> {

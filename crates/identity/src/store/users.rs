@@ -114,6 +114,20 @@ pub async fn user_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<Use
     row.as_ref().map(user_from).transpose()
 }
 
+/// The users among `ids` (at most a few hundred: one statement's parameters).
+pub async fn users_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({marks})");
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(conn).await?.iter().map(user_from).collect()
+}
+
 /// Users in id order after `cursor`.
 pub async fn list_users(conn: &mut AnyConnection, cursor: Option<&str>, limit: i64) -> Result<Vec<User>> {
     let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"))

@@ -105,7 +105,7 @@ fn is_sqlite(conn: &AnyConnection) -> bool {
 
 /// The person's items, newest first.
 pub async fn of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Stored>> {
-    let sql = format!("SELECT {COLUMNS} FROM equipment WHERE user_id = $1 ORDER BY id DESC");
+    let sql = format!("SELECT {COLUMNS} FROM equipment WHERE user_id = $1 ORDER BY created_at DESC, id DESC");
     sqlx::query(&sql).bind(user_id).fetch_all(conn).await?.iter().map(from_row).collect()
 }
 

@@ -7,7 +7,7 @@
 
 pub(crate) mod store;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use platform::db::rfc3339;
 use platform::people::PublicProfile;
@@ -102,15 +102,12 @@ impl Social {
         Ok(FeedPage { items: self.with_authors(items).await?, next_cursor })
     }
 
-    /// Adds who did each training, asking identity once per author.
+    /// Adds who did each training, asking identity once for the page.
     pub(crate) async fn with_authors(&self, mut items: Vec<Entry>) -> Result<Vec<Entry>> {
-        let mut known: HashMap<String, Option<PublicProfile>> = HashMap::new();
+        let ids: Vec<String> = items.iter().map(|item| item.author_id.clone()).collect();
+        let known = self.people_by_id(&ids).await?;
         for item in &mut items {
-            if !known.contains_key(&item.author_id) {
-                let person = self.people.profile(&item.author_id).await.map_err(SocialError::Internal)?;
-                known.insert(item.author_id.clone(), person);
-            }
-            item.author = known[&item.author_id].clone();
+            item.author = known.get(&item.author_id).cloned();
         }
         Ok(items)
     }

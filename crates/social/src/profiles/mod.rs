@@ -4,6 +4,8 @@
 
 pub(crate) mod store;
 
+use std::collections::HashMap;
+
 use platform::db::now_ms;
 use platform::people::PublicProfile;
 use serde::{Deserialize, Serialize};
@@ -269,14 +271,16 @@ impl Social {
         Ok(PeoplePage { items: self.profiles_of(&ids).await?, next_cursor })
     }
 
+    /// People by id, in the order of `ids`; gone accounts are left out.
     pub(crate) async fn profiles_of(&self, ids: &[String]) -> Result<Vec<PublicProfile>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(person) = self.people.profile(id).await.map_err(SocialError::Internal)? {
-                out.push(person);
-            }
-        }
-        Ok(out)
+        let mut known = self.people_by_id(ids).await?;
+        Ok(ids.iter().filter_map(|id| known.remove(id)).collect())
+    }
+
+    /// The people among `ids`, asking identity once.
+    pub(crate) async fn people_by_id(&self, ids: &[String]) -> Result<HashMap<String, PublicProfile>> {
+        let people = self.people.profiles(ids).await.map_err(SocialError::Internal)?;
+        Ok(people.into_iter().map(|person| (person.id.clone(), person)).collect())
     }
 }
 

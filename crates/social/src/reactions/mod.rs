@@ -203,8 +203,10 @@ impl Social {
     }
 
     async fn with_comment_authors(&self, mut comments: Vec<Comment>) -> Result<Vec<Comment>> {
+        let ids: Vec<String> = comments.iter().map(|comment| comment.author_id.clone()).collect();
+        let known = self.people_by_id(&ids).await?;
         for comment in &mut comments {
-            comment.author = self.people.profile(&comment.author_id).await.map_err(SocialError::Internal)?;
+            comment.author = known.get(&comment.author_id).cloned();
         }
         Ok(comments)
     }
