@@ -329,15 +329,13 @@ async fn tell_overtaken(
     if new >= worse {
         return Ok(());
     }
-    for passed in store::watching_between(conn, &competition.id, new, worse).await? {
-        if passed == user_id {
+    // Whoever was passed from the top three stands in the top four now,
+    // behind this result: only those rows are read, however long the board.
+    for (n, (passed, key, tell)) in store::leaders(conn, &competition.id, 4).await?.into_iter().enumerate() {
+        if passed == user_id || !tell || key < new || key > worse {
             continue;
         }
-        let Some(place) = boards::store::place_of(conn, competition, &passed).await? else { continue };
-        // They are one place lower now: they were in the top three before.
-        if place > 4 {
-            continue;
-        }
+        let place = n as i64 + 1;
         let title = format!("You were overtaken in {}", competition.title);
         let data = serde_json::json!({ "competition_id": competition.id, "title": competition.title, "place": place });
         let notice = Notice {

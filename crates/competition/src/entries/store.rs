@@ -162,22 +162,21 @@ pub async fn set_disqualified(
 }
 
 /// Entrants who asked to hear when overtaken, ranked between two keys.
-pub async fn watching_between(
-    conn: &mut AnyConnection,
-    competition_id: &str,
-    better: f64,
-    worse: f64,
-) -> Result<Vec<String>> {
+/// The first `n` of the whole board, best first: who they are, their key,
+/// and whether they asked to be told when overtaken. Reads `n` index rows.
+pub async fn leaders(conn: &mut AnyConnection, competition_id: &str, n: i64) -> Result<Vec<(String, f64, bool)>> {
     let rows = sqlx::query(
-        "SELECT user_id FROM competition_entries WHERE competition_id = $1 AND disqualified = 0
-         AND tell_overtaken = 1 AND place_key >= $2 AND place_key <= $3 LIMIT 10",
+        "SELECT user_id, place_key, tell_overtaken FROM competition_entries
+         WHERE competition_id = $1 AND disqualified = 0 AND place_key IS NOT NULL
+         ORDER BY place_key, achieved_at, user_id LIMIT $2",
     )
     .bind(competition_id)
-    .bind(better)
-    .bind(worse)
+    .bind(n)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get("user_id")?)).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get("user_id")?, r.try_get("place_key")?, r.try_get::<i64, _>("tell_overtaken")? != 0)))
+        .collect()
 }
 
 pub async fn entrant_ids(conn: &mut AnyConnection, competition_id: &str) -> Result<Vec<String>> {
