@@ -227,6 +227,11 @@ async fn every_field_is_checked_and_a_refused_change_changes_nothing(backend: Ba
     let refused = app.post_as(&token, &format!("{path}/retirement"), json!({ "retired_on": "2026-02-30" })).await;
     refused_on(refused, "retired_on").await;
     assert_eq!(read(&app, &token, &path).await, longest, "no refused change touched the item");
+    // Not retired before it was bought.
+    let bought = add(&app, &token, json!({ "kind": "bike", "nickname": "Old", "purchased_on": "2024-05-01" })).await;
+    let early = json!({ "retired_on": "2024-04-30" });
+    refused_on(app.post_as(&token, &format!("{}/retirement", item_path(&bought)), early).await, "retired_on").await;
+    assert_eq!(read(&app, &token, &item_path(&bought)).await["retired_on"], Value::Null);
 
     let parts = format!("{path}/components");
     for (part, field) in [

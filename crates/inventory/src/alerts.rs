@@ -21,8 +21,14 @@ impl Inventory {
     /// Announces whatever of these items (and their fitted parts) just
     /// reached its threshold, in the caller's transaction.
     pub(crate) async fn check_alerts(&self, conn: &mut AnyConnection, user_id: &str, items: &[String]) -> Result<()> {
-        for id in items {
-            let Some(mut item) = equipment::store::owned(conn, user_id, id, false).await? else { continue };
+        // In one order, so that two transactions locking the same items cannot deadlock.
+        let mut items = items.to_vec();
+        items.sort();
+        items.dedup();
+        for id in &items {
+            // Locked: a change to the item at the same moment (a new threshold)
+            // waits, so the two cannot both announce or lose the mark.
+            let Some(mut item) = equipment::store::owned(conn, user_id, id, true).await? else { continue };
             if let Some(threshold) = due(item.threshold_m, item.alerted_threshold_m) {
                 let done = usage::store::distance(conn, id, i64::MIN, None).await?;
                 if done >= threshold {

@@ -4,15 +4,47 @@
 //! DOUBLE PRECISION), which CockroachDB accepts too.
 
 use std::borrow::Cow;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, Migrator};
-use sqlx::{AnyPool, ConnectOptions, Connection};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::config::mask_url_password;
 
-pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
+/// A transaction that may write: the connection it runs on, and on SQLite
+/// this process's turn to write, held until it ends.
+pub struct Transaction {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Transaction {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for Transaction {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Transaction {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
 
 /// The few places where SQL differs between the backends ask this.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +64,13 @@ pub struct PoolSettings {
 pub struct Database {
     pool: AnyPool,
     dialect: Dialect,
+    /// SQLite's writers, one at a time and first come first served. SQLite
+    /// lets one writer in and has the others poll with growing sleeps (up
+    /// to 100 ms), so under a crowd of writers the lock sat idle between
+    /// them and some waited past `busy_timeout`. Queued here, each starts
+    /// the moment the one before ends. Other processes (the CLI) still meet
+    /// `busy_timeout`.
+    writers: Option<Arc<Mutex<()>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +122,8 @@ impl Database {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, dialect })
+        let writers = (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Self { pool, dialect, writers })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -99,10 +139,17 @@ impl Database {
     /// cannot wait for the lock when another writer got there first, and
     /// fails with SQLITE_BUSY instead. Waiting for the lock happens inside
     /// `busy_timeout`, so writers queue rather than fail.
+    ///
+    /// The turn to write is taken before a connection, so that writers
+    /// waiting their turn hold none of the pool's connections.
     pub async fn begin(&self) -> Result<Transaction, sqlx::Error> {
-        match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Dialect::Postgres => self.pool.begin().await,
+        match &self.writers {
+            Some(writers) => {
+                let turn = writers.clone().lock_owned().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Transaction { tx, _turn: Some(turn) })
+            }
+            None => Ok(Transaction { tx: self.pool.begin().await?, _turn: None }),
         }
     }
 

@@ -1,7 +1,9 @@
 // Equipment: shoes made the default for running are chosen for a run logged
 // by hand, and the run's distance shows on them once inventory has counted
 // it (from training's events, a moment later); shoes added or changed
-// offline wait on the device and reach the server once the network returns.
+// offline wait on the device and reach the server once the network returns;
+// a bike's parts are renamed, given a new warning distance and deleted, and
+// the bike is retired on a day chosen in the past.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { account, api, logIn, newPage, screenshots, serverAndBrowser } from './support.mjs';
@@ -11,6 +13,11 @@ const shared = serverAndBrowser();
 /** The tab bar on a phone (the top bar's links on a desktop). */
 function menu(page) {
   return page.getByRole('navigation', { name: 'Main' }).last();
+}
+
+/** The calendar day `days` before today where the browser is (Berlin), as `YYYY-MM-DD`. */
+function daysAgo(days) {
+  return new Date(Date.now() - days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' });
 }
 
 async function addShoes(page, { brand, model, nickname }) {
@@ -123,4 +130,76 @@ test('shoes added and changed offline show at once, wait on the device, and are 
   const changed = (await api(server, `/api/v1/equipment/${items[0].id}`, { token: person.token })).body;
   assert.equal(changed.name, 'Soft clouds');
   assert.equal(changed.brand, 'Hoka', 'the rest stays');
+});
+
+test('parts of a bike are renamed and deleted, and the bike is retired on a day chosen in the past', async () => {
+  const { server, browser } = shared;
+  const person = await account(server, 'bike');
+  const { page } = await newPage(browser);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const bought = daysAgo(90);
+  const create = { kind: 'bike', brand: 'Canyon', model: 'Grail', nickname: 'Gravel', purchased_on: bought };
+  const bike = (await api(server, '/api/v1/equipment', { method: 'POST', token: person.token, body: create })).body;
+  for (const part of [{ kind: 'chain' }, { kind: 'tyre', name: 'Front tyre' }]) {
+    const added = await api(server, `/api/v1/equipment/${bike.id}/components`, {
+      method: 'POST',
+      token: person.token,
+      body: part,
+    });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+  }
+  await logIn(page, server, person);
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+  await page.goto(`${server.url}/equipment/${bike.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Gravel' }).waitFor();
+  const parts = page.getByTestId('part');
+
+  // Renamed, with a warning distance of its own, from the part's "more" menu.
+  const chain = parts.filter({ hasText: 'Chain' });
+  await chain.getByRole('button', { name: 'More for Chain' }).click();
+  await chain.getByRole('button', { name: 'Rename or change the warning distance' }).click();
+  const form = chain.getByTestId('part-change-form');
+  await form.getByLabel('Name').fill('KMC X11');
+  await form.getByLabel('Warn after (km)').fill('4000');
+  await screenshots(page, 'equipment-part-change');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await parts.filter({ hasText: 'KMC X11' }).getByText('0.00 km of 4,000 km').waitFor();
+
+  // Deleted after asking: entered by mistake, it leaves no history.
+  const tyre = parts.filter({ hasText: 'Front tyre' });
+  await tyre.getByRole('button', { name: 'More for Front tyre' }).click();
+  await tyre.getByRole('button', { name: 'Delete the part' }).click();
+  const asked = page.getByRole('dialog', { name: 'Delete “Front tyre”?' });
+  await asked.getByRole('button', { name: 'Delete the part' }).click();
+  await tyre.waitFor({ state: 'detached' });
+  assert.equal(await parts.count(), 1);
+  const { components } = (await api(server, `/api/v1/equipment/${bike.id}`, { token: person.token })).body;
+  assert.equal(components.length, 1);
+  assert.equal(components[0].name, 'KMC X11');
+  assert.equal(components[0].threshold_m, 4_000_000);
+
+  // Retired on a day chosen: today unless changed, and not before the bike was bought.
+  await page.getByRole('button', { name: 'Retire', exact: true }).click();
+  const retiring = page.getByRole('dialog', { name: 'Retire Gravel?' });
+  const day = retiring.getByLabel('Retired on');
+  assert.equal(await day.inputValue(), daysAgo(0));
+  await day.fill(daysAgo(100));
+  await retiring.getByRole('button', { name: 'Retire', exact: true }).click();
+  await retiring.getByText('It was bought on', { exact: false }).waitFor();
+  const retired = daysAgo(12);
+  await day.fill(retired);
+  await screenshots(page, 'equipment-retire', { fullPage: false });
+  await retiring.getByRole('button', { name: 'Retire', exact: true }).click();
+  await retiring.waitFor({ state: 'hidden' });
+  const shown = await page.evaluate(
+    (on) =>
+      new Date(`${on}T00:00:00`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }),
+    retired,
+  );
+  await page.getByText(`Retired on ${shown}`).waitFor();
+  await page.getByRole('button', { name: 'Bring back into use' }).waitFor();
+  assert.equal((await api(server, `/api/v1/equipment/${bike.id}`, { token: person.token })).body.retired_on, retired);
+  await screenshots(page, 'equipment-retired');
+  assert.deepEqual(errors, []);
 });

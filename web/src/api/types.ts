@@ -85,6 +85,10 @@ export type Equipment = Schemas['Equipment'];
 export type NewEquipment = Schemas['NewEquipment'];
 export type EquipmentChanges = Schemas['EquipmentChanges'];
 export type NewComponent = Schemas['NewComponent'];
+/** A part's new name or threshold: what is left out stays; a `null` threshold never warns. */
+export type ComponentChanges = Schemas['ComponentChanges'];
+/** The day an item was retired (`YYYY-MM-DD`); today when left out. */
+export type Retirement = Schemas['Retirement'];
 export type MonthlyUsage = Schemas['MonthlyUsage'];
 /** Whether offers are shown to the person, and the country they may be aimed at. */
 export type EquipmentSettings = Schemas['Settings'];

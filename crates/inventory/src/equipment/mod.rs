@@ -124,6 +124,15 @@ impl Inventory {
     async fn set_retired(&self, user_id: &str, id: &str, on: Option<String>) -> Result<Equipment> {
         let mut tx = self.platform.db.begin().await?;
         let mut item = store::owned(&mut tx, user_id, id, true).await?.ok_or(InventoryError::NotFound)?;
+        // Both are YYYY-MM-DD, which sort as the days do.
+        if let (Some(on), Some(bought)) = (&on, &item.purchased_on) {
+            if on < bought {
+                return Err(InventoryError::invalid(
+                    "retired_on",
+                    "an item is retired on or after the day it was bought",
+                ));
+            }
+        }
         if on.is_some() {
             store::set_defaults(&mut tx, &item, &[]).await?;
         }

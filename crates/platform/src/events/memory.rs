@@ -1,6 +1,7 @@
-//! The in-process bus: publishing is handing each event to every consuming
-//! context of this process, in order, and returning once they settled it.
-//! The relay marks an event published only then, so a crash loses nothing.
+//! The in-process bus: publishing is handing the relay's batch to every
+//! consuming context of this process, each context taking the events in
+//! order, and returning once they all settled them. The relay marks the
+//! batch published only then, so a crash loses nothing.
 
 use futures::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
@@ -23,11 +24,16 @@ impl Transport for InProcess {
     fn publish<'a>(&'a self, events: &'a [Event]) -> BoxFuture<'a, Result<(), BusError>> {
         Box::pin(async move {
             let contexts: Vec<String> = self.consumer.handlers().contexts().map(String::from).collect();
-            for event in events {
-                for context in &contexts {
-                    self.consumer.deliver(context, event, &self.shutdown).await.map_err(|_| BusError::Stopped)?;
+            // The contexts do not wait for one another, as they would not on
+            // a broker: one context's commit (a disk flush on PostgreSQL) no
+            // longer holds up the others', which made a surge of events queue.
+            let deliveries = contexts.iter().map(|context| async move {
+                for event in events {
+                    self.consumer.deliver(context, event, &self.shutdown).await?;
                 }
-            }
+                Ok(())
+            });
+            futures::future::try_join_all(deliveries).await.map_err(|_: super::consumer::Stopped| BusError::Stopped)?;
             Ok(())
         })
     }

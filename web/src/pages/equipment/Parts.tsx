@@ -3,12 +3,14 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { equipmentPath, settle } from '../../api/equipment';
 import { useUnits } from '../../api/queries';
-import type { Component, Equipment } from '../../api/types';
+import type { Component, ComponentChanges, Equipment } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatCalendarDay } from '../../lib/dates';
-import { formatDistance } from '../../lib/units';
+import { distanceUnit, formatDistance, toMetres } from '../../lib/units';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { describe } from '../../ui/forms';
+import { describe, FormError, Invalid, TextField } from '../../ui/forms';
+import { MenuButton } from '../../ui/MenuButton';
+import { useSubmit } from '../../ui/useSubmit';
 import { AddPart } from './AddPart';
 import { WearBar } from './WearBar';
 
@@ -17,28 +19,116 @@ function usePartName() {
   return (part: Component) => part.name || t(`equipment.part.${part.kind}`);
 }
 
-function FittedPart({ part, onReplace }: { part: Component; onReplace: () => void }) {
+function partPath(item: Equipment, part: Component, rest = '') {
+  return equipmentPath(item.id, `/components/${encodeURIComponent(part.id)}${rest}`);
+}
+
+const PART_CHANGE_FIELDS = ['name', 'threshold_m'];
+
+/** A fitted part's name and warning distance (in the person's units); only what changed is sent. */
+function ChangePart({ item, part, onDone }: { item: Equipment; part: Component; onDone: () => void }) {
+  const { t, locale } = useI18n();
+  const units = useUnits();
+  const queries = useQueryClient();
+  const shownBefore = part.threshold_m ? String(+(part.threshold_m / toMetres(1, units)).toFixed(1)) : '';
+  const [name, setName] = useState(part.name);
+  const [threshold, setThreshold] = useState(shownBefore);
+
+  const form = useSubmit(PART_CHANGE_FIELDS, async () => {
+    const changes: ComponentChanges = {};
+    if (name.trim() !== part.name) changes.name = name.trim();
+    // Untouched, the threshold is not sent: shown rounded, it would drift in the other units.
+    if (threshold.trim() !== shownBefore) {
+      const value = Number(threshold.replace(',', '.'));
+      if (threshold.trim() !== '' && !(Number.isFinite(value) && value > 0))
+        throw new Invalid('threshold_m', t('equipment.thresholdInvalid'));
+      changes.threshold_m = threshold.trim() === '' ? null : toMetres(value, units);
+    }
+    if (Object.keys(changes).length > 0) {
+      await api<Component>(partPath(item, part), { method: 'PATCH', body: changes });
+      settle(queries);
+    }
+    onDone();
+  });
+
+  return (
+    <form onSubmit={form.onSubmit} noValidate className="part-form" data-testid="part-change-form">
+      <FormError message={form.formError} />
+      <div className="pair">
+        <TextField
+          label={t('equipment.field.partName')}
+          error={form.fieldError('name')}
+          placeholder={t(`equipment.part.${part.kind}`)}
+          value={name}
+          onChange={setName}
+        />
+        <TextField
+          label={t('equipment.field.threshold', { unit: distanceUnit(units, locale) })}
+          hint={t('equipment.thresholdHint')}
+          error={form.fieldError('threshold_m')}
+          inputMode="decimal"
+          value={threshold}
+          onChange={setThreshold}
+        />
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={form.pending}>
+          {t('common.save')}
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+interface FittedProps {
+  item: Equipment;
+  part: Component;
+  onReplace: () => void;
+  onDelete: () => void;
+}
+
+function FittedPart({ item, part, onReplace, onDelete }: FittedProps) {
   const { t, locale } = useI18n();
   const name = usePartName()(part);
+  const [changing, setChanging] = useState(false);
   return (
     <li className="part" data-testid="part">
       <div className="heading-row">
-        <span>
+        <span className="part-title">
           <strong>{name}</strong>
-          <span className="small muted">
-            {' '}
-            · {t('equipment.fittedSince', { day: formatCalendarDay(part.installed_at, locale) })}
+          <span className="small muted part-since">
+            <span className="part-dot"> · </span>
+            {t('equipment.fittedSince', { day: formatCalendarDay(part.installed_at, locale) })}
           </span>
         </span>
-        <button type="button" className="secondary small-button" onClick={onReplace}>
-          {t('equipment.replace')}
-        </button>
+        {!changing && (
+          <span className="part-actions">
+            <button type="button" className="secondary small-button" onClick={onReplace}>
+              {t('equipment.replace')}
+            </button>
+            <MenuButton label={t('equipment.partMenu', { name })}>
+              <button type="button" className="plain" onClick={() => setChanging(true)}>
+                {t('equipment.changePart')}
+              </button>
+              <button type="button" className="plain danger-text" onClick={onDelete}>
+                {t('equipment.deletePart')}
+              </button>
+            </MenuButton>
+          </span>
+        )}
       </div>
-      <WearBar
-        label={t('equipment.wearOf', { name })}
-        distance_m={part.usage.distance_m}
-        threshold_m={part.threshold_m}
-      />
+      {changing ? (
+        <ChangePart item={item} part={part} onDone={() => setChanging(false)} />
+      ) : (
+        <WearBar
+          label={t('equipment.wearOf', { name })}
+          distance_m={part.usage.distance_m}
+          threshold_m={part.threshold_m}
+        />
+      )}
     </li>
   );
 }
@@ -63,24 +153,26 @@ export function Parts({ item }: { item: Equipment }) {
   const queries = useQueryClient();
   const partName = usePartName();
   const [adding, setAdding] = useState(false);
-  const [replacing, setReplacing] = useState<Component | null>(null);
+  const [asking, setAsking] = useState<{ part: Component; to: 'replace' | 'delete' } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const fitted = item.components.filter((part) => !part.removed_at);
   const replaced = item.components.filter((part) => part.removed_at);
+  const asked = asking ? partName(asking.part) : '';
 
-  const replace = async (part: Component) => {
-    setReplacing(null);
+  const act = async (write: () => Promise<unknown>) => {
+    setAsking(null);
     setFailure(null);
     try {
-      await api(equipmentPath(item.id, `/components/${encodeURIComponent(part.id)}/replacement`), {
-        method: 'POST',
-        body: {},
-      });
+      await write();
       settle(queries);
     } catch (error) {
       setFailure(describe(error, t, language === 'en'));
     }
   };
+  const replace = (part: Component) =>
+    act(() => api(partPath(item, part, '/replacement'), { method: 'POST', body: {} }));
+  // For a part entered by mistake: its history goes with it.
+  const remove = (part: Component) => act(() => api(partPath(item, part), { method: 'DELETE' }));
 
   return (
     <section aria-labelledby="parts-title">
@@ -102,7 +194,13 @@ export function Parts({ item }: { item: Equipment }) {
       {fitted.length > 0 && (
         <ul className="list card">
           {fitted.map((part) => (
-            <FittedPart key={part.id} part={part} onReplace={() => setReplacing(part)} />
+            <FittedPart
+              key={part.id}
+              item={item}
+              part={part}
+              onReplace={() => setAsking({ part, to: 'replace' })}
+              onDelete={() => setAsking({ part, to: 'delete' })}
+            />
           ))}
         </ul>
       )}
@@ -117,12 +215,21 @@ export function Parts({ item }: { item: Equipment }) {
         </>
       )}
       <ConfirmDialog
-        open={replacing !== null}
-        title={t('equipment.replaceTitle', { name: replacing ? partName(replacing) : '' })}
+        open={asking?.to === 'replace'}
+        title={t('equipment.replaceTitle', { name: asked })}
         text={t('equipment.replaceText')}
         confirmLabel={t('equipment.replace')}
-        onConfirm={() => replacing && replace(replacing)}
-        onCancel={() => setReplacing(null)}
+        onConfirm={() => asking && replace(asking.part)}
+        onCancel={() => setAsking(null)}
+      />
+      <ConfirmDialog
+        open={asking?.to === 'delete'}
+        title={t('equipment.deletePartTitle', { name: asked })}
+        text={t('equipment.deletePartText')}
+        confirmLabel={t('equipment.deletePart')}
+        danger
+        onConfirm={() => asking && remove(asking.part)}
+        onCancel={() => setAsking(null)}
       />
     </section>
   );
