@@ -19,6 +19,7 @@ use crate::{secret, Platform};
 const TICKET_TTL_SECS: i64 = 30;
 /// The largest message a client may send.
 const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 #[derive(Clone)]
 struct RealtimeState {
@@ -108,5 +109,9 @@ async fn connect(
     let RealtimeState { realtime, authenticator } = state;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
+        // A client sends only small frames (subscribe, unsubscribe, ping).
+        // The default buffer of 128 KiB was zeroed again on every read, a
+        // third of a busy server's time with 10 000 sockets, and kept 128 KiB each.
+        .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| session::serve(socket, realtime, authenticator, holder)))
 }
