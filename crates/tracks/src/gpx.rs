@@ -17,14 +17,14 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
     let mut seen = 0usize;
     loop {
         match walk.next()? {
-            Step::Open { name, attributes } => {
-                if name == "trkpt" || name == "rtept" {
+            Step::Open => {
+                if matches!(walk.name(), "trkpt" | "rtept") {
                     seen += 1;
                     crate::within_point_limit(seen, || walk.position())?;
-                    point = Some(position(&attributes, seen)?);
+                    point = Some(position(&walk, seen)?);
                 }
             }
-            Step::Close { name, text } => match name.as_str() {
+            Step::Close => match walk.name() {
                 "trkpt" | "rtept" => {
                     if let Some(p) = point.take() {
                         segment.push(p);
@@ -34,12 +34,12 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                 "rte" => close_segment(&mut segment, &mut routes),
                 // A track without <trkseg> (seen in GPX 1.0 writers) still ends here.
                 "trk" => close_segment(&mut segment, &mut track.segments),
-                _ if point.is_some() => fill(point.as_mut().unwrap(), &name, &text, walk.position())?,
+                name if point.is_some() => fill(point.as_mut().unwrap(), name, walk.text(), walk.position())?,
                 "name" if track.name.is_none() && matches!(walk.parent(), Some("trk" | "metadata" | "gpx")) => {
-                    track.name = Some(text).filter(|t| !t.is_empty());
+                    track.name = Some(walk.text().to_string()).filter(|t| !t.is_empty());
                 }
                 "type" if track.sport.is_none() && walk.parent() == Some("trk") => {
-                    track.sport = Some(text).filter(|t| !t.is_empty());
+                    track.sport = Some(walk.text().to_string()).filter(|t| !t.is_empty());
                 }
                 _ => {}
             },
@@ -55,13 +55,11 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
     Ok(track)
 }
 
-fn position(attributes: &[(String, String)], n: usize) -> Result<Point, TrackError> {
+fn position(walk: &XmlWalk<impl BufRead>, n: usize) -> Result<Point, TrackError> {
     let at = || Location::Point(n);
     let coordinate = |key: &str, limit: f64| -> Result<f64, TrackError> {
-        let (_, text) = attributes
-            .iter()
-            .find(|(k, _)| k == key)
-            .ok_or_else(|| TrackError::malformed(at(), format!("the point has no `{key}`")))?;
+        let text =
+            walk.attribute(key).ok_or_else(|| TrackError::malformed(at(), format!("the point has no `{key}`")))?;
         let value = number(text, key, at())?;
         if value.abs() > limit {
             return Err(TrackError::OutOfRange { at: at(), detail: format!("{key} {value} is beyond ±{limit}") });

@@ -16,9 +16,9 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
     let mut seen = 0usize;
     loop {
         match walk.next()? {
-            Step::Open { name, attributes } => match name.as_str() {
+            Step::Open => match walk.name() {
                 "Activity" if track.sport.is_none() => {
-                    track.sport = attributes.into_iter().find(|(k, _)| k == "Sport").map(|(_, v)| v);
+                    track.sport = walk.attribute("Sport").map(str::to_string);
                 }
                 "Trackpoint" => {
                     seen += 1;
@@ -27,9 +27,9 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                 }
                 _ => {}
             },
-            Step::Close { name, text } => {
-                let at = walk.position();
-                match (name.as_str(), point.as_mut()) {
+            Step::Close => {
+                let (name, text, at) = (walk.name(), walk.text(), walk.position());
+                match (name, point.as_mut()) {
                     ("Trackpoint", Some(_)) => {
                         let p = point.take().unwrap();
                         check(&p, seen)?;
@@ -40,15 +40,15 @@ pub fn read(source: impl BufRead) -> Result<Track, TrackError> {
                         }
                     }
                     ("Track", _) => close_track(&mut segment, &mut track.segments),
-                    (_, Some(p)) => fill(p, &name, &text, walk.parent(), at)?,
+                    (_, Some(p)) => fill(p, name, text, walk.parent(), at)?,
                     ("TotalTimeSeconds", None) if walk.parent() == Some("Lap") => {
-                        *totals.timer_s.get_or_insert(0.0) += number(&text, &name, at)?;
+                        *totals.timer_s.get_or_insert(0.0) += number(text, name, at)?;
                     }
                     ("DistanceMeters", None) if walk.parent() == Some("Lap") => {
-                        *totals.distance_m.get_or_insert(0.0) += number(&text, &name, at)?;
+                        *totals.distance_m.get_or_insert(0.0) += number(text, name, at)?;
                     }
                     ("Notes" | "Name", None) if track.name.is_none() && walk.within("Activity") => {
-                        track.name = Some(text).filter(|t| !t.is_empty());
+                        track.name = Some(text.to_string()).filter(|t| !t.is_empty());
                     }
                     _ => {}
                 }

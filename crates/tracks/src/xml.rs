@@ -3,9 +3,10 @@
 //! not), each closing element with the text it held.
 
 use std::io::{self, BufRead, Read};
+use std::ops::Range;
 
 use quick_xml::errors::SyntaxError;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
 
@@ -23,17 +24,15 @@ const MAX_NAME: usize = 256;
 /// Attributes on one element; a GPX root declaring many namespaces has ten.
 const MAX_ATTRIBUTES: usize = 64;
 
+/// What the walk came to; what it holds (names, text, attributes) is read
+/// from the walk, whose buffers are reused from step to step, so a
+/// document costs no allocation per element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
-    /// An element opens; `attributes` by local name.
-    Open {
-        name: String,
-        attributes: Vec<(String, String)>,
-    },
-    /// An element closes with its text (trimmed).
-    Close {
-        name: String,
-        text: String,
-    },
+    /// An element opens: see [`XmlWalk::name`] and [`XmlWalk::attribute`].
+    Open,
+    /// An element closes: see [`XmlWalk::name`] and [`XmlWalk::text`].
+    Close,
     End,
 }
 
@@ -44,11 +43,25 @@ pub(crate) enum Step {
 pub(crate) struct XmlWalk<R: BufRead> {
     reader: Reader<Metered<R>>,
     buf: Vec<u8>,
-    /// The open elements above the current one.
-    pub path: Vec<String>,
+    held: Held,
+}
+
+/// What the walk holds between steps, apart from the event being read.
+struct Held {
+    /// The local names of the open elements, one after the other, and where each ends.
+    path: String,
+    path_ends: Vec<usize>,
+    /// The element that opened or closed last.
+    name: String,
+    /// The text of the open element so far, and of the element that closed last.
     text: String,
+    closed_text: String,
+    /// The attributes of the element that opened last, by local name:
+    /// keys and values one after the other in `attribute_text`.
+    attributes: Vec<(Range<usize>, Range<usize>)>,
+    attribute_text: String,
     /// An empty element (`<a/>`) opens and closes at once.
-    pending_close: Option<String>,
+    pending_close: bool,
     /// The element the document must start with, and whether it did.
     root: &'static str,
     seen_root: bool,
@@ -60,36 +73,59 @@ impl<R: BufRead> XmlWalk<R> {
     pub fn new(source: R, root: &'static str) -> Self {
         let mut reader = Reader::from_reader(Metered::new(source));
         reader.config_mut().trim_text(false);
-        Self {
-            reader,
-            buf: Vec::with_capacity(512),
-            path: Vec::new(),
+        let held = Held {
+            path: String::new(),
+            path_ends: Vec::new(),
+            name: String::new(),
             text: String::new(),
-            pending_close: None,
+            closed_text: String::new(),
+            attributes: Vec::new(),
+            attribute_text: String::new(),
+            pending_close: false,
             root,
             seen_root: false,
-        }
+        };
+        Self { reader, buf: Vec::with_capacity(512), held }
     }
 
     pub fn position(&self) -> Location {
         Location::Byte(self.reader.buffer_position())
     }
 
+    /// The element that opened or closed at the last step.
+    pub fn name(&self) -> &str {
+        &self.held.name
+    }
+
+    /// The text of the element that closed at the last step, trimmed.
+    pub fn text(&self) -> &str {
+        self.held.closed_text.trim()
+    }
+
+    /// The first attribute named `key` (its local name) of the element that opened at the last step.
+    pub fn attribute(&self, key: &str) -> Option<&str> {
+        let text = &self.held.attribute_text;
+        self.held.attributes.iter().find(|(k, _)| &text[k.clone()] == key).map(|(_, v)| &text[v.clone()])
+    }
+
+    /// The innermost open element: the one that opened at the last step,
+    /// or, at a close, the element around the one that closed.
     pub fn parent(&self) -> Option<&str> {
-        self.path.last().map(String::as_str)
+        self.held.path_names().next_back()
     }
 
     /// Whether `name` is one of the open elements.
     pub fn within(&self, name: &str) -> bool {
-        self.path.iter().any(|p| p == name)
+        self.held.path_names().any(|p| p == name)
     }
 
     pub fn next(&mut self) -> Result<Step, TrackError> {
-        if let Some(name) = self.pending_close.take() {
-            self.path.pop();
-            return Ok(Step::Close { name, text: String::new() });
+        let Self { reader, buf, held } = self;
+        if std::mem::take(&mut held.pending_close) {
+            held.pop_path();
+            held.closed_text.clear();
+            return Ok(Step::Close);
         }
-        let Self { reader, buf, path, text, pending_close, root, seen_root } = self;
         loop {
             buf.clear();
             reader.get_mut().allow_one_piece();
@@ -102,62 +138,31 @@ impl<R: BufRead> XmlWalk<R> {
             };
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
-                    if path.len() >= MAX_DEPTH {
-                        let detail = format!("the file nests elements deeper than {MAX_DEPTH} levels");
-                        return Err(TrackError::BeyondLimits { at: at(), detail });
-                    }
-                    let name = name_of(e.name(), "an element", at())?;
-                    if !*seen_root {
-                        if name != *root {
-                            let detail = format!("the root element is <{name}>, not <{root}>");
-                            return Err(TrackError::malformed(Location::File, detail));
-                        }
-                        *seen_root = true;
-                    }
-                    let attributes = attributes(e, at())?;
-                    text.clear();
-                    if matches!(event, Event::Empty(_)) {
-                        *pending_close = Some(name.clone());
-                    }
-                    let open = Step::Open { name: name.clone(), attributes };
-                    path.push(name);
-                    return Ok(open);
+                    held.open(e, matches!(event, Event::Empty(_)), at())?;
+                    return Ok(Step::Open);
                 }
                 Event::End(_) => {
-                    let name = path.pop().unwrap_or_default();
-                    let closed = text.trim().to_string();
-                    text.clear();
-                    return Ok(Step::Close { name, text: closed });
+                    held.close();
+                    return Ok(Step::Close);
                 }
                 Event::Text(t) => {
                     let content = t.xml_content().map_err(|e| TrackError::malformed(at(), e.to_string()))?;
-                    add_text(text, &content, at())?;
+                    add_text(&mut held.text, &content, at())?;
                 }
                 Event::CData(t) => {
                     let content = t.decode().map_err(|e| TrackError::malformed(at(), e.to_string()))?;
-                    add_text(text, &content, at())?;
+                    add_text(&mut held.text, &content, at())?;
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        _ => match r.as_ref() {
-                            b"amp" => Some('&'),
-                            b"lt" => Some('<'),
-                            b"gt" => Some('>'),
-                            b"quot" => Some('"'),
-                            b"apos" => Some('\''),
-                            _ => None,
-                        },
-                    };
-                    if let Some(c) = resolved {
-                        add_text(text, c.encode_utf8(&mut [0; 4]), at())?;
+                    if let Some(c) = reference(&r) {
+                        add_text(&mut held.text, c.encode_utf8(&mut [0; 4]), at())?;
                     }
                 }
                 Event::Eof => {
-                    if !*seen_root {
+                    if !held.seen_root {
                         return Err(TrackError::UnknownFormat);
                     }
-                    if !path.is_empty() {
+                    if !held.path_ends.is_empty() {
                         return Err(TrackError::Truncated { at: at() });
                     }
                     return Ok(Step::End);
@@ -168,33 +173,108 @@ impl<R: BufRead> XmlWalk<R> {
     }
 }
 
-/// The local name (namespaces and prefixes vary between writers, the names do
-/// not) of `what`, refused when it is longer than any real one.
-fn name_of(name: QName, what: &str, at: Location) -> Result<String, TrackError> {
+impl Held {
+    fn path_names(&self) -> impl DoubleEndedIterator<Item = &str> {
+        let ends = &self.path_ends;
+        ends.iter().enumerate().map(|(i, &end)| &self.path[if i == 0 { 0 } else { ends[i - 1] }..end])
+    }
+
+    fn pop_path(&mut self) {
+        self.path_ends.pop();
+        self.path.truncate(self.path_ends.last().copied().unwrap_or(0));
+    }
+
+    /// An element opens: its name and attributes are checked and kept, and it goes on the path.
+    fn open(&mut self, element: &BytesStart, empty: bool, at: Location) -> Result<(), TrackError> {
+        if self.path_ends.len() >= MAX_DEPTH {
+            let detail = format!("the file nests elements deeper than {MAX_DEPTH} levels");
+            return Err(TrackError::BeyondLimits { at, detail });
+        }
+        self.name.clear();
+        name_of(element.name(), "an element", at.clone(), &mut self.name)?;
+        if !self.seen_root {
+            if self.name != self.root {
+                let detail = format!("the root element is <{}>, not <{}>", self.name, self.root);
+                return Err(TrackError::malformed(Location::File, detail));
+            }
+            self.seen_root = true;
+        }
+        attributes(element, at, &mut self.attributes, &mut self.attribute_text)?;
+        self.text.clear();
+        self.pending_close = empty;
+        self.path.push_str(&self.name);
+        self.path_ends.push(self.path.len());
+        Ok(())
+    }
+
+    /// The innermost element closes (quick-xml checks that the names
+    /// match), with the text it held.
+    fn close(&mut self) {
+        let name_start = self.path_ends.iter().rev().nth(1).copied().unwrap_or(0);
+        self.name.clear();
+        self.name.push_str(&self.path[name_start..]);
+        self.pop_path();
+        std::mem::swap(&mut self.text, &mut self.closed_text);
+        self.text.clear();
+    }
+}
+
+/// The character a reference (`&amp;`, `&#233;`) stands for; none for an
+/// entity the document would have to declare.
+fn reference(r: &BytesRef) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        _ => match r.as_ref() {
+            b"amp" => Some('&'),
+            b"lt" => Some('<'),
+            b"gt" => Some('>'),
+            b"quot" => Some('"'),
+            b"apos" => Some('\''),
+            _ => None,
+        },
+    }
+}
+
+/// Writes the local name (namespaces and prefixes vary between writers, the
+/// names do not) of `what` into `into`, refused when it is longer than any real one.
+fn name_of(name: QName, what: &str, at: Location, into: &mut String) -> Result<(), TrackError> {
     if name.as_ref().len() > MAX_NAME {
         let detail = format!("{what} has a name longer than {MAX_NAME} bytes");
         return Err(TrackError::BeyondLimits { at, detail });
     }
-    Ok(String::from_utf8_lossy(name.local_name().as_ref()).into_owned())
+    match std::str::from_utf8(name.local_name().into_inner()) {
+        Ok(local) => into.push_str(local),
+        Err(_) => into.push_str(&String::from_utf8_lossy(name.local_name().as_ref())),
+    }
+    Ok(())
 }
 
-/// An element's attributes by local name, unescaped. Counting them as they
-/// come also stops quick-xml's check for repeated names, which compares each
-/// attribute with every one before it, from running long.
-fn attributes(element: &BytesStart, at: Location) -> Result<Vec<(String, String)>, TrackError> {
+/// An element's attributes by local name, unescaped, into `ranges` of
+/// `text`. Counting them as they come also stops quick-xml's check for
+/// repeated names, which compares each attribute with every one before it,
+/// from running long.
+fn attributes(
+    element: &BytesStart,
+    at: Location,
+    ranges: &mut Vec<(Range<usize>, Range<usize>)>,
+    text: &mut String,
+) -> Result<(), TrackError> {
     let damaged = |e: &dyn std::fmt::Display| TrackError::malformed(at.clone(), e.to_string());
-    let mut attributes = Vec::new();
+    ranges.clear();
+    text.clear();
     for attribute in element.attributes() {
-        if attributes.len() == MAX_ATTRIBUTES {
+        if ranges.len() == MAX_ATTRIBUTES {
             let detail = format!("an element has more than {MAX_ATTRIBUTES} attributes");
             return Err(TrackError::BeyondLimits { at, detail });
         }
         let attribute = attribute.map_err(|e| damaged(&e))?;
-        let key = name_of(attribute.key, "an attribute", at.clone())?;
-        let value = attribute.unescape_value().map_err(|e| damaged(&e))?.into_owned();
-        attributes.push((key, value));
+        let key_start = text.len();
+        name_of(attribute.key, "an attribute", at.clone(), text)?;
+        let value_start = text.len();
+        text.push_str(&attribute.unescape_value().map_err(|e| damaged(&e))?);
+        ranges.push((key_start..value_start, value_start..text.len()));
     }
-    Ok(attributes)
+    Ok(())
 }
 
 /// Adds to the text of the open element; the text of one element is one
@@ -287,9 +367,14 @@ pub(crate) fn number(text: &str, what: &str, at: Location) -> Result<f64, TrackE
 /// Parses an ISO 8601 / RFC 3339 time to epoch milliseconds. Times without
 /// an offset are taken as UTC, as GPX requires.
 pub(crate) fn time_ms(text: &str) -> Option<i64> {
+    let text = text.trim();
+    plain_utc_ms(text.as_bytes()).or_else(|| parsed_ms(text))
+}
+
+/// Any form of time `time_ms` takes, through the `time` crate's parsers.
+fn parsed_ms(text: &str) -> Option<i64> {
     use time::format_description::well_known::Rfc3339;
     use time::macros::format_description;
-    let text = text.trim();
     if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
         return Some((t.unix_timestamp_nanos() / 1_000_000) as i64);
     }
@@ -299,4 +384,101 @@ pub(crate) fn time_ms(text: &str) -> Option<i64> {
     );
     let t = time::PrimitiveDateTime::parse(text.trim_end_matches('Z'), &local).ok()?;
     Some((t.assume_utc().unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// The form nearly every file writes, `2024-05-01T06:00:00Z` (a fraction
+/// of a second allowed), read directly, several times faster than the
+/// general parsers and to the same millisecond; `None` for any other form,
+/// and for any date or time out of range, which the general parsers judge.
+fn plain_utc_ms(text: &[u8]) -> Option<i64> {
+    let (date_time, rest) = (text.get(..19)?, &text[19..]);
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(at, c)| date_time[at] != c) {
+        return None;
+    }
+    let number = |at: usize, len: usize| -> Option<i64> {
+        date_time[at..at + len].iter().try_fold(0, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
+    };
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    let in_range = (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day);
+    if !in_range || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let nanosecond = match rest {
+        b"Z" => 0,
+        [b'.', fraction @ .., b'Z'] => nanoseconds(fraction)?,
+        _ => return None,
+    };
+    let seconds = days_since_1970(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
+    Some(((i128::from(seconds) * 1_000_000_000 + i128::from(nanosecond)) / 1_000_000) as i64)
+}
+
+/// The nanoseconds of a fraction's digits (at least one); digits past the
+/// ninth are dropped, as RFC 3339 parsers do.
+fn nanoseconds(digits: &[u8]) -> Option<i64> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let nine = digits.iter().chain(std::iter::repeat(&b'0')).take(9);
+    Some(nine.fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to the given date (negative before it), Gregorian throughout.
+fn days_since_1970(year: i64, month: i64, day: i64) -> i64 {
+    // Leap days in the years before `year`, counted from year 1.
+    let leap_days = |year: i64| (year - 1).div_euclid(4) - (year - 1).div_euclid(100) + (year - 1).div_euclid(400);
+    let before_year = 365 * (year - 1970) + leap_days(year) - leap_days(1970);
+    let before_month: i64 = (1..month).map(|m| days_in_month(year, m)).sum();
+    before_year + before_month + day - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Times in the form read directly, and near it, at random: wherever
+    /// the direct reading answers, the general parsers answer the same.
+    #[test]
+    fn plain_times_read_as_the_general_parsers_read_them() {
+        let mut seed = 11u64;
+        let mut next = |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % below
+        };
+        let mut read_directly = 0;
+        for _ in 0..200_000 {
+            let year = match next(4) {
+                0 => next(10_000),
+                _ => 1_890 + next(250),
+            };
+            let (month, day) = (next(14), next(33));
+            let (hour, minute, second) = (next(25), next(61), next(61));
+            let fraction: String =
+                (0..[0, 0, 1, 3, 6, 9, 11][next(7) as usize]).map(|_| char::from(b'0' + next(10) as u8)).collect();
+            let dot = if fraction.is_empty() && next(3) > 0 { "" } else { "." };
+            let end = ["Z", "Z", "Z", "z", "+01:00", ""][next(6) as usize];
+            let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{dot}{fraction}{end}");
+            if let Some(ms) = plain_utc_ms(text.as_bytes()) {
+                assert_eq!(Some(ms), parsed_ms(&text), "{text}");
+                read_directly += 1;
+            }
+        }
+        assert!(read_directly > 50_000, "only {read_directly} read directly");
+        assert_eq!(time_ms("1969-12-31T23:59:59.9995Z"), Some(0));
+        assert_eq!(time_ms("2024-02-29T12:00:00Z"), Some(1_709_208_000_000));
+    }
 }

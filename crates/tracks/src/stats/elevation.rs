@@ -23,13 +23,14 @@ pub fn elevation(raw: &[f64]) -> Option<Elevation> {
     if raw.is_empty() {
         return None;
     }
-    let smooth = median(raw);
+    let mut smooth = median(raw);
+    let first = smooth.next()?;
     let (mut gain, mut loss) = (0.0, 0.0);
     // `base` is the elevation at the last turn counted, `extreme` the
     // highest (rising) or lowest (falling) point since.
-    let (mut base, mut extreme) = (smooth[0], smooth[0]);
+    let (mut base, mut extreme) = (first, first);
     let mut rising: Option<bool> = None;
-    for &e in &smooth[1..] {
+    for e in smooth {
         match rising {
             None if (e - base).abs() >= THRESHOLD_M => (rising, extreme) = (Some(e > base), e),
             None => {}
@@ -76,19 +77,19 @@ pub fn of_segments(segments: impl IntoIterator<Item = Vec<f64>>) -> Option<Eleva
     total
 }
 
-fn median(raw: &[f64]) -> Vec<f64> {
+/// The elevations smoothed, one by one as they are needed (a long track's
+/// would otherwise fill memory twice).
+fn median(raw: &[f64]) -> impl Iterator<Item = f64> + '_ {
     let half = WINDOW / 2;
-    let mut window = Vec::with_capacity(WINDOW);
-    (0..raw.len())
-        .map(|i| {
-            window.clear();
-            // Symmetric windows, narrower towards the ends, keep the first and last elevations.
-            let reach = half.min(i).min(raw.len() - 1 - i);
-            window.extend_from_slice(&raw[i - reach..=i + reach]);
-            window.sort_by(f64::total_cmp);
-            window[window.len() / 2]
-        })
-        .collect()
+    (0..raw.len()).map(move |i| {
+        // Symmetric windows, narrower towards the ends, keep the first and last elevations.
+        let reach = half.min(i).min(raw.len() - 1 - i);
+        let mut window = [0.0; WINDOW];
+        let window = &mut window[..2 * reach + 1];
+        window.copy_from_slice(&raw[i - reach..=i + reach]);
+        window.sort_by(f64::total_cmp);
+        window[window.len() / 2]
+    })
 }
 
 #[cfg(test)]

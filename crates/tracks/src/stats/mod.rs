@@ -2,10 +2,12 @@
 //! cadence, power, splits, best efforts, and a light shape for maps.
 
 mod elevation;
+mod farthest;
 mod sensors;
 mod series;
 mod simplify;
 mod splits;
+mod sweep;
 mod timeline;
 
 use serde::Serialize;
@@ -15,7 +17,8 @@ pub use sensors::{HeartRateZones, Sensor};
 pub use series::Sample;
 pub use splits::{BestEffort, Split, BEST_EFFORT_DISTANCES, METRES_PER_MILE};
 
-use crate::model::{Point, Track};
+use crate::model::Track;
+use sweep::Sweep;
 use timeline::Mark;
 
 /// Slower than this between two points is standing still (1 km/h).
@@ -92,26 +95,21 @@ pub struct Summary {
 /// distance, elevation and shape: see [`Track::check_recorded`] for
 /// telling one from a recording.
 pub fn analyse(track: &Track, options: &Options) -> Summary {
-    let steps = timeline::lay_out(track);
+    let sweep = Sweep::of(track, options.max_heart_rate);
+    let steps = timeline::lay_out(track, sweep.with_device_distance);
     let parts = timeline::timed_parts(&steps);
-    let points: Vec<&Point> = track.points().collect();
-    let weights = sensors::weights(&points);
     let distance = steps.last().map_or(0.0, |s| s.distance);
-    // The earliest and latest times: a file's clock may step back (a GPS fix correcting it).
-    let (start_time, end_time) =
-        (points.iter().filter_map(|p| p.time).min(), points.iter().filter_map(|p| p.time).max());
-    let elapsed = match (start_time, end_time) {
+    let elapsed = match (sweep.start_time, sweep.end_time) {
         (Some(a), Some(b)) => (b - a).max(0) as f64 / 1000.0,
         _ => 0.0,
     };
     let timed_distance = timed_distance(&parts);
     let moving = moving_seconds(&parts);
     let average_speed = (moving > 0.0).then(|| timed_distance / moving);
-    let positions: Vec<(f64, f64)> = points.iter().filter_map(|p| p.position()).collect();
     Summary {
-        points: points.len(),
-        start_time,
-        end_time,
+        points: sweep.points,
+        start_time: sweep.start_time,
+        end_time: sweep.end_time,
         distance_m: distance,
         timed_distance_m: timed_distance,
         elapsed_s: elapsed,
@@ -119,19 +117,17 @@ pub fn analyse(track: &Track, options: &Options) -> Summary {
         average_speed_mps: average_speed,
         max_speed_mps: top_speed(&parts),
         average_pace_s_per_km: average_speed.filter(|s| *s > 0.0).map(|s| 1000.0 / s),
-        elevation: elevation::of_segments(
-            track.segments.iter().map(|segment| segment.iter().filter_map(|p| p.elevation).collect()),
-        ),
-        heart_rate: sensors::heart_rate(&points, &weights, options.max_heart_rate),
-        cadence: sensors::cadence(&points, &weights),
-        power: sensors::power(&points, &weights),
+        elevation: elevation::of_segments(sweep.elevations),
+        heart_rate: sweep.readings.heart_rate(),
+        cadence: sweep.readings.cadence(),
+        power: sweep.readings.power(),
         splits_km: splits::splits(&parts, distance, 1000.0),
         splits_mile: splits::splits(&parts, distance, METRES_PER_MILE),
-        best_efforts: BEST_EFFORT_DISTANCES.iter().filter_map(|&d| splits::best_effort(&parts, d)).collect(),
-        bounds: bounds(&positions),
-        start: positions.first().map(|&(lat, lon)| [lat, lon]),
-        shape: shape(track, options.shape_points),
-        series: series::series(&points, &steps, options.series_points),
+        best_efforts: splits::best_efforts(&parts),
+        bounds: sweep.bounds,
+        start: sweep.start,
+        shape: shape(&sweep.lines, options.shape_points),
+        series: series::series(track, &steps, options.series_points),
     }
 }
 
@@ -172,27 +168,13 @@ fn top_speed(parts: &[Vec<Mark>]) -> Option<f64> {
 }
 
 /// The simplified lines of the segments, one after the other, a `None` between two.
-fn shape(track: &Track, limit: usize) -> Vec<Option<[f64; 2]>> {
-    let lines: Vec<Vec<(f64, f64)>> =
-        track.segments.iter().map(|s| s.iter().filter_map(Point::position).collect()).collect();
+fn shape(lines: &[Vec<(f64, f64)>], limit: usize) -> Vec<Option<[f64; 2]>> {
     let mut shape = Vec::new();
-    for line in simplify::simplify(&lines, limit) {
+    for line in simplify::simplify(lines, limit) {
         if !shape.is_empty() {
             shape.push(None);
         }
         shape.extend(line.into_iter().map(|(lat, lon)| Some([lat, lon])));
     }
     shape
-}
-
-fn bounds(positions: &[(f64, f64)]) -> Option<Bounds> {
-    let first = positions.first()?;
-    let mut b = Bounds { min_lat: first.0, min_lon: first.1, max_lat: first.0, max_lon: first.1 };
-    for &(lat, lon) in positions {
-        b.min_lat = b.min_lat.min(lat);
-        b.max_lat = b.max_lat.max(lat);
-        b.min_lon = b.min_lon.min(lon);
-        b.max_lon = b.max_lon.max(lon);
-    }
-    Some(b)
 }

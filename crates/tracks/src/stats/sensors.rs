@@ -25,53 +25,73 @@ pub struct Sensor {
     pub max: u16,
 }
 
-/// The seconds each point stands for.
-pub fn weights(points: &[&Point]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(points.len());
-    for (i, p) in points.iter().enumerate() {
-        let next = points.get(i + 1).and_then(|n| Some((n.time? - p.time?) as f64 / 1000.0));
-        out.push(match next {
-            Some(dt) if dt >= 0.0 => dt.min(MAX_WEIGHT_S),
-            _ => 1.0,
-        });
+/// The seconds `point` stands for, given the point after it.
+pub fn weight(point: &Point, next: Option<&Point>) -> f64 {
+    match next.and_then(|n| Some((n.time? - point.time?) as f64 / 1000.0)) {
+        Some(dt) if dt >= 0.0 => dt.min(MAX_WEIGHT_S),
+        _ => 1.0,
     }
-    out
 }
 
-pub fn heart_rate(points: &[&Point], weights: &[f64], max_heart_rate: u16) -> Option<HeartRateZones> {
-    let (average, max) = weighted(points, weights, |p| p.heart_rate.filter(|hr| *hr > 0))?;
-    let mut zones = [0.0; 5];
-    for (p, w) in points.iter().zip(weights) {
-        if let Some(hr) = p.heart_rate.filter(|hr| *hr > 0) {
+/// The readings of all three sensors added up as the points come, each
+/// with its weight.
+#[derive(Default)]
+pub struct Readings {
+    heart_rate: Weighted,
+    /// Seconds in each heart-rate zone.
+    zones: [f64; 5],
+    cadence: Weighted,
+    power: Weighted,
+}
+
+impl Readings {
+    pub fn add(&mut self, point: &Point, weight: f64, max_heart_rate: u16) {
+        if let Some(hr) = point.heart_rate.filter(|hr| *hr > 0) {
+            self.heart_rate.add(hr, weight);
             let share = hr as f64 / max_heart_rate.max(1) as f64;
             // The epsilon keeps 60 % in the 60–70 % zone despite rounding.
             let zone = ((share * 10.0 + 1e-9).floor() - 5.0).clamp(0.0, 4.0) as usize;
-            zones[zone] += w;
+            self.zones[zone] += weight;
+        }
+        // Cadence: zeros are left out (coasting is not a cadence of zero).
+        if let Some(cadence) = point.cadence.filter(|c| *c > 0) {
+            self.cadence.add(cadence, weight);
+        }
+        // Power: zeros count (coasting lowers the average power).
+        if let Some(power) = point.power {
+            self.power.add(power, weight);
         }
     }
-    Some(HeartRateZones { average, max, seconds_in_zones: zones })
-}
 
-/// Cadence: zeros are left out (coasting is not a cadence of zero).
-pub fn cadence(points: &[&Point], weights: &[f64]) -> Option<Sensor> {
-    let (average, max) = weighted(points, weights, |p| p.cadence.filter(|c| *c > 0))?;
-    Some(Sensor { average, max })
-}
-
-/// Power: zeros count (coasting lowers the average power).
-pub fn power(points: &[&Point], weights: &[f64]) -> Option<Sensor> {
-    let (average, max) = weighted(points, weights, |p| p.power)?;
-    Some(Sensor { average, max })
-}
-
-fn weighted(points: &[&Point], weights: &[f64], value: impl Fn(&Point) -> Option<u16>) -> Option<(f64, u16)> {
-    let (mut sum, mut total, mut max) = (0.0, 0.0, 0u16);
-    for (p, w) in points.iter().zip(weights) {
-        if let Some(v) = value(p) {
-            sum += v as f64 * w;
-            total += w;
-            max = max.max(v);
-        }
+    pub fn heart_rate(&self) -> Option<HeartRateZones> {
+        let (average, max) = self.heart_rate.average()?;
+        Some(HeartRateZones { average, max, seconds_in_zones: self.zones })
     }
-    (total > 0.0).then(|| (sum / total, max))
+
+    pub fn cadence(&self) -> Option<Sensor> {
+        self.cadence.average().map(|(average, max)| Sensor { average, max })
+    }
+
+    pub fn power(&self) -> Option<Sensor> {
+        self.power.average().map(|(average, max)| Sensor { average, max })
+    }
+}
+
+#[derive(Default)]
+struct Weighted {
+    sum: f64,
+    total: f64,
+    max: u16,
+}
+
+impl Weighted {
+    fn add(&mut self, value: u16, weight: f64) {
+        self.sum += value as f64 * weight;
+        self.total += weight;
+        self.max = self.max.max(value);
+    }
+
+    fn average(&self) -> Option<(f64, u16)> {
+        (self.total > 0.0).then(|| (self.sum / self.total, self.max))
+    }
 }

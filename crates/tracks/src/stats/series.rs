@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::timeline::Step;
-use crate::model::Point;
+use crate::model::Track;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Sample {
@@ -26,15 +26,15 @@ pub struct Sample {
 /// At most `limit` samples, one every `stride` points, with a `None`
 /// between two samples of different segments: a chart breaks its line
 /// there rather than draw across a gap that was never travelled.
-pub fn series(points: &[&Point], steps: &[Step], limit: usize) -> Vec<Option<Sample>> {
-    if points.is_empty() || limit == 0 {
+pub fn series(track: &Track, steps: &[Step], limit: usize) -> Vec<Option<Sample>> {
+    if steps.is_empty() || limit == 0 {
         return Vec::new();
     }
-    let stride = points.len().div_ceil(limit).max(1);
+    let stride = steps.len().div_ceil(limit).max(1);
     let start = steps.iter().find_map(|s| s.time);
     let mut out = Vec::with_capacity(limit);
     let mut segment = steps[0].segment;
-    for i in (0..points.len()).step_by(stride) {
+    for (i, point) in (0..steps.len()).step_by(stride).zip(track.points().step_by(stride)) {
         if steps[i].segment != segment {
             segment = steps[i].segment;
             out.push(None);
@@ -42,8 +42,8 @@ pub fn series(points: &[&Point], steps: &[Step], limit: usize) -> Vec<Option<Sam
         out.push(Some(Sample {
             distance_m: steps[i].distance,
             elapsed_s: steps[i].time.zip(start).map(|(t, s)| t - s),
-            elevation_m: points[i].elevation,
-            heart_rate: points[i].heart_rate,
+            elevation_m: point.elevation,
+            heart_rate: point.heart_rate,
             speed_mps: speed_around(steps, i, stride),
         }));
     }

@@ -93,32 +93,58 @@ fn share_out(a: Mark, b: Mark, unit: f64, splits: &mut [Timed]) {
     }
 }
 
-/// The fastest stretch of `distance` metres inside one timed part, if any
-/// part is that long: an effort is not timed across a stretch without times.
-pub fn best_effort(parts: &[Vec<Mark>], distance: f64) -> Option<BestEffort> {
-    parts.iter().filter_map(|part| best_in_part(part, distance)).min_by(|a, b| a.seconds.total_cmp(&b.seconds))
+/// The fastest stretch of each of [`BEST_EFFORT_DISTANCES`] inside one
+/// timed part, for those some part is long enough for: an effort is not
+/// timed across a stretch without times. Of equally fast ones, the first.
+pub fn best_efforts(parts: &[Vec<Mark>]) -> Vec<BestEffort> {
+    let mut best: [Option<BestEffort>; BEST_EFFORT_DISTANCES.len()] = Default::default();
+    for part in parts {
+        for (best, found) in best.iter_mut().zip(best_in_part(part)) {
+            let Some(found) = found else { continue };
+            if best.as_ref().is_none_or(|b| found.seconds.total_cmp(&b.seconds).is_lt()) {
+                *best = Some(found);
+            }
+        }
+    }
+    best.into_iter().flatten().collect()
 }
 
-fn best_in_part(part: &[Mark], distance: f64) -> Option<BestEffort> {
-    let (first, last) = (part.first()?, part.last()?);
-    if last.distance - first.distance < distance {
-        return None;
-    }
-    let mut best: Option<BestEffort> = None;
-    let mut i = 0;
-    // For every end point j, the stretch starts `distance` before it.
+/// The fastest stretch of each distance in `part`, all found in one sweep
+/// of it, so that a long part is read once rather than once a distance.
+fn best_in_part(part: &[Mark]) -> [Option<BestEffort>; BEST_EFFORT_DISTANCES.len()] {
+    let (Some(first), Some(last)) = (part.first(), part.last()) else { return Default::default() };
+    let length = last.distance - first.distance;
+    let mut efforts = BEST_EFFORT_DISTANCES.map(|distance| Effort { distance, from: 0, best: None });
+    let reached = efforts.iter().take_while(|e| length >= e.distance).count();
     for j in 0..part.len() {
-        let start = part[j].distance - distance;
-        if start < first.distance {
-            continue;
-        }
-        while i + 1 < part.len() && part[i + 1].distance <= start {
-            i += 1;
-        }
-        let seconds = part[j].clock - clock_at(part, i, start);
-        if best.as_ref().is_none_or(|b| seconds < b.seconds) {
-            best = Some(BestEffort { distance_m: distance, seconds, starts_at_m: start });
+        for effort in &mut efforts[..reached] {
+            effort.ending_at(part, j, first.distance);
         }
     }
-    best
+    efforts.map(|e| e.best)
+}
+
+/// The search for the fastest stretch of one distance: every end point in
+/// turn, the stretch starting `distance` before it.
+struct Effort {
+    distance: f64,
+    /// The mark at or before where the stretch ending at the latest end point starts.
+    from: usize,
+    best: Option<BestEffort>,
+}
+
+impl Effort {
+    fn ending_at(&mut self, part: &[Mark], j: usize, part_start: f64) {
+        let start = part[j].distance - self.distance;
+        if start < part_start {
+            return;
+        }
+        while self.from + 1 < part.len() && part[self.from + 1].distance <= start {
+            self.from += 1;
+        }
+        let seconds = part[j].clock - clock_at(part, self.from, start);
+        if self.best.as_ref().is_none_or(|b| seconds < b.seconds) {
+            self.best = Some(BestEffort { distance_m: self.distance, seconds, starts_at_m: start });
+        }
+    }
 }

@@ -22,9 +22,9 @@ pub struct Step {
 /// GPS) when at least 90 % of the points carry it, because that is what the
 /// athlete saw on the device; between points without it, and in tracks
 /// that mostly lack it, it is the geodesic length between positions. No
-/// distance is added across the gap between two segments.
-pub fn lay_out(track: &Track) -> Vec<Step> {
-    let with_device = track.points().filter(|p| p.distance.is_some()).count();
+/// distance is added across the gap between two segments. `with_device`:
+/// how many points carry the device's distance.
+pub fn lay_out(track: &Track, with_device: usize) -> Vec<Step> {
     let use_device = with_device * 10 >= track.point_count() * 9;
     let geodesic = Geodesic::wgs84();
     let mut steps = Vec::with_capacity(track.point_count());

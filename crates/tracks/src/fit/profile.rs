@@ -1,30 +1,23 @@
-//! FIT (Garmin's binary format): the file must be an activity; its records
-//! become points (compressed timestamps and developer fields are handled by
-//! `fitparser`), its sessions the device's totals. Records are turned into
-//! points one by one as they are decoded, so memory holds the file's bytes
-//! once and the points, never every decoded message at the same time.
+//! FIT decoded through `fitparser` and the whole FIT profile: the decoder
+//! for every file the quick one declines. Records are turned into points
+//! one by one as they are decoded, so memory holds the file's bytes once
+//! and the points, never every decoded message at the same time.
 
 use fitparser::de::{DecodeOption, FitFileHeader, FitObject, FitStreamProcessor};
 use fitparser::profile::MesgNum;
 use fitparser::{ErrorKind, FitDataRecord, Value};
 
+use super::{Decoded, Reading, Session};
 use crate::error::{Location, TrackError};
-use crate::model::{DeviceTotals, Point, Track};
 
-/// Semicircles (2^31 per 180°) to degrees.
-const DEGREES_PER_SEMICIRCLE: f64 = 180.0 / 2_147_483_648.0;
-
-pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
+pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
     let mut processor = FitStreamProcessor::new();
     // Keeps the raw `compressed_speed_distance`, whose distance part rolls
     // over every 256 m; see `CompressedDistance`.
     processor.add_option(DecodeOption::KeepCompositeFields);
     let mut compressed = CompressedDistance::default();
     let mut rest = bytes;
-    let mut track = Track::default();
-    let mut points = Vec::new();
-    let mut totals = DeviceTotals::default();
-    let mut file_kind: Option<String> = None;
+    let mut decoded = Decoded::default();
     // Whether the bytes end on a checksum. `whole` finds a cut from the
     // header; this, a file whose messages run past where its header says.
     let mut checksummed = false;
@@ -39,11 +32,13 @@ pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
             FitObject::Crc(_) => processor.reset(),
             FitObject::DataMessage(message) => {
                 let record = processor.decode_message(message).map_err(|e| error(*e, at))?;
-                if record.kind() == MesgNum::Record {
-                    points.extend(point(&record, &mut compressed));
-                    crate::within_point_limit(points.len(), || Location::Byte(offset as u64))?;
-                } else {
-                    take(&record, &mut totals, &mut track, &mut file_kind);
+                match record.kind() {
+                    MesgNum::Record => decoded.add_record(reading(&record, &mut compressed), offset)?,
+                    MesgNum::FileId if decoded.file_kind.is_none() => {
+                        decoded.file_kind = field(&record, "type").map(|v| v.to_string());
+                    }
+                    MesgNum::Session => decoded.add_session(session(&record)),
+                    _ => {}
                 }
             }
             FitObject::Header(header) => whole(&header, offset, bytes.len())?,
@@ -53,17 +48,7 @@ pub fn read(bytes: &[u8]) -> Result<Track, TrackError> {
     if !checksummed {
         return Err(TrackError::Truncated { at: Location::Byte(bytes.len() as u64) });
     }
-    if let Some(kind) = file_kind.filter(|k| k != "activity") {
-        return Err(TrackError::NotAnActivity { kind: kind.replace('_', " ") });
-    }
-    if points.is_empty() {
-        return Err(TrackError::NoPoints);
-    }
-    track.segments.push(points);
-    if totals != DeviceTotals::default() {
-        track.device_totals = Some(totals);
-    }
-    Ok(track)
+    Ok(decoded)
 }
 
 /// The checksum closing every FIT file: two bytes after its messages.
@@ -82,27 +67,15 @@ fn whole(header: &FitFileHeader, starts_at: usize, available: usize) -> Result<(
     Ok(())
 }
 
-fn take(record: &FitDataRecord, totals: &mut DeviceTotals, track: &mut Track, file_kind: &mut Option<String>) {
-    match record.kind() {
-        MesgNum::FileId if file_kind.is_none() => *file_kind = field(record, "type").map(|v| v.to_string()),
-        MesgNum::Session => {
-            let add = |total: &mut Option<f64>, name: &str| {
-                if let Some(v) = field(record, name).and_then(number) {
-                    *total.get_or_insert(0.0) += v;
-                }
-            };
-            add(&mut totals.distance_m, "total_distance");
-            add(&mut totals.elapsed_s, "total_elapsed_time");
-            add(&mut totals.timer_s, "total_timer_time");
-            if track.sport.is_none() {
-                // The sub-sport tells a trail run from a road run, a
-                // mountain-bike ride from a road ride: both words go on.
-                let sub = field(record, "sub_sport").map(|v| v.to_string()).filter(|v| v != "generic");
-                track.sport = field(record, "sport")
-                    .map(|v| [Some(v.to_string()), sub].into_iter().flatten().collect::<Vec<_>>().join(" "));
-            }
-        }
-        _ => {}
+fn session(record: &FitDataRecord) -> Session {
+    let get = |name: &str| field(record, name).and_then(number);
+    let name = |name: &str| field(record, name).map(|v| v.to_string());
+    Session {
+        distance_m: get("total_distance"),
+        elapsed_s: get("total_elapsed_time"),
+        timer_s: get("total_timer_time"),
+        sport: name("sport"),
+        sub_sport: name("sub_sport"),
     }
 }
 
@@ -132,29 +105,22 @@ impl CompressedDistance {
     }
 }
 
-fn point(record: &FitDataRecord, compressed: &mut CompressedDistance) -> Option<Point> {
+fn reading(record: &FitDataRecord, compressed: &mut CompressedDistance) -> Reading {
     let get = |name: &str| field(record, name).and_then(number);
-    let mut p = Point {
+    Reading {
         time: match field(record, "timestamp") {
             Some(Value::Timestamp(t)) => Some(t.timestamp_millis()),
             _ => None,
         },
-        lat: get("position_lat").map(|v| v * DEGREES_PER_SEMICIRCLE),
-        lon: get("position_long").map(|v| v * DEGREES_PER_SEMICIRCLE),
+        lat: get("position_lat"),
+        lon: get("position_long"),
         elevation: get("enhanced_altitude").or_else(|| get("altitude")),
-        heart_rate: get("heart_rate").map(|v| v as u16),
-        cadence: get("cadence").map(|v| v as u16),
-        power: get("power").map(|v| v as u16),
-        temperature: get("temperature").map(|v| v as f32),
+        heart_rate: get("heart_rate"),
+        cadence: get("cadence"),
+        power: get("power"),
+        temperature: get("temperature"),
         distance: compressed.distance(record).or_else(|| get("distance")),
-    };
-    // Devices write 0/0 or out-of-range positions before the first fix.
-    if !matches!(p.position(), Some((lat, lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 && (lat, lon) != (0.0, 0.0))
-    {
-        (p.lat, p.lon) = (None, None);
     }
-    let carries_data = p.lat.is_some() || p.distance.is_some() || p.heart_rate.is_some() || p.power.is_some();
-    carries_data.then_some(p)
 }
 
 fn field<'a>(record: &'a FitDataRecord, name: &str) -> Option<&'a Value> {
