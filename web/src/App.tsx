@@ -40,6 +40,10 @@ const Competitions = lazy(() => import('./pages/competitions/Competitions'));
 const NewCompetition = lazy(() => import('./pages/competitions/NewCompetition'));
 const CompetitionPage = lazy(() => import('./pages/competitions/CompetitionPage'));
 const Leaderboards = lazy(() => import('./pages/competitions/Leaderboards'));
+const Partners = lazy(() => import('./pages/partners/Partners'));
+const Matches = lazy(() => import('./pages/partners/Matches'));
+const Conversations = lazy(() => import('./pages/chat/Conversations'));
+const ConversationPage = lazy(() => import('./pages/chat/ConversationPage'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -108,6 +112,10 @@ function Private() {
             {(params) => <CompetitionPage key={params.id} id={params.id} />}
           </Route>
           <Route path="/leaderboards" component={Leaderboards} />
+          <Route path="/partners" component={Partners} />
+          <Route path="/partners/matches" component={Matches} />
+          <Route path="/chat" component={Conversations} />
+          <Route path="/chat/:id">{(params) => <ConversationPage key={params.id} id={params.id} />}</Route>
           <Route component={NotFound} />
         </Switch>
       </Suspense>

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
+import { useUnreadMessages } from './api/chat';
 import { api } from './api/client';
 import { settle } from './api/equipment';
 import { useIsAdmin } from './api/moderation';
@@ -38,6 +39,7 @@ const TABS: Tab[] = [
   { href: '/stats', icon: 'stats', label: 'nav.stats' },
   { href: '/records', icon: 'records', label: 'nav.records' },
   { href: '/competitions', icon: 'flag', label: 'nav.competitions', wide: true },
+  { href: '/partners', icon: 'partners', label: 'nav.partners', wide: true },
   { href: '/equipment', icon: 'shoes', label: 'nav.equipment', short: 'nav.equipmentShort' },
   { href: '/partner/offers', icon: 'offers', label: 'nav.partner', partners: true },
   { href: '/moderation', icon: 'shield', label: 'nav.moderation', admins: true },
@@ -74,6 +76,23 @@ function Bell() {
   return (
     <Link href="/notifications" className="bell" aria-label={label} data-testid="bell">
       <Icon name="bell" />
+      {unread > 0 && (
+        <span className="count" aria-hidden="true">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </Link>
+  );
+}
+
+/** The conversations, from every screen: a link at the top with how many messages wait unread. */
+function ChatLink() {
+  const t = useT();
+  const unread = useUnreadMessages(true);
+  const label = unread > 0 ? t('chat.linkUnread', { count: unread }) : t('chat.link');
+  return (
+    <Link href="/chat" className="bell" aria-label={label} data-testid="chat-link">
+      <Icon name="chat" />
       {unread > 0 && (
         <span className="count" aria-hidden="true">
           {unread > 99 ? '99+' : unread}
@@ -157,6 +176,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </span>
         )}
         <FindPeopleLink />
+        <ChatLink />
         <Bell />
         {online && live === 'connecting' && (
           <span className="small muted" role="status" data-testid="reconnecting">

@@ -2,6 +2,7 @@
 
 mod competitors;
 mod equipment;
+mod partnering;
 mod people;
 mod relations;
 
@@ -33,6 +34,7 @@ pub fn migrations() -> Vec<&'static Migrator> {
         &inventory::MIGRATIONS,
         &social::MIGRATIONS,
         &competition::MIGRATIONS,
+        &partners::MIGRATIONS,
     ]
 }
 
@@ -41,11 +43,13 @@ pub fn mail_templates() -> MailTemplates {
     let mut templates = MailTemplates::default();
     identity::add_templates(&mut templates);
     notifications::add_templates(&mut templates);
+    partners::add_templates(&mut templates);
     templates
 }
 
 /// Every context of this build, by the name `--modules` knows it by.
-pub const ALL_MODULES: &[&str] = &["identity", "training", "notifications", "inventory", "social", "competition"];
+pub const ALL_MODULES: &[&str] =
+    &["identity", "training", "notifications", "inventory", "social", "competition", "partners"];
 
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
@@ -56,6 +60,7 @@ pub struct Contexts {
     pub inventory: inventory::Inventory,
     pub social: social::Social,
     pub competition: competition::Competitions,
+    pub partners: partners::Partners,
     /// The contexts this process serves.
     modules: Arc<Vec<String>>,
 }
@@ -77,6 +82,8 @@ impl Contexts {
         let competitors = competitors::Competitors { identity: identity.clone(), social: social.clone() };
         let competition =
             competition::Competitions::new(platform.clone(), identity.authenticator(), Arc::new(competitors));
+        let partnering = partnering::Partnering { identity: identity.clone(), social: social.clone() };
+        let partners = partners::Partners::new(platform.clone(), identity.authenticator(), Arc::new(partnering));
         let training = training
             .with_equipment(Arc::new(equipment::Gear(inventory.clone())))
             .with_followers(Arc::new(relations::Relations(social.clone())));
@@ -86,6 +93,7 @@ impl Contexts {
             inventory.personal_data(),
             social.personal_data(),
             competition.personal_data(),
+            partners.personal_data(),
         ]);
         let addresses = Arc::new(people::Accounts(identity.clone()));
         let notifications = notifications::Notifications::new(platform.clone(), identity.authenticator(), addresses);
@@ -96,6 +104,7 @@ impl Contexts {
             inventory,
             social,
             competition,
+            partners,
             modules: platform.modules.clone(),
         })
     }
@@ -122,6 +131,9 @@ impl Contexts {
         if self.serves("competition") {
             self.competition.register_jobs(&mut handlers);
         }
+        if self.serves("partners") {
+            self.partners.register_jobs(&mut handlers);
+        }
         handlers
     }
 
@@ -133,6 +145,7 @@ impl Contexts {
         self.inventory.register_events(&mut handlers);
         self.social.register_events(&mut handlers);
         self.competition.register_events(&mut handlers);
+        self.partners.register_events(&mut handlers);
         handlers
     }
 
@@ -145,6 +158,7 @@ impl Contexts {
             ("inventory".into(), self.inventory.routes()),
             ("social".into(), self.social.routes()),
             ("competition".into(), self.competition.routes()),
+            ("partners".into(), self.partners.routes()),
         ]
     }
 

@@ -128,6 +128,7 @@ async fn no_write_route_waits_for_a_second_connection(backend: Backend) {
     note("notification channel", channel.json(&json!({ "channel": "digest" })).send().await.unwrap().status());
     statuses.extend(inventory_writes(&app, &token).await);
     statuses.extend(social_writes(&app, &token).await);
+    statuses.extend(partners_writes(&app, &token).await);
     let mut note = |what: &str, status: reqwest::StatusCode| statuses.push((what.to_string(), status.as_u16()));
     note("logout", app.post_as(&token, "/api/v1/auth/logout", json!({})).await.status());
 
@@ -169,6 +170,49 @@ async fn social_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
     note("block", &app.put_as(token, &format!("/api/v1/blocks/{other_id}"), json!({})).await);
     note("unblock", &app.delete_as(token, &format!("/api/v1/blocks/{other_id}"), json!({})).await);
     note("delete comment", &app.delete_as(token, &comment, json!({})).await);
+    done
+}
+
+/// Every partners write, once each, between the caller and a second person:
+/// opting in, swiping to a match, chat, receipts, typing, a report, an
+/// unmatch and opting out; each must succeed.
+async fn partners_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
+    let mut done = Vec::new();
+    let mut note = |what: &str, response: &reqwest::Response| noted(&mut done, what, response);
+    let me = id_in(&app.get_as(token, "/api/v1/account").await.json().await.unwrap());
+    let (other, other_id) = app.someone("partner").await;
+    let seeking = json!({ "sports": [{ "sport": "running", "min_kmh": 9.0, "max_kmh": 12.0 }], "days": ["sat"],
+        "times": ["morning"], "radius_km": 20, "home_area": "u33db" });
+    note("opt in", &app.put_as(token, "/api/v1/partners/me", seeking.clone()).await);
+    note("opt in", &app.put_as(&other, "/api/v1/partners/me", seeking).await);
+    let mail = json!({ "mail_matches": false, "mail_unread": true });
+    note("partner settings", &app.put_as(token, "/api/v1/partners/settings", mail).await);
+    note("swipe", &app.post_as(&other, "/api/v1/partners/swipes", json!({ "user_id": me, "yes": true })).await);
+    let matched = app.post_as(token, "/api/v1/partners/swipes", json!({ "user_id": other_id, "yes": true })).await;
+    note("match", &matched);
+    let matched: Value = matched.json().await.unwrap();
+    let conversation = matched["match"]["conversation_id"].as_str().unwrap_or_default().to_string();
+    note("open conversation", &app.post_as(token, "/api/v1/conversations", json!({ "user_id": other_id })).await);
+    let messages = format!("/api/v1/conversations/{conversation}/messages");
+    let theirs = app.post_as(&other, &messages, json!({ "client_id": "c-1", "body": "Hi" })).await;
+    note("send", &theirs);
+    let theirs = id_in(&theirs.json().await.unwrap());
+    let mine = app.post_as(token, &messages, json!({ "client_id": "c-2", "body": "Hello" })).await;
+    note("send", &mine);
+    let mine = id_in(&mine.json().await.unwrap());
+    let receipts = format!("/api/v1/conversations/{conversation}/receipts");
+    note("receipts", &app.put_as(token, &receipts, json!({ "delivered": 1, "read": 1 })).await);
+    note("typing", &app.post_as(token, &format!("/api/v1/conversations/{conversation}/typing"), json!({})).await);
+    let report = json!({ "reason": "spam" });
+    note("report message", &app.post_as(token, &format!("{messages}/{theirs}/report"), report).await);
+    note("delete message", &app.delete_as(token, &format!("{messages}/{mine}"), json!({})).await);
+    note("undo swipe", &app.delete_as(token, "/api/v1/partners/swipes/last", json!({})).await);
+    note(
+        "swipe again",
+        &app.post_as(token, "/api/v1/partners/swipes", json!({ "user_id": other_id, "yes": true })).await,
+    );
+    note("unmatch", &app.delete_as(token, &format!("/api/v1/partners/matches/{other_id}"), json!({})).await);
+    note("opt out", &app.delete_as(token, "/api/v1/partners/me", json!({})).await);
     done
 }
 

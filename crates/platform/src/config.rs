@@ -116,6 +116,8 @@ pub struct Config {
     pub realtime_url: Option<String>,
     /// How often a realtime socket is pinged; one silent for three pings is closed.
     pub realtime_heartbeat_secs: u64,
+    /// How long a chat message stays unread before its reader is mailed (0: at the next look).
+    pub chat_unread_mail_minutes: u64,
     /// The contexts this process serves, comma-separated (default: all).
     pub modules: Option<String>,
 
@@ -191,6 +193,7 @@ impl Default for Config {
             relay_poll_ms: 100,
             realtime_url: None,
             realtime_heartbeat_secs: 20,
+            chat_unread_mail_minutes: 30,
             modules: None,
             map_tiles: None,
             map_attribution: None,

@@ -44,6 +44,16 @@ export const keys = {
     ['leaderboards', sport, distance, period] as const,
   leaderboardPlace: (sport: string, distance: string, period: string) =>
     ['leaderboards', sport, distance, period, 'me'] as const,
+  partners: ['partners'] as const,
+  finder: ['partners', 'me'] as const,
+  finderSuggestions: ['partners', 'suggestions'] as const,
+  candidates: ['partners', 'candidates'] as const,
+  matches: ['partners', 'matches'] as const,
+  partnerSettings: ['partners', 'settings'] as const,
+  chat: ['chat'] as const,
+  conversations: ['chat', 'list'] as const,
+  conversation: (id: string) => ['chat', 'item', id] as const,
+  messages: (id: string) => ['chat', 'item', id, 'messages'] as const,
 };
 
 /**

@@ -6,6 +6,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { CHAT_KINDS, type ChatEventData, chatEventArrived, refreshChats } from './chat';
 import { api } from './client';
 import { type Notification, noticeArrived, refreshFor } from './notifications';
 import { keys, refreshTrainings } from './queries';
@@ -23,7 +24,18 @@ export interface ServerMessage {
   id?: string;
   kind?: string;
   user_id?: string;
-  data?: { workout_id?: string; notification?: Notification; unread?: number };
+  data?: { workout_id?: string; notification?: Notification; unread?: number } & ChatEventData;
+}
+
+/** Screens hearing the person's own events as they come (a conversation hears typing). */
+const ownListeners = new Set<(message: ServerMessage) => void>();
+
+/** Hears the person's own topic until the returned function is called. */
+export function listenOwn(listener: (message: ServerMessage) => void): () => void {
+  ownListeners.add(listener);
+  return () => {
+    ownListeners.delete(listener);
+  };
 }
 
 /**
@@ -177,7 +189,10 @@ export function useLive(enabled: boolean): LiveState {
     if (!enabled) return;
     return keepConnected({
       onState: setState,
-      onRefetch: () => refreshTrainings(queries),
+      onRefetch: () => {
+        refreshTrainings(queries);
+        refreshChats(queries);
+      },
       // A workout changed on another device: lists, totals, records and the
       // workout itself (whose key lies under the list's) are fetched again.
       onEvent: (message) => {
@@ -187,6 +202,9 @@ export function useLive(enabled: boolean): LiveState {
           refreshFor(queries, message.data.notification);
         }
         if (message.kind === 'NotificationsRead') queries.invalidateQueries({ queryKey: keys.notifications });
+        if (message.kind && CHAT_KINDS.has(message.kind))
+          chatEventArrived(queries, message.kind, message.data ?? {});
+        for (const listener of ownListeners) listener(message);
       },
     });
   }, [enabled, queries]);

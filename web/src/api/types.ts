@@ -149,3 +149,35 @@ export type CompetitionEntry = Schemas['CompetitionEntry'];
 export type Competition = Schemas['CompetitionView'];
 export type CompetitionPage = Schemas['CompetitionPage'];
 export type NewCompetition = Schemas['NewCompetition'];
+
+// Partners and chat (docs/partners.md): finding people to train with, and one-to-one conversations.
+/** A day someone trains on: `mon` … `sun`. */
+export type Weekday = Schemas['Day'];
+/** Morning 5–10, midday 10–14, afternoon 14–18, evening 18–23. */
+export type TimeOfDay = Schemas['TimeOfDay'];
+/** A sport to find company for and the speeds (km/h) one trains at in it. */
+export type SportLevel = Schemas['SportLevel'];
+/** What one opts in with; `home_area` (a geohash) left out takes the profile's. */
+export type Seeking = Schemas['Seeking'];
+/** The opt-in as the server keeps it (never the cell), and whether the person is in anyone's deck. */
+export type MyFinder = Schemas['MyFinder'];
+/** A level suggested from one's own trainings of the last 90 days. */
+export type Suggestion = Schemas['Suggestion'];
+/** Someone in the deck: never where they are, only about how far (a multiple of 5 km). */
+export type Candidate = Schemas['Candidate'];
+/** The other person of a match or a conversation; `display_name` is empty once their account is gone. */
+export type ChatPerson = Schemas['Person'];
+export type PartnerMatch = Schemas['Match'];
+export type Swiped = Schemas['Swiped'];
+export type Undone = Schemas['Undone'];
+export type ChatMessage = Schemas['Message'];
+export type Conversation = Schemas['Conversation'];
+export type HistoryPage = Schemas['HistoryPage'];
+/** Up to which `seq` I received and read the other's messages. */
+export type Receipts = Schemas['Receipts'];
+export type NewChatMessage = Schemas['NewMessage'];
+
+/** Which partner mails one gets (`GET`/`PUT /api/v1/partners/settings`). */
+export type PartnerSettings = Schemas['PartnerSettings'];
+/** A report of a message (`POST …/messages/{message_id}/report`). */
+export type MessageReport = Schemas['NewMessageReport'];

@@ -19,6 +19,8 @@ use crate::{profiles, reactions, Social};
 
 /// What social tells training when a moderator hides a training.
 pub const TRAINING_HIDDEN: &str = "TrainingHidden";
+/// What social tells partners when a moderator hides a chat message.
+pub const MESSAGE_HIDDEN: &str = "MessageHidden";
 /// Reports one person may file in a day.
 pub const DAILY_REPORTS: i64 = 20;
 
@@ -28,6 +30,8 @@ pub enum Subject {
     Profile,
     Training,
     Comment,
+    /// A chat message: reported from its conversation, which keeps it.
+    Message,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -154,37 +158,26 @@ impl StoredReport {
 
 impl Social {
     pub async fn report(&self, me: &str, new: NewReport) -> Result<Report> {
-        let details = new.details.trim().to_string();
-        if details.chars().count() > 1000 {
-            return Err(SocialError::invalid("details", "the details are longer than 1 000 characters"));
-        }
+        let details = checked_details(&new.details)?;
         if new.subject == Subject::Profile {
             self.existing(&new.id).await?;
         }
         let mut tx = self.platform.db.begin().await?;
-        if store::filed_since(&mut tx, me, now_ms() - 24 * 3600 * 1000).await? >= DAILY_REPORTS {
-            return Err(SocialError::TooMany(format!("you filed {DAILY_REPORTS} reports today; try again tomorrow")));
-        }
         let owner = self.owner_of(&mut tx, me, new.subject, &new.id).await?;
-        if owner == me {
-            return Err(SocialError::invalid("id", "you cannot report your own content"));
-        }
-        let report = StoredReport {
-            id: uuid::Uuid::now_v7().to_string(),
-            reporter_id: me.to_string(),
-            subject: new.subject,
-            subject_id: new.id,
-            subject_owner: owner,
-            reason: new.reason,
-            details,
-            state: "open".into(),
-            outcome: None,
-            created_at: now_ms(),
-            resolved_at: None,
-        };
-        if !store::add_report(&mut tx, &report).await? {
-            return Err(SocialError::Conflict("you reported this already; an administrator will look at it".into()));
-        }
+        let report = file(&mut tx, me, new.subject, new.id, owner, new.reason, details, None).await?;
+        tx.commit().await?;
+        Ok(report.shown(false))
+    }
+
+    /// Files a report of a chat message that partners checked the reporter
+    /// received; the text is kept with the report for the moderators.
+    pub async fn report_message(&self, me: &str, message: ReportedMessage<'_>) -> Result<Report> {
+        let details = checked_details(message.details)?;
+        let reason: Reason = serde_json::from_value(serde_json::Value::String(message.reason.into()))
+            .map_err(|_| SocialError::invalid("reason", "the reason is spam, abuse, privacy or other"))?;
+        let (id, owner) = (message.id.to_string(), message.author_id.to_string());
+        let mut tx = self.platform.db.begin().await?;
+        let report = file(&mut tx, me, Subject::Message, id, owner, reason, details, Some(message.text)).await?;
         tx.commit().await?;
         Ok(report.shown(false))
     }
@@ -202,6 +195,7 @@ impl Social {
                 self.visible_training(conn, me, &comment.workout_id).await?;
                 Ok(comment.author_id)
             }
+            Subject::Message => Err(SocialError::invalid("subject", "report a message from its conversation")),
         }
     }
 
@@ -273,6 +267,60 @@ impl Social {
     }
 }
 
+/// A chat message as partners hands it over.
+pub struct ReportedMessage<'a> {
+    pub id: &'a str,
+    pub author_id: &'a str,
+    pub text: &'a str,
+    pub reason: &'a str,
+    pub details: &'a str,
+}
+
+fn checked_details(details: &str) -> Result<String> {
+    let details = details.trim().to_string();
+    if details.chars().count() > 1000 {
+        return Err(SocialError::invalid("details", "the details are longer than 1 000 characters"));
+    }
+    Ok(details)
+}
+
+/// Files a report within the daily limit, once per reporter and subject.
+#[allow(clippy::too_many_arguments)]
+async fn file(
+    conn: &mut AnyConnection,
+    me: &str,
+    subject: Subject,
+    subject_id: String,
+    owner: String,
+    reason: Reason,
+    details: String,
+    content: Option<&str>,
+) -> Result<StoredReport> {
+    if store::filed_since(conn, me, now_ms() - 24 * 3600 * 1000).await? >= DAILY_REPORTS {
+        return Err(SocialError::TooMany(format!("you filed {DAILY_REPORTS} reports today; try again tomorrow")));
+    }
+    if owner == me {
+        return Err(SocialError::invalid("id", "you cannot report your own content"));
+    }
+    let report = StoredReport {
+        id: uuid::Uuid::now_v7().to_string(),
+        reporter_id: me.to_string(),
+        subject,
+        subject_id,
+        subject_owner: owner,
+        reason,
+        details,
+        state: "open".into(),
+        outcome: None,
+        created_at: now_ms(),
+        resolved_at: None,
+    };
+    if !store::add_report(conn, &report, content).await? {
+        return Err(SocialError::Conflict("you reported this already; an administrator will look at it".into()));
+    }
+    Ok(report)
+}
+
 /// Does what the moderator decided; the outcome the reporter reads.
 async fn apply(conn: &mut AnyConnection, report: &StoredReport, action: Action, reason: &str) -> Result<String> {
     let owner = report.subject_owner.as_str();
@@ -311,6 +359,17 @@ async fn hide(conn: &mut AnyConnection, report: &StoredReport) -> Result<()> {
             };
             outbox::record(conn, &event).await?;
         }
+        Subject::Message => {
+            // Partners keeps the conversation: it hides the message.
+            let facts = serde_json::json!({ "message_id": report.subject_id, "user_id": report.subject_owner });
+            let event = DomainEvent {
+                kind: MESSAGE_HIDDEN,
+                subject_id: &report.subject_id,
+                user_id: &report.subject_owner,
+                payload: &facts,
+            };
+            outbox::record(conn, &event).await?;
+        }
         Subject::Profile => {
             let mut about = profiles::store::get(conn, &report.subject_id).await?;
             about.bio.clear();
@@ -341,5 +400,6 @@ async fn content_of(conn: &mut AnyConnection, subject: Subject, id: &str) -> Res
         Subject::Comment => reactions::store::comment_by_id(conn, id).await?.map(|c| c.body),
         Subject::Training => crate::trainings::store::get(conn, id).await?.map(|t| t.title),
         Subject::Profile => Some(profiles::store::get(conn, id).await?.bio),
+        Subject::Message => store::reported_text(conn, id).await?,
     })
 }

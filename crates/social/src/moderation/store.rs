@@ -35,9 +35,9 @@ fn from_row(row: &AnyRow) -> Result<StoredReport> {
 }
 
 /// Files the report; false when the reporter has one open on the subject.
-pub async fn add_report(conn: &mut AnyConnection, r: &StoredReport) -> Result<bool> {
+pub async fn add_report(conn: &mut AnyConnection, r: &StoredReport, content: Option<&str>) -> Result<bool> {
     let sql = format!(
-        "INSERT INTO reports ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, NULL)
+        "INSERT INTO reports ({COLUMNS}, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, NULL, $10)
          ON CONFLICT (reporter_id, subject_kind, subject_id) WHERE state = 'open' DO NOTHING"
     );
     let done = sqlx::query(&sql)
@@ -50,9 +50,21 @@ pub async fn add_report(conn: &mut AnyConnection, r: &StoredReport) -> Result<bo
         .bind(&r.details)
         .bind(&r.state)
         .bind(r.created_at)
+        .bind(content)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The text of a reported chat message, as it was when reported.
+pub async fn reported_text(conn: &mut AnyConnection, message_id: &str) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT content FROM reports WHERE subject_kind = 'message' AND subject_id = $1 AND content IS NOT NULL LIMIT 1",
+    )
+    .bind(message_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.try_get("content")).transpose()?)
 }
 
 pub async fn filed_since(conn: &mut AnyConnection, reporter: &str, since: i64) -> Result<i64> {

@@ -7,6 +7,7 @@ pub(crate) mod store;
 
 use platform::db::now_ms;
 use platform::notify::{self, Notice};
+use platform::outbox::{self, DomainEvent};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
@@ -14,6 +15,9 @@ use utoipa::ToSchema;
 use crate::error::{Result, SocialError};
 use crate::{feed, profiles, Social};
 pub use store::{ACCEPTED, PENDING};
+
+/// What social tells others when someone blocks someone.
+pub const PERSON_BLOCKED: &str = "PersonBlocked";
 
 /// Where a follow stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -117,6 +121,10 @@ impl Social {
             store::remove_follow(&mut tx, a, b).await?;
             feed::store::forget_author(&mut tx, a, b).await?;
         }
+        // Partners ends the two people's conversation and match.
+        let facts = serde_json::json!({ "blocker_id": me, "blocked_id": them });
+        let event = DomainEvent { kind: PERSON_BLOCKED, subject_id: them, user_id: me, payload: &facts };
+        outbox::record(&mut tx, &event).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -13,7 +13,7 @@ export interface NoticeData {
   user_id?: string;
   workout_id?: string;
   title?: string;
-  subject?: 'profile' | 'training' | 'comment';
+  subject?: 'profile' | 'training' | 'comment' | 'message';
   subject_id?: string;
   report_id?: string;
   outcome?: string;
@@ -24,6 +24,8 @@ export interface NoticeData {
   /** A place on a competition's board; none when the person had no result. */
   place?: number | null;
   reason?: string | null;
+  /** The conversation a match opened. */
+  conversation_id?: string;
 }
 
 export interface Wording {
@@ -40,6 +42,7 @@ export const BY_SOMEONE = new Set([
   'kudos',
   'comment',
   'mention',
+  'partner_match',
 ]);
 
 /** The reason social writes into a warning's title only (its data lacks it). */
@@ -94,6 +97,11 @@ export function wordNotice(notice: Notification, { t, locale, units, actor, outc
         }),
         href: data.equipment_id ? `/equipment/${data.equipment_id}` : undefined,
       };
+    case 'partner_match':
+      return own(
+        'notice.partner_match',
+        data.conversation_id ? `/chat/${data.conversation_id}` : '/partners/matches',
+      );
     case 'export_ready':
       return { text: t('notice.export_ready') };
     case 'competition_started':

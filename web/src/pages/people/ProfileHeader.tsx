@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n';
 import { Avatar } from '../../ui/Avatar';
 import { useSportName } from '../workouts/sportName';
 import { FollowButton } from './FollowButton';
+import { MessageButton } from './MessageButton';
 import { PersonMenu } from './PersonMenu';
 
 /** Who someone is: picture, name, bio, sports, their followers and followings, and following them. */
@@ -44,6 +45,7 @@ export function ProfileHeader({ profile, mine }: { profile: Profile; mine: boole
         ) : (
           <>
             <FollowButton profile={profile} />
+            <MessageButton person={profile} />
             <PersonMenu person={profile} />
           </>
         )}

@@ -1,0 +1,194 @@
+//! Geohash cells: where people are, as coarsely as the finder needs. A cell
+//! of 5 characters is about 4.9 × 4.9 km; the distance between two people is
+//! the distance between their cells' centres, and what anyone is shown is
+//! that distance rounded up to 5 km.
+
+const BASE32: &[u8; 32] = b"0123456789bcdefghjkmnpqrstuvwxyz";
+/// The precision people's cells are stored at.
+pub const PRECISION: usize = 5;
+/// How distances are shown: rounded up to a multiple of this.
+pub const SHOWN_STEP_KM: u32 = 5;
+const EARTH_RADIUS_KM: f64 = 6371.0;
+const KM_PER_DEGREE: f64 = 111.195;
+
+/// A geohash, checked and cut to `PRECISION`; none when it is not one or
+/// is too coarse (under 4 characters) to place someone.
+pub fn normalise(text: &str) -> Option<String> {
+    let text = text.trim().to_ascii_lowercase();
+    if text.len() < 4 || !text.bytes().all(|b| BASE32.contains(&b)) {
+        return None;
+    }
+    Some(text[..text.len().min(PRECISION)].to_string())
+}
+
+/// The box a cell covers: (south, west, north, east) in degrees.
+fn bounds(cell: &str) -> Option<(f64, f64, f64, f64)> {
+    let (mut lat, mut lon) = ((-90.0, 90.0), (-180.0, 180.0));
+    let mut even = true;
+    for b in cell.bytes() {
+        let value = BASE32.iter().position(|&c| c == b)?;
+        for bit in (0..5).rev() {
+            let range: &mut (f64, f64) = if even { &mut lon } else { &mut lat };
+            let mid = (range.0 + range.1) / 2.0;
+            if value >> bit & 1 == 1 {
+                range.0 = mid;
+            } else {
+                range.1 = mid;
+            }
+            even = !even;
+        }
+    }
+    Some((lat.0, lon.0, lat.1, lon.1))
+}
+
+/// A cell's centre, (lat, lon).
+pub fn centre(cell: &str) -> Option<(f64, f64)> {
+    let (s, w, n, e) = bounds(cell)?;
+    Some(((s + n) / 2.0, (w + e) / 2.0))
+}
+
+pub fn encode(lat: f64, lon: f64, precision: usize) -> String {
+    let (mut la, mut lo) = ((-90.0, 90.0), (-180.0, 180.0));
+    let mut out = String::with_capacity(precision);
+    let mut even = true;
+    while out.len() < precision {
+        let mut value = 0usize;
+        for _ in 0..5 {
+            let (range, x): (&mut (f64, f64), f64) = if even { (&mut lo, lon) } else { (&mut la, lat) };
+            let mid = (range.0 + range.1) / 2.0;
+            value <<= 1;
+            if x >= mid {
+                value |= 1;
+                range.0 = mid;
+            } else {
+                range.1 = mid;
+            }
+            even = !even;
+        }
+        out.push(BASE32[value] as char);
+    }
+    out
+}
+
+/// Great-circle distance between two cells' centres, in km.
+pub fn distance_km(a: &str, b: &str) -> Option<f64> {
+    let ((la1, lo1), (la2, lo2)) = (centre(a)?, centre(b)?);
+    let (p1, p2) = (la1.to_radians(), la2.to_radians());
+    let (dp, dl) = ((la2 - la1).to_radians(), (lo2 - lo1).to_radians());
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    Some(2.0 * EARTH_RADIUS_KM * h.sqrt().asin())
+}
+
+/// What a person is shown of a distance: rounded up to 5 km, at least 5.
+pub fn shown_km(km: f64) -> u32 {
+    let steps = (km / SHOWN_STEP_KM as f64).ceil().max(1.0) as u32;
+    steps * SHOWN_STEP_KM
+}
+
+/// The cells (at precision 3 or 4, as `(precision, cells)`) that together
+/// hold everyone whose cell centre lies within `radius_km` of `cell`'s
+/// centre: the cell at the finest precision whose size covers the radius,
+/// with its 8 neighbours. Radii wider than a 3-character cell expand to the
+/// 3-character cells inside coarser ones, so the indexes can be used.
+pub fn around(cell: &str, radius_km: f64) -> Option<(usize, Vec<String>)> {
+    let (lat, lon) = centre(cell)?;
+    // Widths measured where the cells are narrowest: towards the pole, as
+    // far as the radius reaches.
+    let cos = (lat.abs() + radius_km / KM_PER_DEGREE).min(89.0).to_radians().cos();
+    let precision = [4usize, 3, 2, 1]
+        .into_iter()
+        .find(|&p| {
+            let (s, w, n, e) = bounds(&cell[..p]).expect("a prefix of a valid cell");
+            let (height, width) = ((n - s) * KM_PER_DEGREE, (e - w) * KM_PER_DEGREE * cos);
+            height.min(width) >= radius_km
+        })
+        .unwrap_or(1);
+    let (s, w, n, e) = bounds(&cell[..precision])?;
+    let (dlat, dlon) = (n - s, e - w);
+    let mut cells = Vec::with_capacity(9);
+    for i in -1..=1 {
+        for j in -1..=1 {
+            let la = lat + i as f64 * dlat;
+            if !(-90.0..=90.0).contains(&la) {
+                continue;
+            }
+            let lo = (lon + j as f64 * dlon + 540.0).rem_euclid(360.0) - 180.0;
+            let c = encode(la, lo, precision);
+            if !cells.contains(&c) {
+                cells.push(c);
+            }
+        }
+    }
+    if precision >= 3 {
+        return Some((precision, cells));
+    }
+    Some((3, cells.iter().flat_map(|c| children_to(c, 3)).collect()))
+}
+
+fn children_to(cell: &str, precision: usize) -> Vec<String> {
+    if cell.len() >= precision {
+        return vec![cell.to_string()];
+    }
+    BASE32.iter().flat_map(|&b| children_to(&format!("{cell}{}", b as char), precision)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_checked_and_cut() {
+        assert_eq!(normalise(" U33DBFCY "), Some("u33db".into()));
+        assert_eq!(normalise("u33d"), Some("u33d".into()));
+        assert_eq!(normalise("u33"), None);
+        assert_eq!(normalise("u33a1"), None, "a is not in the alphabet");
+    }
+
+    #[test]
+    fn encoding_and_centres_agree() {
+        assert_eq!(encode(57.64911, 10.40744, 11), "u4pruydqqvj");
+        let berlin = encode(52.5200, 13.4050, 5);
+        let (lat, lon) = centre(&berlin).unwrap();
+        assert!((lat - 52.52).abs() < 0.03 && (lon - 13.405).abs() < 0.03, "{lat} {lon}");
+    }
+
+    #[test]
+    fn distances_are_between_centres_and_shown_rounded_up() {
+        let a = encode(52.52, 13.40, 5);
+        let b = encode(52.52, 13.70, 5); // about 20 km east
+        let km = distance_km(&a, &b).unwrap();
+        assert!((15.0..25.0).contains(&km), "{km}");
+        assert_eq!(shown_km(0.0), 5);
+        assert_eq!(shown_km(5.0), 5);
+        assert_eq!(shown_km(5.1), 10);
+        assert_eq!(shown_km(km) % SHOWN_STEP_KM, 0);
+    }
+
+    /// Whoever is within the radius is in one of the cells `around` names,
+    /// at every radius and in the far north, where cells are narrow.
+    #[test]
+    fn around_holds_everyone_within_the_radius() {
+        for (lat, lon) in [(52.52, 13.40), (69.65, 18.95), (-33.9, 151.2), (0.1, 179.9)] {
+            let me = encode(lat, lon, 5);
+            for radius in [1.0, 10.0, 19.0, 20.0, 50.0, 100.0] {
+                let (precision, cells) = around(&me, radius).unwrap();
+                for step in 0..72 {
+                    let bearing = (step as f64 * 5.0).to_radians();
+                    for fraction in [0.3, 0.7, 0.99] {
+                        let d = radius * fraction / KM_PER_DEGREE;
+                        let (la, lo) = (lat + d * bearing.cos(), lon + d * bearing.sin() / lat.to_radians().cos());
+                        let lo = (lo + 540.0).rem_euclid(360.0) - 180.0;
+                        let them = encode(la, lo, 5);
+                        if distance_km(&me, &them).unwrap() > radius {
+                            continue;
+                        }
+                        assert!(
+                            cells.contains(&them[..precision].to_string()),
+                            "{them} at {radius} km of {me} is outside {cells:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
