@@ -314,6 +314,9 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     with("sports", json!([{ "sport": "running", "min_kmh": 0.0, "max_kmh": 10.0 }]), "sports");
     with("sports", json!([{ "sport": "Run ning", "min_kmh": 8.0, "max_kmh": 10.0 }]), "sports");
     with("days", json!([]), "days");
+    with("days", json!(["sat", "sat"]), "days");
+    with("times", json!(["midday", "midday", "midday", "midday", "midday"]), "times");
+    with("home_area", json!("u33dbfcyegcvx"), "home_area");
     with("times", json!([]), "times");
     with("radius_km", json!(0), "radius_km");
     with("radius_km", json!(101), "radius_km");
@@ -345,6 +348,8 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     opt_in(&app, &ana, good).await;
     expect_problem(app.get_as(&ana.token, "/api/v1/partners/candidates?limit=0").await, 422, "invalid-input").await;
     expect_problem(app.get_as(&ana.token, "/api/v1/partners/candidates?limit=51").await, 422, "invalid-input").await;
+    let long_sport = format!("/api/v1/partners/candidates?sport={}", "r".repeat(41));
+    expect_problem(app.get_as(&ana.token, &long_sport).await, 422, "invalid-input").await;
     let anonymous = app.get("/api/v1/partners/candidates").await;
     assert_eq!(anonymous.status(), 401);
 }
@@ -426,6 +431,8 @@ async fn conversations_are_their_two_peoples(backend: Backend) {
     let receipts = format!("/api/v1/conversations/{id}/receipts");
     assert_eq!(app.put_as(&ana.token, &receipts, json!({ "read": 4 })).await.status(), 204);
     assert_eq!(app.put_as(&ana.token, &receipts, json!({ "read": 2, "delivered": 99 })).await.status(), 204);
+    expect_problem(app.put_as(&ana.token, &receipts, json!({ "read": -1 })).await, 422, "invalid-input").await;
+    expect_problem(app.get_as(&ana.token, &format!("{path}?before=0")).await, 422, "invalid-input").await;
     let mine: Value = app.get_as(&ana.token, &format!("/api/v1/conversations/{id}")).await.json().await.unwrap();
     assert_eq!((mine["read_seq"].clone(), mine["unread"].clone()), (json!(4), json!(2)));
     let theirs: Value = app.get_as(&bo.token, &format!("/api/v1/conversations/{id}")).await.json().await.unwrap();

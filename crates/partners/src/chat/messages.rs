@@ -47,16 +47,16 @@ pub struct NewMessageReport {
 
 impl NewMessage {
     fn checked(self) -> Result<Self> {
+        if self.body.chars().count() > MAX_CHARS {
+            return Err(PartnersError::invalid("body", "a message is at most 4 000 characters"));
+        }
         let client_id = self.client_id.trim().to_string();
-        if client_id.is_empty() || client_id.len() > 64 {
+        if client_id.is_empty() || self.client_id.chars().count() > 64 {
             return Err(PartnersError::invalid("client_id", "client_id is 1 to 64 characters, such as a UUID"));
         }
         let body = self.body.trim().to_string();
         if body.is_empty() {
             return Err(PartnersError::invalid("body", "write something first"));
-        }
-        if body.chars().count() > MAX_CHARS {
-            return Err(PartnersError::invalid("body", "a message is at most 4 000 characters"));
         }
         Ok(Self { client_id, body })
     }
@@ -117,6 +117,9 @@ impl Partners {
         let limit = query.limit.unwrap_or(50);
         if !(1..=100).contains(&limit) {
             return Err(PartnersError::invalid("limit", "the limit is 1 to 100"));
+        }
+        if query.before.is_some_and(|b| b < 1) {
+            return Err(PartnersError::invalid("before", "before is a message's seq, 1 or more"));
         }
         let conversation = self.member_of(me, conversation_id).await?;
         let before = query.before.unwrap_or(i64::MAX);

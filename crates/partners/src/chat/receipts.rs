@@ -4,7 +4,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::store;
-use crate::error::Result;
+use crate::error::{PartnersError, Result};
 use crate::live::{CHAT_RECEIPT, CHAT_TYPING};
 use crate::Partners;
 
@@ -23,6 +23,11 @@ pub struct Receipts {
 
 impl Partners {
     pub async fn receipts(&self, me: &str, conversation_id: &str, receipts: Receipts) -> Result<()> {
+        for (field, seq) in [("delivered", receipts.delivered), ("read", receipts.read)] {
+            if seq.is_some_and(|s| s < 0) {
+                return Err(PartnersError::invalid(field, "a receipt is a message's seq, 0 or more"));
+            }
+        }
         let conversation = self.member_of(me, conversation_id).await?;
         // Nobody receives a message that was not sent yet.
         let clamp = |x: Option<i64>| x.unwrap_or(0).clamp(0, conversation.last_seq);

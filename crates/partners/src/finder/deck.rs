@@ -60,6 +60,9 @@ impl Partners {
         if !(1..=50).contains(&limit) {
             return Err(PartnersError::invalid("limit", "the limit is 1 to 50"));
         }
+        if query.sport.as_ref().is_some_and(|s| s.len() > 40) {
+            return Err(PartnersError::invalid("sport", "a sport is an id of at most 40 characters"));
+        }
         // Asked before a connection is taken: social takes one of its own.
         let blocked = self.people.blocked_around(me).await.map_err(PartnersError::Internal)?;
         let found = {

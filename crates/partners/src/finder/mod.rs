@@ -120,6 +120,10 @@ pub struct Seeker {
     pub sports: Vec<SportLevel>,
 }
 
+fn repeats<T: PartialEq>(chosen: &[T]) -> bool {
+    chosen.iter().enumerate().any(|(i, x)| chosen[..i].contains(x))
+}
+
 pub fn bits<T: PartialEq>(chosen: &[T], all: &[T]) -> i64 {
     all.iter().enumerate().filter(|(_, x)| chosen.contains(x)).fold(0, |acc, (i, _)| acc | 1 << i)
 }
@@ -136,6 +140,9 @@ impl Seeking {
         }
         let mut seen = Vec::new();
         for level in &mut self.sports {
+            if level.sport.chars().count() > 40 {
+                return Err(PartnersError::invalid("sports", "a sport is an id of at most 40 characters"));
+            }
             level.sport = level.sport.trim().to_string();
             let id_like = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-';
             if level.sport.is_empty() || level.sport.len() > 40 || !level.sport.chars().all(id_like) {
@@ -153,17 +160,17 @@ impl Seeking {
                 ));
             }
         }
-        if self.days.is_empty() {
-            return Err(PartnersError::invalid("days", "choose at least one day"));
+        if self.days.is_empty() || self.days.len() > DAYS.len() || repeats(&self.days) {
+            return Err(PartnersError::invalid("days", "choose one or more days, each once"));
         }
-        if self.times.is_empty() {
-            return Err(PartnersError::invalid("times", "choose at least one time of day"));
+        if self.times.is_empty() || self.times.len() > TIMES.len() || repeats(&self.times) {
+            return Err(PartnersError::invalid("times", "choose one or more times of day, each once"));
         }
         if !(1..=MAX_RADIUS_KM).contains(&self.radius_km) {
             return Err(PartnersError::invalid("radius_km", "the radius is 1 to 100 km"));
         }
         if let Some(area) = &self.home_area {
-            let cell = cells::normalise(area).ok_or_else(|| {
+            let cell = (area.len() <= 12).then(|| cells::normalise(area)).flatten().ok_or_else(|| {
                 PartnersError::invalid(
                     "home_area",
                     "the home area is a geohash of at least 4 characters, such as u33db",
