@@ -372,8 +372,8 @@ async fn open(app: &TestApp, who: &Person, with: &Person) -> String {
     opened.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
-async fn conversations_are_their_two_peoples(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+async fn conversations_are_their_two_peoples(backend: Backend, bus: Bus) {
+    let app = support::bus::app_on(backend, bus).await;
     let (ana, bo, eve) = (person(&app, "Ana").await, person(&app, "Bo").await, person(&app, "Eve").await);
     // Not following each other, not matched: no conversation.
     expect_problem(
@@ -758,16 +758,15 @@ on_every_database!(
     the_deck_keeps_to_radius_sport_level_times_and_blocks,
     bad_input_is_refused_and_changes_nothing,
     levels_are_suggested_from_recent_trainings,
-    conversations_are_their_two_peoples,
     unread_messages_are_mailed_once,
     a_crowd_of_swipes_and_messages_gives_no_server_error,
 );
 
-// Erasure on every bus; chat across replicas on each fan-out between them
+// What events do (erasure, blocks, hidden messages) on every bus; chat across replicas on each fan-out between them
 // (the in-process one reaches one process only, so it has no case).
-bus_tests!(sqlite_in_process, Sqlite, InProcess; partners_data_is_exported_and_erased);
-bus_tests!(postgres_in_process, Postgres, InProcess; partners_data_is_exported_and_erased);
-bus_tests!(sqlite_redis, Sqlite, Redis; chat_is_live_across_replicas, partners_data_is_exported_and_erased);
-bus_tests!(sqlite_rabbitmq, Sqlite, RabbitMq; chat_is_live_across_replicas, partners_data_is_exported_and_erased);
-bus_tests!(postgres_redis, Postgres, Redis; chat_is_live_across_replicas, partners_data_is_exported_and_erased);
-bus_tests!(postgres_rabbitmq, Postgres, RabbitMq; chat_is_live_across_replicas, partners_data_is_exported_and_erased);
+bus_tests!(sqlite_in_process, Sqlite, InProcess; partners_data_is_exported_and_erased, conversations_are_their_two_peoples);
+bus_tests!(postgres_in_process, Postgres, InProcess; partners_data_is_exported_and_erased, conversations_are_their_two_peoples);
+bus_tests!(sqlite_redis, Sqlite, Redis; chat_is_live_across_replicas, partners_data_is_exported_and_erased, conversations_are_their_two_peoples);
+bus_tests!(sqlite_rabbitmq, Sqlite, RabbitMq; chat_is_live_across_replicas, partners_data_is_exported_and_erased, conversations_are_their_two_peoples);
+bus_tests!(postgres_redis, Postgres, Redis; chat_is_live_across_replicas, partners_data_is_exported_and_erased, conversations_are_their_two_peoples);
+bus_tests!(postgres_rabbitmq, Postgres, RabbitMq; chat_is_live_across_replicas, partners_data_is_exported_and_erased, conversations_are_their_two_peoples);

@@ -5,6 +5,7 @@
 use platform::db::now_ms;
 use platform::events::{EventHandlers, HandlerError};
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use crate::{chat, finder, swipes, Partners, CONTEXT};
 
@@ -65,26 +66,12 @@ pub fn register(this: &Partners, handlers: &mut EventHandlers) {
         let this = partners.clone();
         async move {
             let b: Blocked = event.payload()?;
-            let now = now_ms();
-            async {
-                swipes::store::take_turn(&mut tx, &b.blocker_id, &b.blocked_id).await?;
-                swipes::store::remove_match(&mut tx, &b.blocker_id, &b.blocked_id).await?;
-                let Some(conversation) = chat::store::between(&mut tx, &b.blocker_id, &b.blocked_id).await? else {
-                    return Ok(None);
-                };
-                Ok::<_, crate::PartnersError>(
-                    chat::store::end(&mut tx, &conversation.id, now).await?.then_some(conversation),
-                )
+            let ended = end_between(&mut tx, &b.blocker_id, &b.blocked_id).await.map_err(HandlerError::new)?;
+            if let Some(conversation) = ended {
+                // Said as the handler hands its transaction back: a client
+                // that hears it first reads `ended` on its next look.
+                tokio::spawn(async move { this.announce_ended(&conversation).await });
             }
-            .await
-            .map_err(HandlerError::new)
-            .map(|ended| {
-                if let Some(conversation) = ended {
-                    // Said once the handler's transaction is handed back; a
-                    // client that misses it reads `ended` on its next look.
-                    tokio_spawn_tell(this, conversation);
-                }
-            })?;
             Ok(tx)
         }
     });
@@ -108,6 +95,11 @@ pub fn register(this: &Partners, handlers: &mut EventHandlers) {
     });
 }
 
-fn tokio_spawn_tell(this: Partners, conversation: chat::Stored) {
-    tokio::spawn(async move { this.announce_ended(&conversation).await });
+/// Ends the two people's match and their conversation; the conversation,
+/// when it was still open.
+async fn end_between(conn: &mut AnyConnection, x: &str, y: &str) -> crate::error::Result<Option<chat::Stored>> {
+    swipes::store::take_turn(conn, x, y).await?;
+    swipes::store::remove_match(conn, x, y).await?;
+    let Some(conversation) = chat::store::between(conn, x, y).await? else { return Ok(None) };
+    Ok(chat::store::end(conn, &conversation.id, now_ms()).await?.then_some(conversation))
 }
