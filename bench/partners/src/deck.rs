@@ -17,36 +17,38 @@ use crate::seed::{Person, World, DAY_MS};
 use crate::{group, name, now_ms, repeat, Args, Rng, Sizes, Stats};
 
 pub const PAGE: usize = 20;
-/// `finder::deck::ROWS_PER_SPORT` (not public): the most rows a deck query
-/// reads in one sport.
-pub const ROWS_PER_SPORT: usize = 2_000;
+/// `finder::deck::ROWS_PER_SPORT`: the most rows a deck query answers in
+/// one sport (the best by SQL's approximate score).
+pub const ROWS_PER_SPORT: usize = partners::finder::ROWS_PER_SPORT as usize;
 const KM_PER_DEGREE: f64 = 111.195;
 
 /// The best page for one caller, and what their query goes through.
 struct Expected {
     ids: Vec<u32>,
-    /// The precision of the cells the query reads (4 or 3).
+    /// The precision of the cells the query reads (5 or 4).
     precision: usize,
-    /// Rows of the caller's sports in the 9 cells (what the index holds there).
+    /// Rows of the caller's sports in the cells read (what the index holds there).
     in_cells: usize,
     /// Rows the SQL answers: in the cells, at an overlapping level, sharing
-    /// a day and a time, not swiped; at most `ROWS_PER_SPORT` a sport.
+    /// a day and a time, not swiped, within both radii; at most
+    /// `ROWS_PER_SPORT` a sport.
     answered: usize,
     /// People within both radii whom the caller could be shown.
     eligible: usize,
     /// The SQL matched more than `ROWS_PER_SPORT` rows in one of the
-    /// caller's sports, so it answered an arbitrary `ROWS_PER_SPORT` of them.
+    /// caller's sports, so it answered the best `ROWS_PER_SPORT` of them by
+    /// its approximate score.
     capped: bool,
 }
 
-/// The people of each sport in each cell cut to 3 and to 4 characters.
+/// The people of each sport in each cell of 5 and cut to 4 characters.
 type CellIndex = HashMap<(usize, String), Vec<u32>>;
 
 fn cell_index(world: &World) -> CellIndex {
     let mut index: CellIndex = HashMap::new();
     for (i, p) in world.people.iter().enumerate() {
         for &(sport, _, _) in &p.sports {
-            for precision in [3, 4] {
+            for precision in [4, 5] {
                 index.entry((sport, p.cell[..precision].to_string())).or_default().push(i as u32);
             }
         }
@@ -126,14 +128,19 @@ fn expected(world: &World, index: &CellIndex, me: u32, now: i64) -> Expected {
     });
     scored.truncate(PAGE);
 
-    let (precision, around) = cells::around(&p.cell, radius).expect("a stored cell");
+    let (precision, around) = cells::covering(&p.cell, radius).expect("a stored cell");
     let (mut in_cells, mut answered, mut capped) = (0, 0, false);
     for &(sport, lo, hi) in &p.sports {
         let rows = around.iter().filter_map(|c| index.get(&(sport, c.clone()))).flatten();
         let (mut here, mut passed) = (0, 0);
         for &j in rows {
             here += 1;
-            if answered_by_sql(world, me, j, sport, (lo, hi)) {
+            let q = &world.people[j as usize];
+            let within = || {
+                let km = cells::distance_km(&p.cell, &q.cell).expect("cells");
+                km <= radius && km <= q.radius_km as f64
+            };
+            if answered_by_sql(world, me, j, sport, (lo, hi)) && within() {
                 passed += 1;
             }
         }
@@ -240,12 +247,12 @@ pub async fn measure(
     };
     rows.push(row("… of which in the biggest city", &part(&|k| world.people[anyone[k] as usize].city == Some(0))));
     rows.push(row(
-        "… of which radius under 20 km (the query reads 4-character cells)",
-        &part(&|k| anyone_best[k].precision == 4),
+        "… of which radius up to 10 km (the query reads 5-character cells)",
+        &part(&|k| anyone_best[k].precision == 5),
     ));
     rows.push(row(
-        "… of which radius 20 km and over (the query reads 3-character cells)",
-        &part(&|k| anyone_best[k].precision == 3),
+        "… of which radius over 10 km (the query reads 4-character cells)",
+        &part(&|k| anyone_best[k].precision == 4),
     ));
     let mut note = summary("anyone opted in", &anyone_best[..measured.len()], &measured);
 
@@ -260,9 +267,9 @@ pub async fn measure(
     .await?;
     let all: Vec<&(Duration, Checked)> = measured.iter().collect();
     rows.push(row(&format!("deck, people of the biggest city ({})", group(biggest.len())), &all));
-    let cell3: Vec<&(Duration, Checked)> =
-        measured.iter().enumerate().filter(|(k, _)| citizens_best[*k].precision == 3).map(|(_, m)| m).collect();
-    rows.push(row("… of which radius 20 km and over (3-character cells)", &cell3));
+    let cell4: Vec<&(Duration, Checked)> =
+        measured.iter().enumerate().filter(|(k, _)| citizens_best[*k].precision == 4).map(|(_, m)| m).collect();
+    rows.push(row("… of which radius over 10 km (4-character cells)", &cell4));
     note.push_str(&format!(" {}", summary("people of the biggest city", &citizens_best[..measured.len()], &measured)));
     Ok((rows, note))
 }

@@ -183,8 +183,8 @@ async fn main() -> anyhow::Result<()> {
     }
     println!(
         "\n*Callers past the cap*: callers for whom the deck's SQL matched more than {} rows in one of their sports \
-         (in the cells read, at an overlapping level, a shared day and time, not swiped), so that it answered \
-         {} of them, in no particular order (`ROWS_PER_SPORT`, `LIMIT` without `ORDER BY`). *Not the best page*: \
+         (in the cells read, at an overlapping level, a shared day and time, not swiped, within both radii), so \
+         that it answered the best {} of them by its approximate score (`ROWS_PER_SPORT`). *Not the best page*: \
          the page differs from the best {} worked out here from everyone opted in, with the rules and score of \
          `docs/partners.md`. *Short*: it has fewer people than the best page (which has {}, or everyone there is \
          when fewer). *Not the best, under the cap*: pages not the best although the SQL answered every row that \

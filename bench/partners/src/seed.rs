@@ -255,15 +255,16 @@ impl World {
         let running = count(&|p| p.sports.iter().any(|s| s.0 == 1));
         let biggest = self.residents[0].len();
         let week = count(&|p| p.last_trained_at.is_some_and(|t| t >= self.now_ms - 7 * DAY_MS));
-        let near = count(&|p| cells::around(&p.cell, p.radius_km as f64).is_some_and(|(precision, _)| precision == 4));
+        let near =
+            count(&|p| cells::covering(&p.cell, p.radius_km as f64).is_some_and(|(precision, _)| precision == 5));
         let swipers: HashSet<u32> = self.swipes.iter().map(|s| s.0).collect();
         format!(
             "{} people opted in, around {CITIES} cities over a region of 600 × 600 km (the n-th city has 1/n of \
              the first's people: the biggest {} ({:.0} %), spread with σ {:.0} km; the smallest σ {:.0} km; {:.0} \
              % live in the country between). {} run, {} ride ({} both), with speed ranges 1–3 km/h wide around \
              10.5 km/h (σ 1.6) and 2–6 km/h wide around 25 km/h (σ 4); 1 to 7 days (weekends more) and 1 to 4 \
-             times of day; radius 5 to 50 km ({} people's radius is under 20 km, so their deck reads 4-character \
-             cells; the others' read 3-character cells). {} trained in the last 7 days (`partner_activity`, {} \
+             times of day; radius 5 to 50 km ({} people's radius is 10 km or less, so their deck reads 5-character \
+             cells; the others' read 4-character cells). {} trained in the last 7 days (`partner_activity`, {} \
              rows). {} people swiped {} times, {} blocks.",
             group(self.people.len()),
             group(biggest),
@@ -336,12 +337,14 @@ pub async fn seed(world: &World, dialect: Dialect, url: &str, hash: &str) -> any
     let sports = world.people.iter().flat_map(|p| {
         p.sports.iter().map(move |&(sport, min, max)| {
             format!(
-                "('{}', '{}', {min:.1}, {max:.1}, '{}', '{}', '{}', {}, {}, {}, {})",
+                "('{}', '{}', {min:.1}, {max:.1}, '{}', '{}', '{}', {:.9}, {:.9}, {}, {}, {}, {})",
                 p.id,
                 SPORTS[sport],
                 p.cell,
                 &p.cell[..4],
                 &p.cell[..3],
+                p.centre.0,
+                p.centre.1,
                 p.radius_km,
                 p.days,
                 p.times,
@@ -351,8 +354,8 @@ pub async fn seed(world: &World, dialect: Dialect, url: &str, hash: &str) -> any
     });
     insert(
         &mut conn,
-        "INSERT INTO partner_sports (user_id, sport, min_kmh, max_kmh, cell, cell4, cell3, radius_km, days, times, \
-         opted_in_at) VALUES ",
+        "INSERT INTO partner_sports (user_id, sport, min_kmh, max_kmh, cell, cell4, cell3, cell_lat, cell_lon, \
+         radius_km, days, times, opted_in_at) VALUES ",
         sports,
     )
     .await?;

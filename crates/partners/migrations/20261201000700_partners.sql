@@ -14,7 +14,8 @@ CREATE TABLE partner_seekers (
 
 -- One row per opted-in person and sport: what a deck reads. The choices
 -- are copied from partner_seekers so that a deck reads one table, and the
--- cell is kept cut to 4 and 3 characters for the indexes a deck walks.
+-- cell is kept cut to 4 and 3 characters for the indexes a deck walks, and
+-- its centre (the cell's, never the person's place) for ranking in SQL.
 CREATE TABLE partner_sports (
     user_id     TEXT NOT NULL,
     sport       TEXT NOT NULL,
@@ -23,12 +24,15 @@ CREATE TABLE partner_sports (
     cell        TEXT NOT NULL,
     cell4       TEXT NOT NULL,
     cell3       TEXT NOT NULL,
+    cell_lat    DOUBLE PRECISION NOT NULL,
+    cell_lon    DOUBLE PRECISION NOT NULL,
     radius_km   INTEGER NOT NULL,
     days        INTEGER NOT NULL,
     times       INTEGER NOT NULL,
     opted_in_at BIGINT NOT NULL,
     PRIMARY KEY (user_id, sport)
 );
+CREATE INDEX partner_sports_cell ON partner_sports (sport, cell);
 CREATE INDEX partner_sports_cell4 ON partner_sports (sport, cell4);
 CREATE INDEX partner_sports_cell3 ON partner_sports (sport, cell3);
 

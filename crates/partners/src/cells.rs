@@ -85,51 +85,36 @@ pub fn shown_km(km: f64) -> u32 {
     steps * SHOWN_STEP_KM
 }
 
-/// The cells (at precision 3 or 4, as `(precision, cells)`) that together
-/// hold everyone whose cell centre lies within `radius_km` of `cell`'s
-/// centre: the cell at the finest precision whose size covers the radius,
-/// with its 8 neighbours. Radii wider than a 3-character cell expand to the
-/// 3-character cells inside coarser ones, so the indexes can be used.
-pub fn around(cell: &str, radius_km: f64) -> Option<(usize, Vec<String>)> {
+/// The cells that together hold everyone whose cell centre lies within
+/// `radius_km` of `cell`'s centre, as `(precision, cells)`: the cells of 5
+/// characters (about 5 km) over the circle's bounding box for a radius up
+/// to 10 km, of 4 characters (about 39 × 20 km) for wider ones. So a deck
+/// reads the people near enough and few others.
+pub fn covering(cell: &str, radius_km: f64) -> Option<(usize, Vec<String>)> {
     let (lat, lon) = centre(cell)?;
-    // Widths measured where the cells are narrowest: towards the pole, as
-    // far as the radius reaches.
-    let cos = (lat.abs() + radius_km / KM_PER_DEGREE).min(89.0).to_radians().cos();
-    let precision = [4usize, 3, 2, 1]
-        .into_iter()
-        .find(|&p| {
-            let (s, w, n, e) = bounds(&cell[..p]).expect("a prefix of a valid cell");
-            let (height, width) = ((n - s) * KM_PER_DEGREE, (e - w) * KM_PER_DEGREE * cos);
-            height.min(width) >= radius_km
-        })
-        .unwrap_or(1);
+    let precision = if radius_km <= 10.0 { 5 } else { 4 };
     let (s, w, n, e) = bounds(&cell[..precision])?;
     let (dlat, dlon) = (n - s, e - w);
-    let mut cells = Vec::with_capacity(9);
-    for i in -1..=1 {
-        for j in -1..=1 {
-            let la = lat + i as f64 * dlat;
-            if !(-90.0..=90.0).contains(&la) {
-                continue;
-            }
-            let lo = (lon + j as f64 * dlon + 540.0).rem_euclid(360.0) - 180.0;
-            let c = encode(la, lo, precision);
+    // The box's width measured where the circle is nearest the pole.
+    let reach_lat = radius_km / KM_PER_DEGREE;
+    let cos = (lat.abs() + reach_lat).min(89.0).to_radians().cos();
+    let reach_lon = (radius_km / (KM_PER_DEGREE * cos)).min(180.0);
+    let (rows, columns) = ((2.0 * reach_lat / dlat).ceil() as i64, (2.0 * reach_lon / dlon).ceil() as i64);
+    let mut cells = Vec::new();
+    for i in 0..=rows {
+        let la = (lat - reach_lat + i as f64 * dlat).min(lat + reach_lat);
+        if !(-90.0..=90.0).contains(&la) {
+            continue;
+        }
+        for j in 0..=columns {
+            let lo = (lon - reach_lon + j as f64 * dlon).min(lon + reach_lon);
+            let c = encode(la, (lo + 540.0).rem_euclid(360.0) - 180.0, precision);
             if !cells.contains(&c) {
                 cells.push(c);
             }
         }
     }
-    if precision >= 3 {
-        return Some((precision, cells));
-    }
-    Some((3, cells.iter().flat_map(|c| children_to(c, 3)).collect()))
-}
-
-fn children_to(cell: &str, precision: usize) -> Vec<String> {
-    if cell.len() >= precision {
-        return vec![cell.to_string()];
-    }
-    BASE32.iter().flat_map(|&b| children_to(&format!("{cell}{}", b as char), precision)).collect()
+    Some((precision, cells))
 }
 
 #[cfg(test)]
@@ -164,14 +149,16 @@ mod tests {
         assert_eq!(shown_km(km) % SHOWN_STEP_KM, 0);
     }
 
-    /// Whoever is within the radius is in one of the cells `around` names,
-    /// at every radius and in the far north, where cells are narrow.
+    /// Whoever is within the radius is in one of the cells `covering`
+    /// names, at every radius and in the far north, where cells are narrow;
+    /// and there are not many of them.
     #[test]
-    fn around_holds_everyone_within_the_radius() {
+    fn covering_holds_everyone_within_the_radius() {
         for (lat, lon) in [(52.52, 13.40), (69.65, 18.95), (-33.9, 151.2), (0.1, 179.9)] {
             let me = encode(lat, lon, 5);
             for radius in [1.0, 10.0, 19.0, 20.0, 50.0, 100.0] {
-                let (precision, cells) = around(&me, radius).unwrap();
+                let (precision, cells) = covering(&me, radius).unwrap();
+                assert!(cells.len() <= 200, "{} cells at {radius} km", cells.len());
                 for step in 0..72 {
                     let bearing = (step as f64 * 5.0).to_radians();
                     for fraction in [0.3, 0.7, 0.99] {

@@ -1,6 +1,7 @@
 //! The deck: people near the caller, at their level and times, best first.
-//! Only the cells around the caller's are read (see `cells::around`); the
-//! rows found are scored here.
+//! Only the cells within the caller's radius are read (`cells::covering`),
+//! SQL ranks the rows found by the score with an approximate distance, and
+//! the best of them are scored exactly here.
 
 use std::collections::HashMap;
 
@@ -12,9 +13,10 @@ use super::{from_bits, store, Day, DeckQuery, Seeker, SportLevel, TimeOfDay, DAY
 use crate::error::{PartnersError, Result};
 use crate::{cells, Partners};
 
-/// Rows read per sport at most: a deck page needs the best few, and a
-/// crowded city must not make a page read everyone in it.
-pub const ROWS_PER_SPORT: i64 = 2_000;
+/// Rows a deck query answers per sport: the best by SQL's approximate
+/// score, ample for a page of the best by the exact one (the approximation
+/// moves a score by at most 0.03).
+pub const ROWS_PER_SPORT: i64 = 300;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Someone the caller could train with. No place, no exact distance.
@@ -68,11 +70,15 @@ impl Partners {
         let found = {
             let mut conn = self.platform.db.pool().acquire().await?;
             let seeker = store::seeker(&mut conn, me).await?.ok_or(PartnersError::NotOptedIn)?;
+            let unreadable = || PartnersError::Internal("a stored cell is not a geohash".into());
+            let (precision, cells) = cells::covering(&seeker.cell, seeker.radius_km as f64).ok_or_else(unreadable)?;
+            let (lat, lon) = cells::centre(&seeker.cell).ok_or_else(unreadable)?;
+            let now = now_ms();
+            let ranking = store::Ranking { lat, lon, week_ago: now - 7 * DAY_MS, month_ago: now - 30 * DAY_MS };
             let mut found = Vec::new();
             for level in seeker.sports.iter().filter(|l| query.sport.as_ref().is_none_or(|s| *s == l.sport)) {
-                let (precision, around) = cells::around(&seeker.cell, seeker.radius_km as f64)
-                    .ok_or_else(|| PartnersError::Internal("a stored cell is not a geohash".into()))?;
-                let rows = store::near(&mut conn, &seeker, level, precision, &around, ROWS_PER_SPORT).await?;
+                let rows =
+                    store::near(&mut conn, &seeker, level, (precision, &cells), &ranking, ROWS_PER_SPORT).await?;
                 found.push((level.clone(), rows));
             }
             (seeker, found)

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{PartnersError, Result};
 use crate::{cells, Partners};
 
-pub use deck::Candidate;
+pub use deck::{Candidate, ROWS_PER_SPORT};
 
 /// Sports one person may look for company in.
 pub const MAX_SPORTS: usize = 10;

@@ -4,7 +4,8 @@ use sqlx::{AnyConnection, Row};
 
 use super::deck::Found;
 use super::{Seeker, SportLevel};
-use crate::error::Result;
+use crate::cells;
+use crate::error::{PartnersError, Result};
 
 pub async fn seeker(conn: &mut AnyConnection, user_id: &str) -> Result<Option<Seeker>> {
     let Some(row) = sqlx::query(
@@ -58,11 +59,13 @@ pub async fn put(conn: &mut AnyConnection, s: &Seeker, now: i64) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM partner_sports WHERE user_id = $1").bind(&s.user_id).execute(&mut *conn).await?;
+    let centre = cells::centre(&s.cell).ok_or_else(|| PartnersError::invalid("home_area", "not a geohash"))?;
     for level in &s.sports {
         sqlx::query(
             "INSERT INTO partner_sports
-                 (user_id, sport, min_kmh, max_kmh, cell, cell4, cell3, radius_km, days, times, opted_in_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 (user_id, sport, min_kmh, max_kmh, cell, cell4, cell3, cell_lat, cell_lon, radius_km, days, times,
+                  opted_in_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(&s.user_id)
         .bind(&level.sport)
@@ -71,6 +74,8 @@ pub async fn put(conn: &mut AnyConnection, s: &Seeker, now: i64) -> Result<()> {
         .bind(&s.cell)
         .bind(&s.cell[..4])
         .bind(&s.cell[..3])
+        .bind(centre.0)
+        .bind(centre.1)
         .bind(s.radius_km as i64)
         .bind(s.days)
         .bind(s.times)
@@ -96,30 +101,61 @@ pub async fn is_seeking(conn: &mut AnyConnection, user_id: &str) -> Result<bool>
     Ok(row.is_some())
 }
 
+/// What a deck query ranks by, besides the rows it reads.
+pub struct Ranking {
+    /// The caller's cell's centre.
+    pub lat: f64,
+    pub lon: f64,
+    /// The trainings since when count as recent (7 and 30 days).
+    pub week_ago: i64,
+    pub month_ago: i64,
+}
+
 /// The people in `cells` (cut to `precision`) who look for company in the
-/// sport at an overlapping level, share a day and a time, and whom `me` has
-/// not swiped: at most `limit`, read through the cell index.
+/// sport at an overlapping level, share a day and a time, lie within both
+/// radii and whom `me` has not swiped: the best `limit` of them by the
+/// deck's score, worked out in SQL with the distance between cell centres
+/// taken as an octagon's (within 8 % of the circle's), which the caller
+/// then scores exactly. The cells are read through the cell index.
 pub async fn near(
     conn: &mut AnyConnection,
     me: &Seeker,
     level: &SportLevel,
-    precision: usize,
-    cells: &[String],
+    (precision, cells): (usize, &[String]),
+    ranking: &Ranking,
     limit: i64,
 ) -> Result<Vec<Found>> {
-    let column = if precision == 4 { "cell4" } else { "cell3" };
-    let list: Vec<String> = (0..cells.len()).map(|i| format!("${}", i + 8)).collect();
+    let column = match precision {
+        5 => "cell",
+        4 => "cell4",
+        _ => "cell3",
+    };
+    let list: Vec<String> = (0..cells.len()).map(|i| format!("${}", i + 17)).collect();
+    let bits = |x: &str, n: usize| (0..n).map(|b| format!("((({x}) >> {b}) & 1)")).collect::<Vec<_>>().join(" + ");
     let sql = format!(
-        "SELECT s.user_id, s.min_kmh, s.max_kmh, s.cell, s.radius_km, s.days, s.times, s.opted_in_at,
-                a.last_trained_at
-         FROM partner_sports s LEFT JOIN partner_activity a ON a.user_id = s.user_id
-         WHERE s.sport = $1 AND s.user_id <> $2 AND s.min_kmh <= $3 AND s.max_kmh >= $4
-           AND (s.days & $5) <> 0 AND (s.times & $6) <> 0
-           AND NOT EXISTS (SELECT 1 FROM partner_swipes w WHERE w.swiper_id = $2 AND w.target_id = s.user_id)
-           AND s.{column} IN ({})
+        "SELECT user_id, min_kmh, max_kmh, cell, radius_km, days, times, opted_in_at, last_trained_at FROM (
+           SELECT s.user_id, s.min_kmh, s.max_kmh, s.cell, s.radius_km, s.days, s.times, s.opted_in_at,
+                  a.last_trained_at,
+                  ABS((s.cell_lat - $9) * 111.195) AS dy, ABS((s.cell_lon - $10) * $11) AS dx
+           FROM partner_sports s LEFT JOIN partner_activity a ON a.user_id = s.user_id
+           WHERE s.sport = $1 AND s.user_id <> $2 AND s.min_kmh <= $3 AND s.max_kmh >= $4
+             AND (s.days & $5) <> 0 AND (s.times & $6) <> 0
+             AND NOT EXISTS (SELECT 1 FROM partner_swipes w WHERE w.swiper_id = $2 AND w.target_id = s.user_id)
+             AND s.{column} IN ({})
+         ) found
+         WHERE dx * dx + dy * dy <= $12 * $12 * 1.05 AND dx * dx + dy * dy <= radius_km * radius_km * 1.05
+         ORDER BY 0.40 * (1 - (CASE WHEN dx > dy THEN dx + 0.41 * dy ELSE dy + 0.41 * dx END) / $12)
+                + 0.25 * (1 - CASE WHEN ABS((min_kmh + max_kmh) / 2 - $13) > $14 THEN 1
+                                   ELSE ABS((min_kmh + max_kmh) / 2 - $13) / $14 END)
+                + 0.20 * (({}) * ({})) / $15
+                + 0.15 * (CASE WHEN last_trained_at >= $16 THEN 1.0 WHEN last_trained_at >= $8 THEN 0.5 ELSE 0.0 END)
+                DESC, opted_in_at, user_id
          LIMIT $7",
-        list.join(", ")
+        list.join(", "),
+        bits("days & $5", 7),
+        bits("times & $6", 4),
     );
+    let slots = (me.days.count_ones() * me.times.count_ones()).max(1) as f64;
     let mut query = sqlx::query(&sql)
         .bind(&level.sport)
         .bind(&me.user_id)
@@ -127,7 +163,16 @@ pub async fn near(
         .bind(level.min_kmh)
         .bind(me.days)
         .bind(me.times)
-        .bind(limit);
+        .bind(limit)
+        .bind(ranking.month_ago)
+        .bind(ranking.lat)
+        .bind(ranking.lon)
+        .bind(111.195 * ranking.lat.to_radians().cos())
+        .bind(me.radius_km as f64)
+        .bind((level.min_kmh + level.max_kmh) / 2.0)
+        .bind((level.max_kmh - level.min_kmh).max(1.0))
+        .bind(slots)
+        .bind(ranking.week_ago);
     for cell in cells {
         query = query.bind(cell);
     }
