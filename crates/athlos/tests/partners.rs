@@ -350,6 +350,11 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     expect_problem(app.get_as(&ana.token, "/api/v1/partners/candidates?limit=51").await, 422, "invalid-input").await;
     let long_sport = format!("/api/v1/partners/candidates?sport={}", "r".repeat(41));
     expect_problem(app.get_as(&ana.token, &long_sport).await, 422, "invalid-input").await;
+    // A coarser home area (4 characters) stands for the cell at its centre.
+    let mut coarse = seeking("u33d", 5, "running", (10.0, 12.0));
+    coarse["times"] = json!(["evening"]);
+    opt_in(&app, &ana, coarse).await;
+    assert_eq!(app.get_as(&ana.token, "/api/v1/partners/candidates?sport=").await.status(), 200);
     let anonymous = app.get("/api/v1/partners/candidates").await;
     assert_eq!(anonymous.status(), 401);
 }

@@ -11,14 +11,20 @@ pub const SHOWN_STEP_KM: u32 = 5;
 const EARTH_RADIUS_KM: f64 = 6371.0;
 const KM_PER_DEGREE: f64 = 111.195;
 
-/// A geohash, checked and cut to `PRECISION`; none when it is not one or
-/// is too coarse (under 4 characters) to place someone.
+/// A geohash, checked and made `PRECISION` long: cut when longer, the cell
+/// at its centre when shorter; none when it is not one or is too coarse
+/// (under 4 characters) to place someone.
 pub fn normalise(text: &str) -> Option<String> {
     let text = text.trim().to_ascii_lowercase();
     if text.len() < 4 || !text.bytes().all(|b| BASE32.contains(&b)) {
         return None;
     }
-    Some(text[..text.len().min(PRECISION)].to_string())
+    if text.len() >= PRECISION {
+        return Some(text[..PRECISION].to_string());
+    }
+    // A coarser area: the cell at its centre stands for it.
+    let (lat, lon) = centre(&text)?;
+    Some(encode(lat, lon, PRECISION))
 }
 
 /// The box a cell covers: (south, west, north, east) in degrees.
@@ -93,7 +99,7 @@ pub fn shown_km(km: f64) -> u32 {
 pub fn covering(cell: &str, radius_km: f64) -> Option<(usize, Vec<String>)> {
     let (lat, lon) = centre(cell)?;
     let precision = if radius_km <= 10.0 { 5 } else { 4 };
-    let (s, w, n, e) = bounds(&cell[..precision])?;
+    let (s, w, n, e) = bounds(cell.get(..precision)?)?;
     let (dlat, dlon) = (n - s, e - w);
     // The box's width measured where the circle is nearest the pole.
     let reach_lat = radius_km / KM_PER_DEGREE;
@@ -124,7 +130,8 @@ mod tests {
     #[test]
     fn cells_are_checked_and_cut() {
         assert_eq!(normalise(" U33DBFCY "), Some("u33db".into()));
-        assert_eq!(normalise("u33d"), Some("u33d".into()));
+        let coarse = normalise("u33d").unwrap();
+        assert_eq!((coarse.len(), &coarse[..4]), (5, "u33d"), "a coarser area is its centre cell");
         assert_eq!(normalise("u33"), None);
         assert_eq!(normalise("u33a1"), None, "a is not in the alphabet");
     }
