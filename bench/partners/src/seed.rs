@@ -337,12 +337,11 @@ pub async fn seed(world: &World, dialect: Dialect, url: &str, hash: &str) -> any
     let sports = world.people.iter().flat_map(|p| {
         p.sports.iter().map(move |&(sport, min, max)| {
             format!(
-                "('{}', '{}', {min:.1}, {max:.1}, '{}', '{}', '{}', {:.9}, {:.9}, {}, {}, {}, {})",
+                "('{}', '{}', {min:.1}, {max:.1}, '{}', '{}', {:.9}, {:.9}, {}, {}, {}, {})",
                 p.id,
                 SPORTS[sport],
                 p.cell,
                 &p.cell[..4],
-                &p.cell[..3],
                 p.centre.0,
                 p.centre.1,
                 p.radius_km,
@@ -354,7 +353,7 @@ pub async fn seed(world: &World, dialect: Dialect, url: &str, hash: &str) -> any
     });
     insert(
         &mut conn,
-        "INSERT INTO partner_sports (user_id, sport, min_kmh, max_kmh, cell, cell4, cell3, cell_lat, cell_lon, \
+        "INSERT INTO partner_sports (user_id, sport, min_kmh, max_kmh, cell, cell4, cell_lat, cell_lon, \
          radius_km, days, times, opted_in_at) VALUES ",
         sports,
     )

@@ -14,7 +14,7 @@ CREATE TABLE partner_seekers (
 
 -- One row per opted-in person and sport: what a deck reads. The choices
 -- are copied from partner_seekers so that a deck reads one table, and the
--- cell is kept cut to 4 and 3 characters for the indexes a deck walks, and
+-- cell is kept cut to 4 characters for the index a wide deck walks, and
 -- its centre (the cell's, never the person's place) for ranking in SQL.
 CREATE TABLE partner_sports (
     user_id     TEXT NOT NULL,
@@ -23,7 +23,6 @@ CREATE TABLE partner_sports (
     max_kmh     DOUBLE PRECISION NOT NULL,
     cell        TEXT NOT NULL,
     cell4       TEXT NOT NULL,
-    cell3       TEXT NOT NULL,
     cell_lat    DOUBLE PRECISION NOT NULL,
     cell_lon    DOUBLE PRECISION NOT NULL,
     radius_km   INTEGER NOT NULL,
@@ -34,7 +33,6 @@ CREATE TABLE partner_sports (
 );
 CREATE INDEX partner_sports_cell ON partner_sports (sport, cell);
 CREATE INDEX partner_sports_cell4 ON partner_sports (sport, cell4);
-CREATE INDEX partner_sports_cell3 ON partner_sports (sport, cell3);
 
 -- When each person last trained, and their recent speeds per sport (for
 -- suggesting a level), from training's WorkoutRecorded.

@@ -24,7 +24,11 @@ pub enum ReportRefused {
     /// The same person reported it already.
     Already(String),
     TooMany(String),
-    Invalid(String),
+    /// Which field was wrong, as social names it, and why.
+    Invalid {
+        field: &'static str,
+        detail: String,
+    },
     Failed(String),
 }
 

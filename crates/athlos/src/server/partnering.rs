@@ -58,7 +58,7 @@ impl People for Partnering {
                 Ok(_) => Ok(()),
                 Err(SocialError::Conflict(m)) => Err(ReportRefused::Already(m)),
                 Err(SocialError::TooMany(m)) => Err(ReportRefused::TooMany(m)),
-                Err(e @ SocialError::Invalid { .. }) => Err(ReportRefused::Invalid(e.to_string())),
+                Err(SocialError::Invalid { field, detail }) => Err(ReportRefused::Invalid { field, detail }),
                 Err(e) => Err(ReportRefused::Failed(e.to_string())),
             }
         })

@@ -177,8 +177,7 @@ impl Partners {
         self.people.report(report).await.map_err(|refused| match refused {
             ReportRefused::Already(m) => PartnersError::Conflict(m),
             ReportRefused::TooMany(m) => PartnersError::TooMany(m),
-            ReportRefused::Invalid(m) if m.contains("reason") => PartnersError::invalid("reason", m),
-            ReportRefused::Invalid(m) => PartnersError::invalid("details", m),
+            ReportRefused::Invalid { field, detail } => PartnersError::invalid(field, detail),
             ReportRefused::Failed(m) => PartnersError::Internal(m),
         })
     }

@@ -63,9 +63,9 @@ pub async fn put(conn: &mut AnyConnection, s: &Seeker, now: i64) -> Result<()> {
     for level in &s.sports {
         sqlx::query(
             "INSERT INTO partner_sports
-                 (user_id, sport, min_kmh, max_kmh, cell, cell4, cell3, cell_lat, cell_lon, radius_km, days, times,
+                 (user_id, sport, min_kmh, max_kmh, cell, cell4, cell_lat, cell_lon, radius_km, days, times,
                   opted_in_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&s.user_id)
         .bind(&level.sport)
@@ -73,7 +73,6 @@ pub async fn put(conn: &mut AnyConnection, s: &Seeker, now: i64) -> Result<()> {
         .bind(level.max_kmh)
         .bind(&s.cell)
         .bind(&s.cell[..4])
-        .bind(&s.cell[..3])
         .bind(centre.0)
         .bind(centre.1)
         .bind(s.radius_km as i64)
@@ -125,11 +124,7 @@ pub async fn near(
     ranking: &Ranking,
     limit: i64,
 ) -> Result<Vec<Found>> {
-    let column = match precision {
-        5 => "cell",
-        4 => "cell4",
-        _ => "cell3",
-    };
+    let column = if precision == 5 { "cell" } else { "cell4" };
     let list: Vec<String> = (0..cells.len()).map(|i| format!("${}", i + 17)).collect();
     let bits = |x: &str, n: usize| (0..n).map(|b| format!("((({x}) >> {b}) & 1)")).collect::<Vec<_>>().join(" + ");
     let sql = format!(
