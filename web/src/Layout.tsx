@@ -3,7 +3,6 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
 import { useUnreadMessages } from './api/chat';
 import { api } from './api/client';
-import { settle } from './api/equipment';
 import { useIsAdmin } from './api/moderation';
 import { useNotifications } from './api/notifications';
 import { useIsPartner } from './api/promotions';
@@ -12,8 +11,10 @@ import { useLive } from './api/realtime';
 import type { Account } from './api/types';
 import { type Key, useI18n, useT } from './i18n';
 import { useOnline } from './lib/online';
-import { onSent, useOutbox } from './offline/outbox';
-import { Outbox } from './pages/workouts/Outbox';
+import { onSynced } from './offline/sync';
+import { Conflicts } from './pages/sync/Conflicts';
+import { PendingChanges } from './pages/sync/PendingChanges';
+import { SyncStatus } from './pages/sync/SyncStatus';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Icon, type IconName } from './ui/icons';
 
@@ -106,7 +107,6 @@ function ChatLink() {
 export function Layout({ children }: { children: ReactNode }) {
   const t = useT();
   const online = useOnline();
-  const waiting = useOutbox();
   const live = useLive(online);
   const queries = useQueryClient();
   const partner = useIsPartner();
@@ -146,9 +146,17 @@ export function Layout({ children }: { children: ReactNode }) {
       });
   }, [account.data, language, queries]);
 
-  // What left the outbox shows in lists and totals at once.
+  // What the sync brought or sent shows at once in what the server works out: totals, records, usage, photos.
   useEffect(
-    () => onSent((entry) => (entry.kind === 'workout.create' ? refreshTrainings(queries) : settle(queries))),
+    () =>
+      onSynced((touched) => {
+        if (touched.workouts) refreshTrainings(queries);
+        if (touched.equipment) {
+          queries.invalidateQueries({ queryKey: keys.equipment });
+          queries.invalidateQueries({ queryKey: keys.offers });
+        }
+        if (touched.photos && !touched.workouts) queries.invalidateQueries({ queryKey: keys.workouts });
+      }),
     [queries],
   );
 
@@ -160,7 +168,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <header className="topbar">
         <Link href="/" className="brand">
           <img src="/icon.svg" alt="" width={28} height={28} />
-          Athlos
+          <span className="brand-name">Athlos</span>
         </Link>
         <nav className="topnav" aria-label={t('nav.main')}>
           {TABS.filter((tab) => (!tab.partners || partner) && (!tab.admins || admin)).map((tab) => (
@@ -170,11 +178,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <span className="spacer" />
-        {!online && (
-          <span className="small muted" role="status">
-            {t('offline.badge')}
-          </span>
-        )}
+        <SyncStatus />
         <FindPeopleLink />
         <ChatLink />
         <Bell />
@@ -186,7 +190,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <main id="main" ref={main} tabIndex={-1}>
         {!online && <div className="notice">{t('offline.notice')}</div>}
-        {waiting.length > 0 && <Outbox entries={waiting} />}
+        <Conflicts />
+        <PendingChanges />
         <ErrorBoundary key={location}>{children}</ErrorBoundary>
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>

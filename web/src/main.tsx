@@ -1,11 +1,11 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { startOutbox } from './offline/outbox';
+import { startSync } from './offline/sync';
 import { applyTheme } from './theme';
 import './styles.css';
 
 applyTheme();
-startOutbox();
+startSync();
 
 // The service worker makes the app open offline; on localhost during
 // development Vite serves the sources, so it is registered only for builds.

@@ -5,6 +5,7 @@ mod equipment;
 mod partnering;
 mod people;
 mod relations;
+mod syncing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub fn migrations() -> Vec<&'static Migrator> {
         &social::MIGRATIONS,
         &competition::MIGRATIONS,
         &partners::MIGRATIONS,
+        &sync::MIGRATIONS,
     ]
 }
 
@@ -49,7 +51,7 @@ pub fn mail_templates() -> MailTemplates {
 
 /// Every context of this build, by the name `--modules` knows it by.
 pub const ALL_MODULES: &[&str] =
-    &["identity", "training", "notifications", "inventory", "social", "competition", "partners"];
+    &["identity", "training", "notifications", "inventory", "social", "competition", "partners", "sync"];
 
 /// The contexts of this build, wired to each other.
 #[derive(Clone)]
@@ -61,6 +63,7 @@ pub struct Contexts {
     pub social: social::Social,
     pub competition: competition::Competitions,
     pub partners: partners::Partners,
+    pub sync: sync::Sync,
     /// The contexts this process serves.
     modules: Arc<Vec<String>>,
 }
@@ -87,6 +90,8 @@ impl Contexts {
         let training = training
             .with_equipment(Arc::new(equipment::Gear(inventory.clone())))
             .with_followers(Arc::new(relations::Relations(social.clone())));
+        let records = syncing::Records { training: training.clone(), inventory: inventory.clone() };
+        let sync = sync::Sync::new(platform.clone(), identity.authenticator(), Arc::new(records));
         // Exports and erasure reach every context holding a person's data.
         let identity = identity.with_personal_data(vec![
             training.personal_data(),
@@ -105,6 +110,7 @@ impl Contexts {
             social,
             competition,
             partners,
+            sync,
             modules: platform.modules.clone(),
         })
     }
@@ -134,6 +140,9 @@ impl Contexts {
         if self.serves("partners") {
             self.partners.register_jobs(&mut handlers);
         }
+        if self.serves("sync") {
+            self.sync.register_jobs(&mut handlers);
+        }
         handlers
     }
 
@@ -146,6 +155,7 @@ impl Contexts {
         self.social.register_events(&mut handlers);
         self.competition.register_events(&mut handlers);
         self.partners.register_events(&mut handlers);
+        self.sync.register_events(&mut handlers);
         handlers
     }
 
@@ -159,6 +169,7 @@ impl Contexts {
             ("social".into(), self.social.routes()),
             ("competition".into(), self.competition.routes()),
             ("partners".into(), self.partners.routes()),
+            ("sync".into(), self.sync.routes()),
         ]
     }
 

@@ -129,6 +129,7 @@ async fn no_write_route_waits_for_a_second_connection(backend: Backend) {
     statuses.extend(inventory_writes(&app, &token).await);
     statuses.extend(social_writes(&app, &token).await);
     statuses.extend(partners_writes(&app, &token).await);
+    statuses.extend(sync_writes(&app, &token).await);
     let mut note = |what: &str, status: reqwest::StatusCode| statuses.push((what.to_string(), status.as_u16()));
     note("logout", app.post_as(&token, "/api/v1/auth/logout", json!({})).await.status());
 
@@ -170,6 +171,47 @@ async fn social_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
     note("block", &app.put_as(token, &format!("/api/v1/blocks/{other_id}"), json!({})).await);
     note("unblock", &app.delete_as(token, &format!("/api/v1/blocks/{other_id}"), json!({})).await);
     note("delete comment", &app.delete_as(token, &comment, json!({})).await);
+    done
+}
+
+/// Every kind of sync push, once each: creates, edits and deletes of a
+/// workout and an item, and a refusal; each must be answered.
+async fn sync_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
+    let mut done = Vec::new();
+    let mut note = |what: &str, response: &reqwest::Response| noted(&mut done, what, response);
+    let (run, shoes) = (uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string());
+    let clock = |n: u32| format!("{:015}-{n:05}-pool", platform::db::now_ms());
+    let mutation = |entity: &str, id: &str, op: &str, n: u32, fields: Value| {
+        json!({ "id": uuid::Uuid::now_v7().to_string(), "entity": entity, "entity_id": id, "op": op,
+            "clock": clock(n), "fields": fields })
+    };
+    let push = |mutations: Vec<Value>| app.post_as(token, "/api/v1/sync/push", json!({ "mutations": mutations }));
+    let made = push(vec![
+        mutation(
+            "workout",
+            &run,
+            "create",
+            1,
+            json!({ "sport": "running", "started_at": "2026-11-20T07:00:00Z", "duration_s": 600 }),
+        ),
+        mutation("equipment", &shoes, "create", 2, json!({ "kind": "shoes", "nickname": "Pool" })),
+    ])
+    .await;
+    note("sync create", &made);
+    let changed = push(vec![
+        mutation("workout", &run, "update", 3, json!({ "title": "Pooled", "equipment_ids": [shoes] })),
+        mutation("equipment", &shoes, "update", 4, json!({ "notes": "one connection" })),
+        mutation("workout", &uuid::Uuid::now_v7().to_string(), "update", 5, json!({ "title": "nobody's" })),
+    ])
+    .await;
+    note("sync update", &changed);
+    note("sync pull", &app.get_as(token, "/api/v1/sync/changes?limit=1").await);
+    let deleted = push(vec![
+        mutation("workout", &run, "delete", 6, json!({})),
+        mutation("equipment", &shoes, "delete", 7, json!({})),
+    ])
+    .await;
+    note("sync delete", &deleted);
     done
 }
 

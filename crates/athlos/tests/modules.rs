@@ -27,7 +27,7 @@ async fn split(backend: Backend, bus: Bus) -> (TestApp, RunningServer, reqwest::
     // Behind one gateway both have the same public URL, which tokens name as their issuer.
     config.public_url = Some(identity.server.url());
     // Training and the contexts that consume what identity announces.
-    config.modules = Some("training,notifications,inventory,social,competition,partners".into());
+    config.modules = Some("training,notifications,inventory,social,competition,partners,sync".into());
     config.bus_url = bus_url;
     config.bus_namespace = namespace;
     let training = athlos::server::start(config, &ServeArgs::default()).await.expect("training starts");

@@ -8,6 +8,7 @@ pub mod equipment;
 mod erasure;
 pub mod error;
 pub mod model;
+pub mod offline;
 mod personal_data;
 mod pictures;
 pub mod promotions;

@@ -118,6 +118,9 @@ pub struct Config {
     pub realtime_heartbeat_secs: u64,
     /// How long a chat message stays unread before its reader is mailed (0: at the next look).
     pub chat_unread_mail_minutes: u64,
+    /// How long the sync protocol keeps tombstones and the ids of applied
+    /// changes; a device offline for longer pulls everything again.
+    pub sync_horizon_days: u64,
     /// The contexts this process serves, comma-separated (default: all).
     pub modules: Option<String>,
 
@@ -194,6 +197,7 @@ impl Default for Config {
             realtime_url: None,
             realtime_heartbeat_secs: 20,
             chat_unread_mail_minutes: 30,
+            sync_horizon_days: 30,
             modules: None,
             map_tiles: None,
             map_attribution: None,

@@ -44,6 +44,7 @@ pub async fn erase_platform_rows(
     keep: &str,
 ) -> Result<(), PersonalDataError> {
     sqlx::query("DELETE FROM change_log WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM change_sequences WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM outbox_events WHERE user_id = $1 AND kind <> $2")
         .bind(user_id)
         .bind(keep)

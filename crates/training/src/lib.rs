@@ -10,6 +10,7 @@ mod events;
 pub mod imports;
 mod live;
 mod moderation;
+pub mod offline;
 mod orphans;
 pub mod people;
 mod personal_data;

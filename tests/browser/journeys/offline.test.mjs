@@ -42,7 +42,8 @@ test('a training logged offline is sent exactly once when the network returns', 
 
   await context.setOffline(false);
   await outbox.waitFor({ state: 'detached' });
-  await page.getByRole('link', { name: /Evening run in the tunnel/ }).waitFor();
+  // Its page opened from the device's copy offline, and stays as the server now has it.
+  await page.getByRole('heading', { level: 1, name: 'Evening run in the tunnel' }).waitFor();
   // Another flush (the app coming back to the front) sends nothing twice.
   await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
   list = await api(server, '/api/v1/workouts', { token: person.token });

@@ -1,5 +1,6 @@
 /** Logging in and out: the auth endpoints, and keeping the tokens they answer. */
 import { getPasskey } from '../lib/webauthn';
+import { forgetCopy } from '../offline/store';
 import { api } from './client';
 import { forgetCopies } from './queries';
 import { forget, keep, type Tokens } from './session';
@@ -73,10 +74,13 @@ export async function logOut() {
   forgetLogin();
 }
 
-/** Forgets the login and the account's copies on this device. */
+/** Forgets the login and the account's copies on this device (its trainings and equipment too). */
 export function forgetLogin() {
   forget();
   forgetCopies();
+  forgetCopy().catch(() => {
+    // No store to empty (a private window): nothing was kept.
+  });
 }
 
 export { keep };

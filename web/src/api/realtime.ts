@@ -6,6 +6,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { hintChanged } from '../offline/sync';
 import { CHAT_KINDS, type ChatEventData, chatEventArrived, refreshChats } from './chat';
 import { api } from './client';
 import { type Notification, noticeArrived, refreshFor } from './notifications';
@@ -190,12 +191,16 @@ export function useLive(enabled: boolean): LiveState {
     return keepConnected({
       onState: setState,
       onRefetch: () => {
+        // Events were missed: the sync pulls whatever changed meanwhile.
+        hintChanged();
         refreshTrainings(queries);
         refreshChats(queries);
       },
       // A workout changed on another device: lists, totals, records and the
       // workout itself (whose key lies under the list's) are fetched again.
       onEvent: (message) => {
+        // The person's trainings or equipment changed (on another device, or from this one's push): pull.
+        if (message.kind === 'SyncChanged') hintChanged();
         if (message.kind?.startsWith('Workout')) refreshTrainings(queries);
         if (message.kind === 'NotificationAdded' && message.data?.notification) {
           noticeArrived(queries, message.data.notification, message.data.unread ?? 0);

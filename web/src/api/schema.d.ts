@@ -1946,6 +1946,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My changes after a cursor, each with its whole record or as a tombstone. */
+        get: operations["changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Applies changes made offline, each once, merged per field on its clock. */
+        post: operations["push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/avatar": {
         parameters: {
             query?: never;
@@ -2408,6 +2442,29 @@ export interface components {
             /** @description The challenge from the password step. */
             challenge: string;
         };
+        Change: {
+            /** @description The record is gone: a device deletes its copy. */
+            deleted: boolean;
+            entity: components["schemas"]["Entity"];
+            id: string;
+            /** @description The whole record as it is now (as its regular route shows it). */
+            record?: Record<string, never> | null;
+        };
+        /**
+         * @description The records a device may change.
+         * @enum {string}
+         */
+        Changeable: "workout" | "equipment";
+        Changes: {
+            /** @description In the order they were made; a record appears once per page. */
+            changes: components["schemas"]["Change"][];
+            /** @description The server's clock: a device keeps its own at least this far. */
+            clock: string;
+            /** @description Send it back for the next page, and keep it for the next pull. */
+            cursor: string;
+            /** @description Whether there are more changes after this page. */
+            more: boolean;
+        };
         /**
          * @description Where a kind of notice goes.
          * @enum {string}
@@ -2620,6 +2677,11 @@ export interface components {
             /** @description Why, 1 to 500 characters: the person is told. */
             reason: string;
         };
+        /**
+         * @description A kind of record that devices keep.
+         * @enum {string}
+         */
+        Entity: "workout" | "equipment" | "photo";
         /** @description One training in a feed: enough to draw it without another request. */
         Entry: {
             author?: null | components["schemas"]["PublicProfile"];
@@ -2887,6 +2949,41 @@ export interface components {
             /** Format: int64 */
             trainings: number;
         };
+        /** @description One change made on a device. */
+        Mutation: {
+            /**
+             * @description The device's hybrid logical clock when the change was made.
+             * @example 001764601230000-00002-3f9a1c
+             */
+            clock: string;
+            entity: components["schemas"]["Changeable"];
+            /**
+             * Format: uuid
+             * @description The record's id; for a create, the one the device chose.
+             */
+            entity_id: string;
+            /**
+             * @description The fields it sets (create and update), as the regular routes take
+             *     them; see `docs/sync.md` for which. Empty for a delete.
+             */
+            fields?: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description Chosen by the device; the same mutation sent again is applied once.
+             */
+            id: string;
+            op: components["schemas"]["Op"];
+        };
+        MutationResult: {
+            /** Format: uuid */
+            id: string;
+            /** @description The fields a later change kept (for a delete: the fields changed after it). */
+            lost?: string[];
+            problem?: null | components["schemas"]["Problem"];
+            /** @description The record as it is now; left out once it is deleted, and on a refusal. */
+            record?: Record<string, never> | null;
+            status: components["schemas"]["Status"];
+        };
         /** @description The caller's own finder settings. Their cell is never shown, even to them. */
         MyFinder: {
             days: components["schemas"]["Day"][];
@@ -2999,6 +3096,11 @@ export interface components {
             details?: string;
             /** @description `spam`, `abuse`, `privacy` or `other`. */
             reason: string;
+        };
+        /** @description `POST /api/v1/sync/push`. */
+        NewMutations: {
+            /** @description In the order they were made; at most 100. */
+            mutations: components["schemas"]["Mutation"][];
         };
         NewPasskey: {
             /** @description The handle from the registration start. */
@@ -3169,6 +3271,8 @@ export interface components {
             /** @description `/api/v1/promotions/{id}/visit`: counts the click and redirects to `link`. */
             visit_url: string;
         };
+        /** @enum {string} */
+        Op: "create" | "update" | "delete";
         Opening: {
             /** @description Whom to talk to. */
             user_id: string;
@@ -3407,6 +3511,12 @@ export interface components {
             avatar_url?: string | null;
             display_name: string;
             id: string;
+        };
+        Pushed: {
+            /** @description The server's clock: a device keeps its own at least this far. */
+            clock: string;
+            /** @description One per mutation, in the order sent. */
+            results: components["schemas"]["MutationResult"][];
         };
         Readiness: {
             /**
@@ -3695,6 +3805,8 @@ export interface components {
             periods: components["schemas"]["PeriodTotals"][];
             to: string;
         };
+        /** @enum {string} */
+        Status: "applied" | "merged" | "refused";
         /** @description What a person tells others; nothing here is a precise place. */
         StoredProfile: {
             /** @description At most 500 characters. */
@@ -12744,6 +12856,152 @@ export interface operations {
             };
             /** @description This token may not do this: an application's token, or a suspended account. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changes: {
+        parameters: {
+            query?: {
+                /** @description The `cursor` of the last answer; leave it out to get everything. */
+                cursor?: string | null;
+                /** @description Changes per page, 1 to 500 (default 200). */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem (RFC 9457). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMutations"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pushed"];
+                };
+            };
+            /** @description The request cannot be read: a malformed query string, body or form. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: send `Authorization: Bearer <access token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This token may not do this: an application's token, or a suspended account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a content type this operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

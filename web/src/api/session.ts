@@ -104,6 +104,27 @@ export async function accessToken(): Promise<string | null> {
   });
 }
 
+/**
+ * Whose an access token is: the `sub` of its payload. Read here (not checked:
+ * the server does that) so the device's copy is never shown to, or sent
+ * under, another login than the one that made it.
+ */
+export function userIdOf(token: string): string | null {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const json = atob(
+      part
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(part.length / 4) * 4, '='),
+    );
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
 export function sessionId(): string | null {
   return read()?.session_id ?? null;
 }

@@ -76,6 +76,22 @@ export type Workout = Omit<DocumentedWorkout, 'analysis'> & { analysis?: Analysi
 
 export type WorkoutPage = Omit<Schemas['WorkoutPage'], 'items'> & { items: Workout[] };
 
+// Offline sync (docs/sync.md). A change's and a result's `record` is a free
+// object in the document: it is the record as its own route shows it (a
+// workout without its analysis, or an item), typed here by hand; so are a
+// mutation's `fields`, which are the regular routes' own.
+export type SyncEntity = Schemas['Entity'];
+export type Changeable = Schemas['Changeable'];
+export type SyncOp = Schemas['Op'];
+export type SyncStatus = Schemas['Status'];
+export type SyncRecord = Omit<DocumentedWorkout, 'analysis'> | Schemas['Equipment'];
+export type SyncChange = Omit<Schemas['Change'], 'record'> & { record?: SyncRecord | null };
+export type SyncChanges = Omit<Schemas['Changes'], 'changes'> & { changes: SyncChange[] };
+export type SyncMutation = Omit<Schemas['Mutation'], 'fields'> & { fields: Record<string, unknown> };
+export type SyncPush = Omit<Schemas['NewMutations'], 'mutations'> & { mutations: SyncMutation[] };
+export type SyncResult = Omit<Schemas['MutationResult'], 'record'> & { record?: SyncRecord | null };
+export type SyncPushed = Omit<Schemas['Pushed'], 'results'> & { results: SyncResult[] };
+
 // Inventory: equipment, its parts and usage, partners' offers.
 export type EquipmentKind = Schemas['Kind'];
 export type ComponentKind = Schemas['ComponentKind'];

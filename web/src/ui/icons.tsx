@@ -22,6 +22,12 @@ const PATHS = {
   no: 'M6 6l12 12M18 6L6 18',
   undo: 'M9 14L4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H11',
   send: 'M4 12l16-8-5.5 16-3-6.5zM11.5 13.5L20 4',
+  // The sync's state in the top bar.
+  sync: 'M20 11a8 8 0 0 0-14.9-3.5M4 4v3.5h3.5M4 13a8 8 0 0 0 14.9 3.5M20 20v-3.5h-3.5',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
+  alert: 'M12 3.5l9.5 16.5h-19zM12 10v4.5M12 17.5h.01',
+  offline:
+    'M2.5 8.5a14 14 0 0 1 6-3.2M13 5a14 14 0 0 1 8.5 3.5M5.5 12a9.5 9.5 0 0 1 4-2.2M15.5 10.5a9.5 9.5 0 0 1 3 1.5M9 15.5a5 5 0 0 1 6 0M12 19h.01M3 3l18 18',
   // Kinds of equipment (the equipment tab shows the shoes).
   shoes:
     'M3 17V8.5l4 1 2.5 2.5 3-1 3.5 2.6 4.3 1.2A2.4 2.4 0 0 1 22 17zM3 17v2h19v-2M9 12l1.5-1.5M12 12.2l1.3-1.4',

@@ -67,7 +67,7 @@ impl Inventory {
         let (item, defaults) = new.into_stored(user_id, id, now_ms())?;
         self.check_sports(&item.sports, &defaults).await?;
         let mut tx = self.platform.db.begin().await?;
-        if !store::insert(&mut tx, &item).await? {
+        if !add_in(&mut tx, &item, &defaults).await? {
             drop(tx);
             return match self.equipment(user_id, &item.id).await {
                 Ok(existing) => Ok((existing, false)),
@@ -77,8 +77,6 @@ impl Inventory {
                 Err(e) => Err(e),
             };
         }
-        store::set_defaults(&mut tx, &item, &defaults).await?;
-        log_change(&mut tx, &item, Operation::Created).await?;
         tx.commit().await?;
         Ok((self.equipment(user_id, &item.id).await?, true))
     }
@@ -87,25 +85,38 @@ impl Inventory {
         let sports = changes.sports.clone().unwrap_or_default();
         self.check_sports(&sports, changes.default_for.as_deref().unwrap_or_default()).await?;
         let mut tx = self.platform.db.begin().await?;
-        let mut item = store::owned(&mut tx, user_id, id, true).await?.ok_or(InventoryError::NotFound)?;
+        self.change_in(&mut tx, user_id, id, changes).await?;
+        tx.commit().await?;
+        self.equipment(user_id, id).await
+    }
+
+    /// Changes an item within the caller's transaction, its row locked
+    /// first; its sports must have been checked ([`Self::check_sports`]).
+    pub async fn change_in(
+        &self,
+        conn: &mut AnyConnection,
+        user_id: &str,
+        id: &str,
+        changes: EquipmentChanges,
+    ) -> Result<()> {
+        let mut item = store::owned(conn, user_id, id, true).await?.ok_or(InventoryError::NotFound)?;
         let kind = item.kind;
         let defaults = changes.apply(&mut item)?;
         item.updated_at = now_ms();
-        store::update(&mut tx, &item).await?;
+        store::update(conn, &item).await?;
         if let Some(defaults) = defaults {
             if item.retired_on.is_some() && !defaults.is_empty() {
                 return Err(InventoryError::invalid("default_for", "a retired item is nobody's default"));
             }
-            store::set_defaults(&mut tx, &item, &defaults).await?;
+            store::set_defaults(conn, &item, &defaults).await?;
         } else if kind != item.kind {
             // Defaults are one per kind: keep the sports, under the new kind.
-            let defaults = store::defaults_of_user(&mut tx, user_id).await?.remove(&item.id).unwrap_or_default();
-            store::set_defaults(&mut tx, &item, &defaults).await?;
+            let defaults = store::defaults_of_user(conn, user_id).await?.remove(&item.id).unwrap_or_default();
+            store::set_defaults(conn, &item, &defaults).await?;
         }
-        log_change(&mut tx, &item, Operation::Updated).await?;
-        self.check_alerts(&mut tx, user_id, std::slice::from_ref(&item.id)).await?;
-        tx.commit().await?;
-        self.equipment(user_id, id).await
+        log_change(conn, &item, Operation::Updated).await?;
+        self.check_alerts(conn, user_id, std::slice::from_ref(&item.id)).await?;
+        Ok(())
     }
 
     /// Retires the item: it keeps its history and leaves pickers and defaults.
@@ -148,13 +159,9 @@ impl Inventory {
     /// off the trainings it was on when it hears `EquipmentDeleted`.
     pub async fn delete_equipment(&self, user_id: &str, id: &str) -> Result<()> {
         let mut tx = self.platform.db.begin().await?;
-        let item = store::owned(&mut tx, user_id, id, true).await?.ok_or(InventoryError::NotFound)?;
-        store::delete(&mut tx, user_id, id).await?;
-        log_change(&mut tx, &item, Operation::Deleted).await?;
-        let facts = serde_json::json!({ "equipment_id": id, "user_id": user_id });
-        outbox::record(&mut tx, &DomainEvent { kind: DELETED, subject_id: id, user_id, payload: &facts }).await?;
+        let photo = delete_in(&mut tx, user_id, id).await?;
         tx.commit().await?;
-        if let Some(key) = item.photo_key {
+        if let Some(key) = photo {
             if let Err(e) = self.platform.blobs.delete(&key).await {
                 tracing::warn!(error = %e, key, "a deleted item's photo could not be deleted; the sweep of erased accounts will");
             }
@@ -199,7 +206,7 @@ impl Inventory {
     }
 
     /// Sports must be in training's catalogue; asked before any connection is taken.
-    pub(crate) async fn check_sports(&self, sports: &[String], defaults: &[String]) -> Result<()> {
+    pub async fn check_sports(&self, sports: &[String], defaults: &[String]) -> Result<()> {
         if sports.is_empty() && defaults.is_empty() {
             return Ok(());
         }
@@ -253,6 +260,33 @@ pub(crate) async fn whole(conn: &mut AnyConnection, user_id: &str) -> Result<Vec
             }
         })
         .collect())
+}
+
+/// Deletes an item within the caller's transaction; answers the key of
+/// its photo, for the caller to delete from the file store after the commit.
+pub async fn delete_in(conn: &mut AnyConnection, user_id: &str, id: &str) -> Result<Option<String>> {
+    let item = store::owned(conn, user_id, id, true).await?.ok_or(InventoryError::NotFound)?;
+    store::delete(conn, user_id, id).await?;
+    log_change(conn, &item, Operation::Deleted).await?;
+    let facts = serde_json::json!({ "equipment_id": id, "user_id": user_id });
+    outbox::record(conn, &DomainEvent { kind: DELETED, subject_id: id, user_id, payload: &facts }).await?;
+    Ok(item.photo_key)
+}
+
+/// Adds an item within the caller's transaction; `false` when its id is
+/// taken (by the person's own item made before, or by anyone else's).
+pub async fn add_in(conn: &mut AnyConnection, item: &Stored, defaults: &[String]) -> Result<bool> {
+    if !store::insert(conn, item).await? {
+        return Ok(false);
+    }
+    store::set_defaults(conn, item, defaults).await?;
+    log_change(conn, item, Operation::Created).await?;
+    Ok(true)
+}
+
+/// The person's items among `ids`, as the API shows them.
+pub async fn own_in(conn: &mut AnyConnection, user_id: &str, ids: &[String]) -> Result<Vec<Equipment>> {
+    Ok(whole(conn, user_id).await?.into_iter().filter(|item| ids.contains(&item.id)).collect())
 }
 
 pub(crate) async fn log_change(conn: &mut AnyConnection, item: &Stored, operation: Operation) -> Result<()> {

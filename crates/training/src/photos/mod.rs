@@ -266,3 +266,16 @@ fn shrink(original: &[u8]) -> std::result::Result<Bytes, String> {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82).encode_image(&small).map_err(|e| e.to_string())?;
     Ok(Bytes::from(out))
 }
+
+/// The person's photos among `ids` (of their own workouts), for the sync
+/// protocol; others' and missing ones are left out.
+pub(crate) async fn own_in(conn: &mut sqlx::AnyConnection, user_id: &str, ids: &[String]) -> Result<Vec<Photo>> {
+    let mut found = Vec::new();
+    for id in ids {
+        let Some(photo) = store::by_id(conn, id).await? else { continue };
+        if workouts::store::owner_of(conn, &photo.workout_id).await?.as_deref() == Some(user_id) {
+            found.push(photo);
+        }
+    }
+    Ok(found)
+}

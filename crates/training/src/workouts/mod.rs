@@ -22,6 +22,9 @@ use crate::titles::{self, TitleContext};
 use crate::{visibility, Training};
 use model::{check_distance, check_duration, check_elevation, check_notes, check_title, parse_time};
 use platform::change_log::Operation;
+use sqlx::AnyConnection;
+
+use crate::people::Preferences;
 
 /// What a person may send along with a file.
 #[derive(Debug, Default)]
@@ -90,25 +93,7 @@ impl Training {
         if let Some(existing) = self.earlier(&mut conn, user_id, key).await? {
             return Ok((existing, false));
         }
-        let sport = sports::existing(&mut conn, &input.sport).await?;
-        let context = TitleContext {
-            language: preferences.language,
-            utc_offset_minutes: model::written_offset_minutes(&input.started_at),
-        };
-        let (start, duration) = input.timing()?;
-        let distance = input.distance_m.map(check_distance).transpose()?;
-        let measures = Measures {
-            duration_s: duration,
-            distance_m: distance,
-            elevation_gain_m: input.elevation_gain_m.map(check_elevation).transpose()?,
-            average_speed_mps: distance.map(|d| d / duration),
-            ..Measures::default()
-        };
-        let mut workout = blank(new_id(), user_id, &sport, start, measures);
-        workout.title = titled(input.title.as_deref(), None, &sport, start, context)?;
-        workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
-        workout.privacy = input.privacy.unwrap_or(preferences.default_privacy);
-        workout.equipment_ids = equipment;
+        let workout = logged(&mut conn, new_id(), user_id, input, &preferences, equipment).await?;
         drop(conn);
         self.insert(&workout, None, &[], key).await
     }
@@ -324,50 +309,24 @@ impl Training {
     }
 
     pub async fn change_workout(&self, user_id: &str, id: &str, changes: WorkoutChanges) -> Result<Workout> {
-        let mut workout = self.own_workout(user_id, id).await?;
-        let equipment = match &changes.equipment_ids {
-            Some(ids) => Some(self.own_equipment(user_id, ids).await?),
-            None => None,
-        };
-        let mut conn = self.platform.db.pool().acquire().await?;
-        let sport_changed = match &changes.sport {
-            Some(sport) => {
-                let sport = sports::existing(&mut conn, sport).await?;
-                let changed = sport.id != workout.sport;
-                workout.sport = sport.id;
-                changed
-            }
-            None => false,
-        };
-        drop(conn);
-        change_measures(&mut workout, &changes)?;
-        if let Some(title) = &changes.title {
-            workout.title = check_title(title)?;
-            if workout.title.is_empty() {
-                return Err(TrainingError::invalid("title", "the title cannot be empty"));
-            }
-        }
-        if let Some(notes) = &changes.notes {
-            workout.notes = check_notes(notes)?;
-        }
-        workout.privacy = changes.privacy.unwrap_or(workout.privacy);
-        if let Some(ids) = equipment {
-            workout.equipment_ids = ids;
-        }
+        let equipment = self.changed_equipment(user_id, &changes).await?;
         let mut tx = self.platform.db.begin().await?;
-        if !store::update_details(&mut tx, &workout).await? {
-            return Err(TrainingError::NotFound);
-        }
-        if sport_changed || changes.started_at.is_some() {
-            store::move_efforts(&mut tx, &workout).await?;
-        }
-        events::log_change(&mut tx, &workout, Operation::Updated).await?;
-        // Others hear of a workout first when its file is read (`RECORDED`).
-        if workout.state != WorkoutState::Processing {
-            events::publish(&mut tx, UPDATED, &workout, &[], None).await?;
-        }
+        change_in(&mut tx, user_id, id, &changes, equipment).await?;
         tx.commit().await?;
         self.workout_for(Some(user_id), id).await
+    }
+
+    /// The equipment a change names, checked to be the person's own: asked
+    /// before a connection is taken, since inventory takes one of its own.
+    pub(crate) async fn changed_equipment(
+        &self,
+        user_id: &str,
+        changes: &WorkoutChanges,
+    ) -> Result<Option<Vec<String>>> {
+        match &changes.equipment_ids {
+            Some(ids) => Ok(Some(self.own_equipment(user_id, ids).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Deletes a workout with its efforts, photos and files.
@@ -462,6 +421,88 @@ pub(crate) async fn read(bytes: Bytes) -> std::result::Result<Analysed, String> 
 }
 
 /// The hand-entered numbers; a workout read from a file keeps the file's.
+/// A workout logged by hand, checked and titled, not yet stored.
+pub(crate) async fn logged(
+    conn: &mut AnyConnection,
+    id: String,
+    user_id: &str,
+    input: NewWorkout,
+    preferences: &Preferences,
+    equipment: Vec<String>,
+) -> Result<Workout> {
+    let sport = sports::existing(conn, &input.sport).await?;
+    let context = TitleContext {
+        language: preferences.language,
+        utc_offset_minutes: model::written_offset_minutes(&input.started_at),
+    };
+    let (start, duration) = input.timing()?;
+    let distance = input.distance_m.map(check_distance).transpose()?;
+    let measures = Measures {
+        duration_s: duration,
+        distance_m: distance,
+        elevation_gain_m: input.elevation_gain_m.map(check_elevation).transpose()?,
+        average_speed_mps: distance.map(|d| d / duration),
+        ..Measures::default()
+    };
+    let mut workout = blank(id, user_id, &sport, start, measures);
+    workout.title = titled(input.title.as_deref(), None, &sport, start, context)?;
+    workout.notes = check_notes(input.notes.as_deref().unwrap_or_default())?;
+    workout.privacy = input.privacy.unwrap_or(preferences.default_privacy);
+    workout.equipment_ids = equipment;
+    Ok(workout)
+}
+
+/// Changes one of the person's workouts within the caller's transaction,
+/// its row locked first so that changes to it take turns. `equipment`:
+/// the change's equipment, already checked to be the person's.
+pub(crate) async fn change_in(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    id: &str,
+    changes: &WorkoutChanges,
+    equipment: Option<Vec<String>>,
+) -> Result<Workout> {
+    if !store::lock_own(conn, user_id, id).await? {
+        return Err(TrainingError::NotFound);
+    }
+    let mut workout = store::get(conn, id).await?.ok_or(TrainingError::NotFound)?;
+    let sport_changed = match &changes.sport {
+        Some(sport) => {
+            let sport = sports::existing(conn, sport).await?;
+            let changed = sport.id != workout.sport;
+            workout.sport = sport.id;
+            changed
+        }
+        None => false,
+    };
+    change_measures(&mut workout, changes)?;
+    if let Some(title) = &changes.title {
+        workout.title = check_title(title)?;
+        if workout.title.is_empty() {
+            return Err(TrainingError::invalid("title", "the title cannot be empty"));
+        }
+    }
+    if let Some(notes) = &changes.notes {
+        workout.notes = check_notes(notes)?;
+    }
+    workout.privacy = changes.privacy.unwrap_or(workout.privacy);
+    if let Some(ids) = equipment {
+        workout.equipment_ids = ids;
+    }
+    if !store::update_details(conn, &workout).await? {
+        return Err(TrainingError::NotFound);
+    }
+    if sport_changed || changes.started_at.is_some() {
+        store::move_efforts(conn, &workout).await?;
+    }
+    events::log_change(conn, &workout, Operation::Updated).await?;
+    // Others hear of a workout first when its file is read (`RECORDED`).
+    if workout.state != WorkoutState::Processing {
+        events::publish(conn, UPDATED, &workout, &[], None).await?;
+    }
+    Ok(workout)
+}
+
 fn change_measures(workout: &mut Workout, changes: &WorkoutChanges) -> Result<()> {
     let touched = [
         ("started_at", changes.started_at.is_some()),

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { addEquipment } from '../../api/equipment';
 import type { NewEquipment } from '../../api/types';
 import { useT } from '../../i18n';
@@ -6,14 +5,14 @@ import { newId } from '../../lib/id';
 import { EquipmentForm } from './EquipmentForm';
 
 /**
- * A new item, made with an id chosen here: sent at once, or kept in the
- * outbox without a network, and a create sent twice still makes one item.
+ * A new item, made with an id chosen here: kept on the device first and sent
+ * at once when there is a network (a refusal shows in the form); without one
+ * it waits, and a create sent twice still makes one item.
  */
 export function AddEquipment({ onDone }: { onDone: () => void }) {
   const t = useT();
-  const queries = useQueryClient();
   const save = async (values: NewEquipment) => {
-    await addEquipment(queries, { ...values, id: newId() });
+    await addEquipment({ ...values, id: newId() });
     onDone();
   };
   return (

@@ -1,9 +1,9 @@
 import { Link } from 'wouter';
+import type { ListedEquipment } from '../../api/equipment';
 import { useUnits } from '../../api/queries';
 import { useI18n } from '../../i18n';
 import { formatCalendarDay } from '../../lib/dates';
 import { formatDuration, formatElevation } from '../../lib/units';
-import type { ListedEquipment } from '../../offline/waitingEquipment';
 import { EquipmentPhoto } from './EquipmentPhoto';
 import { WearBar } from './WearBar';
 
@@ -26,14 +26,9 @@ export function EquipmentCard({ item }: { item: ListedEquipment }) {
   );
   return (
     <li className="card equipment-card" data-testid="equipment-card">
-      {/* An item still waiting in the outbox has no page on the server yet. */}
-      {item.waiting === 'create' ? (
-        <div className="equipment-heading">{heading}</div>
-      ) : (
-        <Link href={`/equipment/${item.id}`} className="equipment-heading">
-          {heading}
-        </Link>
-      )}
+      <Link href={`/equipment/${item.id}`} className="equipment-heading">
+        {heading}
+      </Link>
       <WearBar
         label={t('equipment.wearOf', { name: item.name })}
         distance_m={item.usage.distance_m}
@@ -44,10 +39,16 @@ export function EquipmentCard({ item }: { item: ListedEquipment }) {
         <span>{formatDuration(item.usage.moving_s)}</span>
         <span>{formatElevation(item.usage.elevation_m, units, locale)}</span>
       </p>
-      {item.waiting && (
-        <p className="small badge" role="status">
-          {t('equipment.waiting')}
+      {item.refused ? (
+        <p className="small badge refused" role="status">
+          {t('sync.markRefused')}
         </p>
+      ) : (
+        item.waiting && (
+          <p className="small badge" role="status">
+            {t('equipment.waiting')}
+          </p>
+        )
       )}
       {item.retired_on && (
         <p className="small muted">

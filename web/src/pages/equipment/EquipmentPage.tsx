@@ -4,8 +4,10 @@ import { useUnits } from '../../api/queries';
 import type { Equipment } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatCalendarDay } from '../../lib/dates';
+import { useOnline } from '../../lib/online';
 import { formatDistance, formatDuration, formatElevation } from '../../lib/units';
 import { describe, Loading } from '../../ui/forms';
+import { OnlineOnly } from '../../ui/OnlineOnly';
 import { useSportName } from '../workouts/sportName';
 import { EquipmentPhoto } from './EquipmentPhoto';
 import { ItemActions } from './ItemActions';
@@ -77,11 +79,24 @@ function Facts({ item }: { item: Equipment }) {
 /** One item: its wear, what it did and when, its parts, and what can be done with it. */
 export default function EquipmentPage({ id }: { id: string }) {
   const { t, language, locale } = useI18n();
+  const online = useOnline();
   const equipment = useEquipmentItem(id);
   const item = equipment.item;
 
   if (!item && equipment.isPending) return <Loading />;
-  if (!item) return <div className="alert">{describe(equipment.error, t, language === 'en')}</div>;
+  if (!item) {
+    if (equipment.deleted) {
+      return (
+        <p className="muted">
+          {t('sync.deletedHere')} <Link href="/equipment">{t('equipment.back')}</Link>
+        </p>
+      );
+    }
+    if (!online && !equipment.error) return <OnlineOnly text={t('sync.itemOffline')} />;
+    return <div className="alert">{describe(equipment.error, t, language === 'en')}</div>;
+  }
+  // Parts, the photo and the monthly use live on the server, behind routes of their own.
+  const serverParts = online && item.onServer;
   const made = `${item.brand} ${item.model}`.trim();
 
   return (
@@ -102,10 +117,18 @@ export default function EquipmentPage({ id }: { id: string }) {
               {t('equipment.retiredOn', { day: formatCalendarDay(item.retired_on, locale) })}
             </p>
           )}
-          {item.waiting && (
-            <p className="small badge" role="status">
-              {t('equipment.waiting')}
+          {item.refused ? (
+            <p className="alert" role="alert">
+              {t('sync.refusedHere', {
+                reason: item.refused.detail || item.refused.title || item.refused.type,
+              })}
             </p>
+          ) : (
+            item.waiting && (
+              <p className="small badge" role="status">
+                {t('equipment.waiting')}
+              </p>
+            )
           )}
         </div>
       </div>
@@ -116,12 +139,18 @@ export default function EquipmentPage({ id }: { id: string }) {
       />
       <Totals item={item} />
       <Facts item={item} />
-      <UsageChart id={item.id} />
-      <Parts item={item} />
-      <section aria-labelledby="photo-title">
-        <h2 id="photo-title">{t('equipment.photo')}</h2>
-        <PhotoEditor item={item} />
-      </section>
+      {serverParts ? (
+        <>
+          <UsageChart id={item.id} />
+          <Parts item={item} />
+          <section aria-labelledby="photo-title">
+            <h2 id="photo-title">{t('equipment.photo')}</h2>
+            <PhotoEditor item={item} />
+          </section>
+        </>
+      ) : (
+        <OnlineOnly text={online ? t('sync.partsAfterSend') : t('sync.partsOffline')} />
+      )}
       <ItemActions item={item} />
     </article>
   );

@@ -2,20 +2,25 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api } from '../../api/client';
-import { equipmentPath, settle } from '../../api/equipment';
-import { keys } from '../../api/queries';
+import { deleteEquipment, equipmentPath, type ListedEquipment, settle } from '../../api/equipment';
 import type { Equipment, Retirement } from '../../api/types';
 import { useI18n, useT } from '../../i18n';
 import { formatCalendarDay, today } from '../../lib/dates';
+import { useOnline } from '../../lib/online';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Field, FormError, Invalid } from '../../ui/forms';
 import { Modal } from '../../ui/Modal';
 import { useSubmit } from '../../ui/useSubmit';
 
-/** Edit, retire (on a day chosen) or bring back, and delete for good (after asking). */
-export function ItemActions({ item }: { item: Equipment }) {
+/**
+ * Edit and delete for good (after asking) work offline, through the sync;
+ * retiring (on a day chosen) and bringing back have routes of their own on
+ * the server, so they wait for a network.
+ */
+export function ItemActions({ item }: { item: ListedEquipment }) {
   const t = useT();
   const queries = useQueryClient();
+  const online = useOnline();
   const [, navigate] = useLocation();
   const [asking, setAsking] = useState<'retire' | 'delete' | null>(null);
 
@@ -25,8 +30,7 @@ export function ItemActions({ item }: { item: Equipment }) {
   });
   const removal = useSubmit([], async () => {
     setAsking(null);
-    await api(equipmentPath(item.id), { method: 'DELETE' });
-    queries.removeQueries({ queryKey: keys.equipmentItem(item.id) });
+    await deleteEquipment(item);
     settle(queries);
     navigate('/equipment', { replace: true });
   });
@@ -42,13 +46,18 @@ export function ItemActions({ item }: { item: Equipment }) {
           <button
             type="button"
             className="secondary"
-            disabled={bringBack.pending}
+            disabled={bringBack.pending || !online || !item.onServer}
             onClick={() => bringBack.onSubmit()}
           >
             {t('equipment.bringBack')}
           </button>
         ) : (
-          <button type="button" className="secondary" onClick={() => setAsking('retire')}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!online || !item.onServer}
+            onClick={() => setAsking('retire')}
+          >
             {t('equipment.retire')}
           </button>
         )}
@@ -57,6 +66,7 @@ export function ItemActions({ item }: { item: Equipment }) {
         </button>
       </div>
       {!item.retired_on && <p className="small muted">{t('equipment.retireHint')}</p>}
+      {!online && <p className="small muted">{t('sync.retireOffline')}</p>}
       <Modal
         open={asking === 'retire'}
         title={t('equipment.retireTitle', { name: item.name })}

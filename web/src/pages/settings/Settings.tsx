@@ -2,7 +2,7 @@ import { useLocation } from 'wouter';
 import { logOut } from '../../api/auth';
 import { useAccount } from '../../api/queries';
 import { useI18n } from '../../i18n';
-import { clearOutbox, useOutbox } from '../../offline/outbox';
+import { useSnapshot } from '../../offline/local';
 import { describe, Loading } from '../../ui/forms';
 import { ConnectedApps } from './ConnectedApps';
 import { Data } from './Data';
@@ -18,7 +18,7 @@ import { TwoFactor } from './TwoFactor';
 export default function Settings() {
   const { t, language, plural } = useI18n();
   const account = useAccount();
-  const waiting = useOutbox();
+  const waiting = useSnapshot().mutations;
   const [, navigate] = useLocation();
   if (account.isPending) return <Loading />;
   if (!account.data) return <div className="alert">{describe(account.error, t, language === 'en')}</div>;
@@ -40,12 +40,9 @@ export default function Settings() {
           type="button"
           className="secondary"
           onClick={async () => {
-            // Trainings not sent yet belong to this account: sending them after
-            // someone else logs in here would put them in the wrong account.
-            if (waiting.length > 0) {
-              if (!window.confirm(plural('settings.logOutLoses', waiting.length))) return;
-              await clearOutbox();
-            }
+            // Changes not sent yet belong to this account: logging out forgets
+            // them with the rest of its copy on this device, so it is asked first.
+            if (waiting.length > 0 && !window.confirm(plural('settings.logOutLoses', waiting.length))) return;
             await logOut();
             navigate('/login', { replace: true });
           }}

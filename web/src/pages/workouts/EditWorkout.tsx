@@ -1,39 +1,42 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { useLocation } from 'wouter';
-import { api } from '../../api/client';
-import { keys, refreshTrainings } from '../../api/queries';
 import type { NewWorkout, Workout } from '../../api/types';
+import { changeTraining, useTraining } from '../../api/workouts';
 import { useI18n } from '../../i18n';
 import { describe, Loading } from '../../ui/forms';
-import { useWorkout } from './useWorkout';
 import { WorkoutForm } from './WorkoutForm';
 
+/** Edits a training from the device's copy; only what changed is kept and sent, offline too. */
 export default function EditWorkout({ id }: { id: string }) {
   const { t, language } = useI18n();
   const [, navigate] = useLocation();
-  const queries = useQueryClient();
-  const workout = useWorkout(id);
+  const training = useTraining(id);
+  const workout = training.workout;
+  // What the form opened with: a change arriving from elsewhere meanwhile is not undone by saving.
+  const opened = useRef<Workout | undefined>(undefined);
+  if (workout && !opened.current) opened.current = workout;
 
-  if (workout.isPending) return <Loading />;
-  if (workout.error) return <div className="alert">{describe(workout.error, t, language === 'en')}</div>;
+  if (!workout && training.isPending) return <Loading />;
+  if (!workout) {
+    if (training.deleted) return <p className="muted">{t('sync.deletedHere')}</p>;
+    return <div className="alert">{describe(training.error, t, language === 'en')}</div>;
+  }
 
   const save = async (values: NewWorkout) => {
-    // A file's own numbers are the file's: only what a person chose is sent.
-    const { sport, title, notes, privacy, equipment_ids } = values;
-    const changes = workout.data.file ? { sport, title, notes, privacy, equipment_ids } : values;
-    const saved = await api<Workout>(`/api/v1/workouts/${encodeURIComponent(id)}`, {
-      method: 'PATCH',
-      body: changes,
-    });
-    queries.setQueryData(keys.workout(id), { ...workout.data, ...saved, analysis: workout.data.analysis });
-    refreshTrainings(queries);
+    await changeTraining(opened.current ?? workout, values);
     navigate(`/workouts/${id}`);
   };
 
   return (
     <>
       <h1>{t('edit.title')}</h1>
-      <WorkoutForm workout={workout.data} submitLabel={t('edit.save')} onSubmit={save} />
+      {/* Keyed by the training: a change arriving from another device while the form is open does not reset it. */}
+      <WorkoutForm
+        key={workout.id}
+        workout={opened.current ?? workout}
+        submitLabel={t('edit.save')}
+        onSubmit={save}
+      />
     </>
   );
 }

@@ -1,29 +1,21 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'wouter';
-import { refreshTrainings } from '../../api/queries';
-import type { NewWorkout, Workout } from '../../api/types';
+import type { NewWorkout } from '../../api/types';
+import { logTraining } from '../../api/workouts';
 import { useT } from '../../i18n';
-import { sendNowOrLater } from '../../offline/outbox';
 import { WorkoutForm } from './WorkoutForm';
 
 /**
- * Logs a training by hand. Online it is sent at once; without a network, or
- * when the connection drops on the way, it waits in the outbox under the same
- * Idempotency-Key, so it reaches the server exactly once.
+ * Logs a training by hand. It is kept on the device first, under an id chosen
+ * here, and sent at once when there is a network (a refusal shows in the
+ * form); without one it waits, and its page already works.
  */
 export function LogWorkout() {
   const t = useT();
   const [, navigate] = useLocation();
-  const queries = useQueryClient();
 
   const save = async (values: NewWorkout) => {
-    const workout = await sendNowOrLater<Workout>({ kind: 'workout.create', payload: values });
-    if (!workout) {
-      navigate('/');
-      return;
-    }
-    refreshTrainings(queries);
-    navigate(`/workouts/${workout.id}`);
+    const id = await logTraining(values);
+    navigate(`/workouts/${id}`);
   };
 
   return (

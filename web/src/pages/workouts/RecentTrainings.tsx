@@ -1,21 +1,59 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../../api/client';
 import { keys } from '../../api/queries';
 import type { WorkoutPage } from '../../api/types';
+import { useMyWorkouts } from '../../api/workouts';
 import { useI18n } from '../../i18n';
 import { useOnline } from '../../lib/online';
 import { describe, Loading } from '../../ui/forms';
 import { WorkoutItem } from './WorkoutItem';
 
-/** The person's own trainings, newest first, a page at a time (training's own list: at once after a change). */
+const STEP = 20;
+
+/**
+ * The person's own trainings, newest first, from the device's copy (offline
+ * too, with what waits to be sent). Until the device holds the whole copy
+ * (the first sync after logging in), the server's list stands in for it.
+ */
 export function RecentTrainings() {
+  const mine = useMyWorkouts();
+  return mine.ready ? <LocalTrainings /> : <ServerTrainings />;
+}
+
+function LocalTrainings() {
+  const { t } = useI18n();
+  const { items } = useMyWorkouts();
+  const [shown, setShown] = useState(STEP);
+  return (
+    <>
+      {items.length === 0 && <p className="muted">{t('home.empty')}</p>}
+      <ul
+        className="list card"
+        data-testid="trainings"
+        style={{ padding: items.length ? '0 1rem' : 0, border: items.length ? undefined : 'none' }}
+      >
+        {items.slice(0, shown).map((workout) => (
+          <WorkoutItem key={workout.id} workout={workout} />
+        ))}
+      </ul>
+      {items.length > shown && (
+        <button type="button" className="secondary" onClick={() => setShown(shown + STEP)}>
+          {t('home.more')}
+        </button>
+      )}
+    </>
+  );
+}
+
+function ServerTrainings() {
   const { t, language } = useI18n();
   const online = useOnline();
   const workouts = useInfiniteQuery({
     queryKey: [...keys.workouts, 'list'],
     queryFn: ({ pageParam }) =>
       api<WorkoutPage>(
-        `/api/v1/workouts?limit=20${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+        `/api/v1/workouts?limit=${STEP}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
@@ -28,6 +66,7 @@ export function RecentTrainings() {
       {workouts.isSuccess && items.length === 0 && <p className="muted">{t('home.empty')}</p>}
       <ul
         className="list card"
+        data-testid="trainings"
         style={{ padding: items.length ? '0 1rem' : 0, border: items.length ? undefined : 'none' }}
       >
         {items.map((workout) => (

@@ -7,6 +7,7 @@ import type { Privacy, Workout } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { newId } from '../../lib/id';
 import { useOnline } from '../../lib/online';
+import { requestSync } from '../../offline/sync';
 import { describe } from '../../ui/forms';
 import { EquipmentPicker } from './EquipmentPicker';
 import { PrivacySelect } from './PrivacySelect';
@@ -94,6 +95,8 @@ export default function Upload() {
     }
     setBusy(false);
     refreshTrainings(queries);
+    // The new trainings join the device's copy without waiting for the server's hint.
+    requestSync(0);
   };
 
   const done = items.filter((item) => item.workout).length;

@@ -4,14 +4,17 @@ import type { Workout } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatDay } from '../../lib/dates';
 import { formatDistance, formatDuration } from '../../lib/units';
+import type { LocalWorkout } from '../../offline/workoutView';
 import { useSportName } from './sportName';
 
-export function WorkoutItem({ workout }: { workout: Workout }) {
-  const { locale } = useI18n();
+/** A training in a list; one whose change waits on the device (or was refused) says so. */
+export function WorkoutItem({ workout }: { workout: Workout | LocalWorkout }) {
+  const { t, locale } = useI18n();
   const units = useUnits();
   const sports = useSports();
   const sportName = useSportName();
   const sport = sports.data?.find((s) => s.id === workout.sport);
+  const local = 'onServer' in workout ? workout : undefined;
   return (
     <li>
       <Link href={`/workouts/${workout.id}`} className="workout-item">
@@ -24,6 +27,11 @@ export function WorkoutItem({ workout }: { workout: Workout }) {
           <span className="meta">
             {sportName(workout.sport)} · {formatDay(workout.started_at, locale)}
           </span>
+          {local?.refused ? (
+            <span className="sync-mark refused">{t('sync.markRefused')}</span>
+          ) : (
+            local?.waiting && <span className="sync-mark">{t('sync.markWaiting')}</span>
+          )}
         </span>
         <span className="numbers">
           {workout.distance_m ? formatDistance(workout.distance_m, units, locale) : ''}

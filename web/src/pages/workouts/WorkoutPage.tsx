@@ -1,11 +1,12 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { api, download } from '../../api/client';
-import { keys, refreshTrainings, useAccount, useLoggedIn, useUnits } from '../../api/queries';
+import { download } from '../../api/client';
+import { useAccount, useLoggedIn, useUnits } from '../../api/queries';
 import type { Owner, Split, Workout } from '../../api/types';
+import { deleteTraining, type LocalWorkout, useTraining } from '../../api/workouts';
 import { type Key, useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
+import { useOnline } from '../../lib/online';
 import {
   distanceUnit,
   effortKey,
@@ -19,12 +20,12 @@ import {
 import { Avatar } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { describe, Loading } from '../../ui/forms';
+import { OnlineOnly } from '../../ui/OnlineOnly';
 import { ReportButton } from '../moderation/ReportButton';
 import { Reactions } from '../reactions/Reactions';
 import { Photos } from './Photos';
 import { useSportName } from './sportName';
 import { UsedEquipment } from './UsedEquipment';
-import { useWorkout } from './useWorkout';
 
 const WorkoutMap = lazy(() => import('./WorkoutMap'));
 const WorkoutCharts = lazy(() => import('./WorkoutCharts'));
@@ -224,31 +225,63 @@ function Efforts({ workout }: { workout: Workout }) {
   );
 }
 
+/** Whether a change of this training waits on the device, or was refused by the server (and why). */
+function LocalState({ workout }: { workout: LocalWorkout }) {
+  const { t } = useI18n();
+  if (workout.refused) {
+    return (
+      <div className="alert" role="alert" data-testid="training-refused">
+        {t('sync.refusedHere', {
+          reason: workout.refused.detail || workout.refused.title || workout.refused.type,
+        })}
+      </div>
+    );
+  }
+  if (!workout.waiting) return null;
+  return (
+    <p className="small badge waiting-here" role="status" data-testid="training-waiting">
+      {t('sync.waitsHere')}
+    </p>
+  );
+}
+
 export default function WorkoutPage({ id }: { id: string }) {
   const { t, locale, language } = useI18n();
   const units = useUnits();
   const account = useAccount();
   const loggedIn = useLoggedIn();
+  const online = useOnline();
   const sportName = useSportName();
-  const queries = useQueryClient();
   const [, navigate] = useLocation();
-  const workout = useWorkout(id);
+  const training = useTraining(id);
   const [failure, setFailure] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
 
-  if (workout.isPending) return <Loading />;
-  if (workout.error) return <div className="alert">{describe(workout.error, t, language === 'en')}</div>;
-  const w = workout.data;
-  const mine = account.data !== undefined && w.user_id === account.data.id;
+  const w = training.workout;
+  if (!w && training.isPending) return <Loading />;
+  if (!w) {
+    if (training.deleted) {
+      return (
+        <p className="muted">
+          {t('sync.deletedHere')} <Link href="/">{t('nav.home')}</Link>
+        </p>
+      );
+    }
+    if (!online && !training.error) return <OnlineOnly text={t('sync.trainingOffline')} />;
+    return <div className="alert">{describe(training.error, t, language === 'en')}</div>;
+  }
+  const mine = training.mine || (account.data !== undefined && w.user_id === account.data.id);
+  const local = training.mine ? (w as LocalWorkout) : undefined;
+  const onServer = local ? local.onServer : true;
   const analysis = w.analysis;
   const splits = units === 'imperial' ? analysis?.splits_mile : analysis?.splits_km;
+  // A training from a file has a map, charts and splits on the server; one typed by hand has none.
+  const analysisMissing = Boolean(w.file) && !training.fetched;
 
   const remove = async () => {
     setConfirming(false);
     try {
-      await api(`/api/v1/workouts/${id}`, { method: 'DELETE' });
-      queries.removeQueries({ queryKey: keys.workout(id) });
-      refreshTrainings(queries);
+      await deleteTraining(w);
       navigate('/', { replace: true });
     } catch (error) {
       setFailure(describe(error, t, language === 'en'));
@@ -264,6 +297,7 @@ export default function WorkoutPage({ id }: { id: string }) {
       <p className="muted">
         {sportName(w.sport)} · {formatDateTime(w.started_at, locale)} · {t(`privacy.${w.privacy}`)}
       </p>
+      {local && <LocalState workout={local} />}
       {failure && (
         <div className="alert" role="alert">
           {failure}
@@ -281,7 +315,13 @@ export default function WorkoutPage({ id }: { id: string }) {
       )}
       <Numbers workout={w} />
       {mine && <UsedEquipment ids={w.equipment_ids ?? []} />}
-      {w.notes && <p style={{ whiteSpace: 'pre-wrap' }}>{w.notes}</p>}
+      {w.notes && (
+        <p style={{ whiteSpace: 'pre-wrap' }} data-testid="notes">
+          {w.notes}
+        </p>
+      )}
+      {analysisMissing && !online && <OnlineOnly text={t('sync.analysisOffline')} />}
+      {analysisMissing && online && training.fetching && <Loading />}
       <Suspense fallback={<Loading />}>
         {analysis && analysis.shape.length > 0 && (
           <section aria-labelledby="map-title">
@@ -295,9 +335,17 @@ export default function WorkoutPage({ id }: { id: string }) {
       </Suspense>
       {splits && <Splits splits={splits} sport={w.sport} />}
       <Efforts workout={w} />
-      <Photos workoutId={w.id} mine={mine} />
+      {online && onServer && <Photos workoutId={w.id} mine={mine} />}
+      {mine && !online && <OnlineOnly text={t('sync.photosOffline')} />}
+      {mine && online && !onServer && <OnlineOnly text={t('sync.photosAfterSend')} />}
       {/* Nobody else sees one's private training: nobody to cheer or comment. */}
-      {loggedIn && !(mine && w.privacy === 'private') && <Reactions workoutId={w.id} ownerId={w.user_id} />}
+      {loggedIn &&
+        !(mine && w.privacy === 'private') &&
+        (online && onServer ? (
+          <Reactions workoutId={w.id} ownerId={w.user_id} />
+        ) : (
+          <OnlineOnly text={t('sync.reactionsOffline')} />
+        ))}
       <div className="actions" style={{ marginTop: '1.5rem' }}>
         {mine && (
           <Link href={`/workouts/${w.id}/edit`} className="button secondary">
@@ -309,6 +357,7 @@ export default function WorkoutPage({ id }: { id: string }) {
             <button
               type="button"
               className="secondary"
+              disabled={!online}
               onClick={() => save(`/api/v1/workouts/${w.id}/gpx`, `${w.id}.gpx`)}
             >
               {t('workout.downloadGpx')}
@@ -317,6 +366,7 @@ export default function WorkoutPage({ id }: { id: string }) {
               <button
                 type="button"
                 className="secondary"
+                disabled={!online}
                 onClick={() => save(`/api/v1/workouts/${w.id}/original`, w.file?.name ?? 'original')}
               >
                 {t('workout.downloadOriginal')}

@@ -184,6 +184,40 @@ fn bind_measures<'q>(query: Statement<'q>, w: &'q Workout) -> Statement<'q> {
         .bind(m.max_heart_rate)
 }
 
+/// Locks the person's workout for the rest of the transaction (a write
+/// that changes nothing: SQLite and PostgreSQL both lock on it); `false`
+/// when it is not theirs or not there.
+pub async fn lock_own(conn: &mut AnyConnection, user_id: &str, id: &str) -> Result<bool> {
+    let locked = sqlx::query("UPDATE workouts SET id = id WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(locked.rows_affected() == 1)
+}
+
+/// Whose workout `id` is, if it is there.
+pub async fn owner_of(conn: &mut AnyConnection, id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT user_id FROM workouts WHERE id = $1").bind(id).fetch_optional(conn).await?)
+}
+
+/// The person's workouts among `ids`; others' and missing ones are left out.
+pub async fn own_many(conn: &mut AnyConnection, user_id: &str, ids: &[String]) -> Result<Vec<Workout>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(200) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!("SELECT {COLUMNS} FROM workouts WHERE user_id = $1 AND id IN ({})", marks.join(", "));
+        let mut query = sqlx::query(&sql).bind(user_id);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            found.push(from_row(&row)?);
+        }
+    }
+    Ok(found)
+}
+
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
     let row =
         sqlx::query(&format!("SELECT {COLUMNS} FROM workouts WHERE id = $1")).bind(id).fetch_optional(conn).await?;

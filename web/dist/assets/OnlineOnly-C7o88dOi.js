@@ -1,0 +1,1 @@
+import{J as e}from"./i18n-BWMb3Tpz.js";var t=e();function n({text:e}){return(0,t.jsx)(`p`,{className:`online-only small muted`,"data-testid":`online-only`,children:e})}export{n as t};

@@ -1,0 +1,1 @@
+import{J as e,i as t}from"./i18n-BWMb3Tpz.js";var n=e(),r={upcoming:void 0,running:`running`,finished:`ended`};function i({status:e}){let i=t();return(0,n.jsx)(`span`,{className:`badge`,"data-phase":r[e],"data-testid":`competition-status`,children:i(`competitions.status.${e}`)})}export{i as t};

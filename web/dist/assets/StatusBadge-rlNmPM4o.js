@@ -1,1 +1,0 @@
-import{Y as e,i as t}from"./i18n-BCFxN91C.js";var n=e(),r={upcoming:void 0,running:`running`,finished:`ended`};function i({status:e}){let i=t();return(0,n.jsx)(`span`,{className:`badge`,"data-phase":r[e],"data-testid":`competition-status`,children:i(`competitions.status.${e}`)})}export{i as t};

@@ -1,1 +1,0 @@
-import{o as e}from"./session-CcERdoI9.js";import{r as t}from"./forms-C0yMCGyR.js";async function n(n,r,i){try{return await n()}catch(n){let a=n instanceof e&&n.status===422?n.field:void 0,o=a?r[a]:void 0;throw!i&&a&&o?new t(a,o):n}}export{n as t};

@@ -1,1 +1,0 @@
-import{C as e,u as t,y as n}from"./i18n-BCFxN91C.js";function r(r){return e({queryKey:t.workout(r),queryFn:()=>n(`/api/v1/workouts/${encodeURIComponent(r)}`),refetchInterval:e=>e.state.data?.state===`processing`&&2e3})}export{r as t};
