@@ -212,6 +212,21 @@ async fn sync_writes(app: &TestApp, token: &str) -> Vec<(String, u16)> {
     ])
     .await;
     note("sync delete", &deleted);
+    let gpx = corpus_file("gpx/cerknicko-jezero.gpx");
+    let start = json!({ "workout_id": uuid::Uuid::now_v7().to_string(), "name": "lake.gpx", "size": gpx.len() });
+    let upload = app.post_as(token, "/api/v1/sync/uploads", start).await;
+    note("sync upload", &upload);
+    let upload: Value = upload.json().await.unwrap();
+    let part = app
+        .client
+        .put(app.url(&format!("/api/v1/sync/uploads/{}?offset=0", upload["id"].as_str().unwrap_or_default())))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(gpx)
+        .send()
+        .await
+        .unwrap();
+    note("sync upload part", &part);
     done
 }
 

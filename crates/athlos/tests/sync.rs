@@ -707,6 +707,106 @@ async fn a_crowd_of_pushes(backend: Backend) {
     assert_eq!(applied, 101, "each mutation once");
 }
 
+async fn put_part(app: &TestApp, token: &str, id: &str, offset: usize, bytes: &[u8]) -> reqwest::Response {
+    app.client
+        .put(app.url(&format!("/api/v1/sync/uploads/{id}?offset={offset}")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A GPX recorded offline goes up in parts; cut off, it resumes where the
+/// server says it stopped; the training exists, under the device's id, only
+/// once the whole file is there; the last part sent again changes nothing;
+/// an edit pushed afterwards applies; bad parts and others' uploads are refused.
+async fn a_file_made_offline_uploads_in_parts_and_resumes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ana = person(&app, "ana").await;
+    let bo = person(&app, "bo").await;
+    let gpx = support::corpus_file("gpx/cerknicko-jezero.gpx");
+    let run = new_id();
+    let start = json!({ "workout_id": run, "name": "lake.gpx", "size": gpx.len() });
+    let upload = app.post_as(&ana, "/api/v1/sync/uploads", start.clone()).await;
+    assert_eq!(upload.status(), 200, "{}", upload.text().await.unwrap());
+    let upload: Value = upload.json().await.unwrap();
+    let id = upload["id"].as_str().unwrap().to_string();
+    assert_eq!((upload["offset"].as_i64(), &upload["done"]), (Some(0), &json!(false)));
+
+    let third = gpx.len() / 3;
+    let after_first: Value = put_part(&app, &ana, &id, 0, &gpx[..third]).await.json().await.unwrap();
+    assert_eq!(after_first["offset"].as_u64(), Some(third as u64));
+    assert_eq!(workout(&app, &ana, &run).await.status(), 404, "no training from half a file");
+    // The connection broke: the device asks where to go on, and a part from the wrong place is refused.
+    let again: Value = app.post_as(&ana, "/api/v1/sync/uploads", start.clone()).await.json().await.unwrap();
+    assert_eq!((again["id"].as_str(), again["offset"].as_u64()), (Some(id.as_str()), Some(third as u64)));
+    let wrong = expect_problem(put_part(&app, &ana, &id, 0, &gpx[..third]).await, 409, "conflict").await;
+    assert!(wrong["detail"].as_str().unwrap().contains(&third.to_string()), "{wrong}");
+    // Bo sees nothing of it.
+    expect_problem(app.get_as(&bo, &format!("/api/v1/sync/uploads/{id}")).await, 404, "not-found").await;
+    expect_problem(put_part(&app, &bo, &id, third, &gpx[third..]).await, 404, "not-found").await;
+    // Past the announced size: refused, nothing counted.
+    let mut too_much = gpx[third..].to_vec();
+    too_much.extend_from_slice(b"<!-- more -->");
+    expect_problem(put_part(&app, &ana, &id, third, &too_much).await, 422, "invalid-input").await;
+    expect_problem(put_part(&app, &ana, &id, third, &[]).await, 422, "invalid-input").await;
+    let status: Value = app.get_as(&ana, &format!("/api/v1/sync/uploads/{id}")).await.json().await.unwrap();
+    assert_eq!(status["offset"].as_u64(), Some(third as u64));
+
+    let done: Value = put_part(&app, &ana, &id, third, &gpx[third..]).await.json().await.unwrap();
+    assert_eq!(done["done"], true, "{done}");
+    assert_eq!(done["workout"]["id"], run.as_str());
+    let made: Value = workout(&app, &ana, &run).await.json().await.unwrap();
+    assert!(made["distance_m"].as_f64().unwrap() > 1000.0, "{made}");
+    assert_eq!(made["file"]["name"], "lake.gpx");
+    // The last part again (its answer was lost): the same training, once.
+    let repeat: Value = put_part(&app, &ana, &id, third, &gpx[third..]).await.json().await.unwrap();
+    assert_eq!(repeat["workout"]["id"], run.as_str());
+    let list: Value = app.get_as(&ana, "/api/v1/workouts").await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    assert!(
+        app.stored_files(&format!("users/{}/sync", made["user_id"].as_str().unwrap())).await.is_empty(),
+        "parts go"
+    );
+    // Edits made offline after the recording are pushed once the file is up.
+    let edit = mutation("workout", &run, "update", &at(0, "phone"), json!({ "title": "Around the lake" }));
+    assert_eq!(push(&app, &ana, json!([edit])).await["results"][0]["status"], "applied");
+
+    // Not an activity file: refused whole, no training, and the upload can start over.
+    let other = new_id();
+    let text = b"just some notes, not a track".repeat(10);
+    let bad: Value = app
+        .post_as(&ana, "/api/v1/sync/uploads", json!({ "workout_id": other, "name": "notes.txt", "size": text.len() }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let refused = put_part(&app, &ana, bad["id"].as_str().unwrap(), 0, &text).await;
+    let refused = expect_problem(refused, 422, "invalid-input").await;
+    assert_eq!(refused["field"], "file", "{refused}");
+    assert_eq!(workout(&app, &ana, &other).await.status(), 404);
+    expect_problem(
+        app.get_as(&ana, &format!("/api/v1/sync/uploads/{}", bad["id"].as_str().unwrap())).await,
+        404,
+        "not-found",
+    )
+    .await;
+
+    for (body, field) in [
+        (json!({ "workout_id": "x", "name": "a.gpx", "size": 10 }), "workout_id"),
+        (json!({ "workout_id": new_id(), "name": " ", "size": 10 }), "name"),
+        (json!({ "workout_id": new_id(), "name": "a.gpx", "size": 0 }), "size"),
+        (json!({ "workout_id": new_id(), "name": "a.gpx", "size": 1u64 << 40 }), "size"),
+    ] {
+        let refused = expect_problem(app.post_as(&ana, "/api/v1/sync/uploads", body).await, 422, "invalid-input").await;
+        assert_eq!(refused["field"], field, "{refused}");
+    }
+    let changed = json!({ "workout_id": run, "name": "lake.gpx", "size": gpx.len() + 1 });
+    expect_problem(app.post_as(&ana, "/api/v1/sync/uploads", changed).await, 409, "conflict").await;
+}
+
 /// A small deterministic generator, so that a failing run can be replayed
 /// with its seed (`SYNC_SEED`).
 struct Dice(u64);
@@ -930,6 +1030,7 @@ on_every_database!(
     a_late_commit_is_never_skipped,
     a_device_past_the_horizon_resyncs_without_losing_its_changes,
     a_crowd_of_pushes,
+    a_file_made_offline_uploads_in_parts_and_resumes,
     three_devices_converge_without_losing_anything,
 );
 

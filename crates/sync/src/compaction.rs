@@ -19,6 +19,8 @@ pub struct Compacted {
     pub superseded: u64,
     pub tombstones: u64,
     pub mutations: u64,
+    /// Uploads started before the horizon, finished or not.
+    pub uploads: u64,
 }
 
 impl Sync {
@@ -34,7 +36,8 @@ impl Sync {
         let mutations = crate::store::compact(&mut tx, before).await?;
         let log = change_log::compact(&mut tx, before).await?;
         tx.commit().await?;
-        Ok(Compacted { superseded: log.superseded, tombstones: log.tombstones, mutations })
+        let uploads = self.forget_uploads(before).await?;
+        Ok(Compacted { superseded: log.superseded, tombstones: log.tombstones, mutations, uploads })
     }
 }
 

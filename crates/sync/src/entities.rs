@@ -3,7 +3,9 @@
 //! Every step but [`Entities::prepare`] runs on the connection of the
 //! transaction sync holds, so that a merge and its write are one.
 
+use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
@@ -122,6 +124,17 @@ pub trait Entities: Send + Sync {
         entity: Entity,
         id: &'a str,
     ) -> BoxFuture<'a, Result<Vec<String>, Refusal>>;
+
+    /// Makes the person's training `workout_id` from a whole file uploaded
+    /// offline, as an upload through the regular route would; made already
+    /// (a finish tried again), it answers the training made then.
+    fn record_file<'a>(
+        &'a self,
+        user_id: &'a str,
+        workout_id: &'a str,
+        name: &'a str,
+        file: BoxStream<'a, Result<Bytes, std::io::Error>>,
+    ) -> BoxFuture<'a, Result<Value, Refusal>>;
 
     /// The person's records of `entity` among `ids`, by id; missing ones
     /// (deleted, or not theirs) are left out.

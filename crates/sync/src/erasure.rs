@@ -16,6 +16,8 @@ pub fn register_events(_: &Sync, handlers: &mut EventHandlers) {
     handlers.on(CONTEXT, USER_DELETED, |event, mut tx| async move {
         let gone: Gone = event.payload()?;
         store::erase_user(&mut tx, &gone.user_id).await.map_err(HandlerError::new)?;
+        // Their parts are files under the person's folder, which goes whole.
+        crate::uploads::store::erase_user(&mut tx, &gone.user_id).await.map_err(HandlerError::new)?;
         Ok(tx)
     });
 }

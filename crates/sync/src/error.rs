@@ -12,6 +12,10 @@ pub enum SyncError {
         "this cursor is older than the changes the server still keeps; pull everything again without a cursor, then push what you had not sent"
     )]
     ResyncRequired,
+    #[error("nothing found here")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Caller(#[from] CallerError),
     #[error(transparent)]
@@ -41,6 +45,8 @@ impl IntoResponse for SyncError {
         match self {
             Invalid { field, .. } => Problem::invalid(&field, detail).into_response(),
             ResyncRequired => Problem::new(StatusCode::GONE, "resync-required", detail).into_response(),
+            NotFound => Problem::not_found(detail).into_response(),
+            Conflict(_) => Problem::new(StatusCode::CONFLICT, "conflict", detail).into_response(),
             Caller(e) => e.into_response(),
             Sql(e) => Problem::database(&e).into_response(),
             Internal(e) => Problem::internal(&e).into_response(),

@@ -13,6 +13,7 @@ pub mod pull;
 pub mod push;
 mod routes;
 mod store;
+pub mod uploads;
 
 use std::sync::Arc;
 

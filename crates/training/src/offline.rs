@@ -10,9 +10,9 @@ use sqlx::AnyConnection;
 use crate::error::{Result, TrainingError};
 use crate::events::{self, DELETED, RECORDED};
 use crate::people::Preferences;
-use crate::workouts::model::{NewWorkout, Workout, WorkoutChanges};
-use crate::workouts::{self, store};
-use crate::{photos, Training};
+use crate::workouts::model::{Idempotency, NewWorkout, Workout, WorkoutChanges};
+use crate::workouts::{self, store, FileDetails, StoredFile};
+use crate::{analysis, photos, uploads, Training};
 use platform::change_log::Operation;
 
 /// The fields of a workout a device may change, each merged on its own.
@@ -49,6 +49,46 @@ impl Training {
             equipment = Some(self.equipment_for(user_id, None, sport).await?);
         }
         Ok(Prepared { preferences, equipment })
+    }
+}
+
+impl Training {
+    /// Records a workout from a file a device made offline and uploaded in
+    /// parts, under the id the device chose, as an upload through the
+    /// regular route would. Made already (a finish tried again), it answers
+    /// the workout made then.
+    pub async fn record_offline_file<S, E>(&self, user_id: &str, id: &str, name: &str, file: S) -> Result<Workout>
+    where
+        S: futures::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin + Send,
+        E: std::fmt::Display,
+    {
+        let config = &self.platform.config;
+        let folder = workouts::folder(user_id, id);
+        let limits = uploads::Limits {
+            max_bytes: config.max_upload_bytes,
+            setting: "ATHLOS_MAX_UPLOAD_BYTES",
+            what: "the activity file",
+            keep_up_to: config.track_inline_bytes,
+        };
+        let received = uploads::receive(&self.platform.blobs, file, limits, |head| {
+            let extension = analysis::recognise(head).ok_or_else(|| TrainingError::UnreadableFile {
+                file: name.to_string(),
+                detail: "this is not a GPX, TCX or FIT file (gzipped or not)".into(),
+            })?;
+            Ok(format!("{folder}/original.{extension}"))
+        })
+        .await?;
+        let key = Idempotency::new(format!("offline-file:{id}"), &[received.sha256.as_bytes()]);
+        let file = StoredFile {
+            workout_id: id.to_string(),
+            key: received.key,
+            name: name.to_string(),
+            size: received.size,
+            bytes: received.bytes,
+            sha256: received.sha256,
+        };
+        let (workout, _) = self.record_file(user_id, file, FileDetails::default(), Some(&key)).await?;
+        Ok(workout)
     }
 }
 

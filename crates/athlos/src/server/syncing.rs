@@ -2,7 +2,9 @@
 //! training's workouts and photos, inventory's equipment. The seam between
 //! them, here so that sync depends on neither.
 
+use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::stream::BoxStream;
 use inventory::{Inventory, InventoryError};
 use serde_json::Value;
 use sqlx::AnyConnection;
@@ -130,6 +132,19 @@ impl Entities for Records {
         })
     }
 
+    fn record_file<'a>(
+        &'a self,
+        user_id: &'a str,
+        workout_id: &'a str,
+        name: &'a str,
+        file: BoxStream<'a, Result<Bytes, std::io::Error>>,
+    ) -> BoxFuture<'a, Result<Value, Refusal>> {
+        Box::pin(async move {
+            let workout = self.training.record_offline_file(user_id, workout_id, name, file).await.map_err(trained)?;
+            serde_json::to_value(&workout).map_err(|e| Refusal::Other(e.to_string()))
+        })
+    }
+
     fn records<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
@@ -164,6 +179,11 @@ fn trained(e: TrainingError) -> Refusal {
         TrainingError::Invalid { field, detail } => Refusal::Invalid { field: field.into(), detail },
         TrainingError::NotFound => Refusal::NotFound,
         TrainingError::Conflict(detail) => Refusal::Conflict(detail),
+        TrainingError::UnreadableFile { file, detail } => {
+            Refusal::Invalid { field: "file".into(), detail: format!("{file}: {detail}") }
+        }
+        TrainingError::TooLarge { .. } => Refusal::Invalid { field: "file".into(), detail: e.to_string() },
+        e @ TrainingError::Duplicate { .. } => Refusal::Conflict(e.to_string()),
         TrainingError::Sql(e) => database(e),
         other => Refusal::Other(other.to_string()),
     }

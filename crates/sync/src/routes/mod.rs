@@ -1,5 +1,7 @@
 //! The HTTP edge of sync: thin handlers over `Sync`, under `/api/v1/sync`.
 
+mod uploads;
+
 use axum::extract::{Query, State};
 use platform::http::json::Json;
 use platform::http::{Caller, Problem};
@@ -17,7 +19,11 @@ use crate::Sync;
 struct SyncApi;
 
 pub fn all(this: Sync) -> OpenApiRouter<platform::Platform> {
-    OpenApiRouter::with_openapi(SyncApi::openapi()).routes(routes!(changes)).routes(routes!(push)).with_state(this)
+    OpenApiRouter::with_openapi(SyncApi::openapi())
+        .routes(routes!(changes))
+        .routes(routes!(push))
+        .merge(uploads::routes())
+        .with_state(this)
 }
 
 /// My changes after a cursor, each with its whole record or as a tombstone.
