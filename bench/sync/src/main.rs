@@ -57,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
     let mut outcomes = Vec::new();
     if !args.no_sqlite {
         let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}/bench.db", dir.path().display());
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
         outcomes.push(measure(&args, "SQLite", &url, dir.path()).await?);
     }
     if !args.postgres.is_empty() {
