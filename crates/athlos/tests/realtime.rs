@@ -150,8 +150,14 @@ async fn a_workout_reaches_the_persons_open_devices(backend: Backend) {
         json!({ "sport": "running", "started_at": "2026-11-20T07:00:00Z", "duration_s": 1800, "distance_m": 5000.0 });
     let logged: Value = app.post_as(&token, "/api/v1/workouts", body).await.json().await.unwrap();
     for device in [&mut phone, &mut laptop] {
-        let event = next(device).await;
-        assert_eq!(event["type"], "event");
+        // The sync hint for the same change may come first (docs/sync.md).
+        let event = loop {
+            let event = next(device).await;
+            assert_eq!(event["type"], "event");
+            if event["kind"] != "SyncChanged" {
+                break event;
+            }
+        };
         assert_eq!(event["kind"], "WorkoutRecorded");
         assert_eq!(event["data"]["workout_id"], logged["id"]);
     }

@@ -805,6 +805,31 @@ async fn a_file_made_offline_uploads_in_parts_and_resumes(backend: Backend) {
     }
     let changed = json!({ "workout_id": run, "name": "lake.gpx", "size": gpx.len() + 1 });
     expect_problem(app.post_as(&ana, "/api/v1/sync/uploads", changed).await, 409, "conflict").await;
+
+    // A photo taken offline goes up the same way, once its training is there.
+    let png = support::striped_png(64, 48);
+    let photo = new_id();
+    let start = json!({ "workout_id": run, "photo_id": photo, "name": "view.png", "size": png.len() });
+    let upload: Value = app.post_as(&ana, "/api/v1/sync/uploads", start).await.json().await.unwrap();
+    let id = upload["id"].as_str().unwrap().to_string();
+    let half = png.len() / 2;
+    put_part(&app, &ana, &id, 0, &png[..half]).await;
+    let photos: Value = app.get_as(&ana, &format!("/api/v1/workouts/{run}/photos")).await.json().await.unwrap();
+    assert_eq!(photos.as_array().map(Vec::len), Some(0), "no photo from half a file");
+    let done: Value = put_part(&app, &ana, &id, half, &png[half..]).await.json().await.unwrap();
+    assert_eq!(done["photo"]["id"], photo.as_str(), "{done}");
+    let again: Value = put_part(&app, &ana, &id, half, &png[half..]).await.json().await.unwrap();
+    assert_eq!(again["photo"]["id"], photo.as_str());
+    let photos: Value = app.get_as(&ana, &format!("/api/v1/workouts/{run}/photos")).await.json().await.unwrap();
+    assert_eq!(photos.as_array().map(Vec::len), Some(1));
+    let mut phone = Device::new("phone", &ana, 0);
+    phone.pull(&app).await;
+    assert_eq!(phone.records[&("photo".to_string(), photo.clone())]["workout_id"], run.as_str(), "pulled");
+    // Bo cannot add a photo to Ana's training.
+    let start = json!({ "workout_id": run, "photo_id": new_id(), "name": "x.png", "size": png.len() });
+    let theirs: Value = app.post_as(&bo, "/api/v1/sync/uploads", start).await.json().await.unwrap();
+    let refused = put_part(&app, &bo, theirs["id"].as_str().unwrap(), 0, &png).await;
+    expect_problem(refused, 404, "not-found").await;
 }
 
 /// A small deterministic generator, so that a failing run can be replayed

@@ -136,6 +136,16 @@ pub trait Entities: Send + Sync {
         file: BoxStream<'a, Result<Bytes, std::io::Error>>,
     ) -> BoxFuture<'a, Result<Value, Refusal>>;
 
+    /// Adds photo `photo_id` to the person's training `workout_id` from a
+    /// whole file uploaded offline; added already, it answers that photo.
+    fn record_photo<'a>(
+        &'a self,
+        user_id: &'a str,
+        workout_id: &'a str,
+        photo_id: &'a str,
+        file: BoxStream<'a, Result<Bytes, std::io::Error>>,
+    ) -> BoxFuture<'a, Result<Value, Refusal>>;
+
     /// The person's records of `entity` among `ids`, by id; missing ones
     /// (deleted, or not theirs) are left out.
     fn records<'a>(

@@ -92,6 +92,38 @@ impl Training {
     }
 }
 
+impl Training {
+    /// Adds a photo a device took offline and uploaded in parts, under the
+    /// id the device chose, as the regular photo route would; added already
+    /// (a finish tried again), it answers that photo.
+    pub async fn record_offline_photo<S, E>(
+        &self,
+        user_id: &str,
+        workout_id: &str,
+        photo_id: &str,
+        file: S,
+    ) -> Result<photos::Photo>
+    where
+        S: futures::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin + Send,
+        E: std::fmt::Display,
+    {
+        if let Ok(photo) = self.photo(Some(user_id), workout_id, photo_id).await {
+            return Ok(photo);
+        }
+        self.may_add_photo(user_id, workout_id).await?;
+        let max = self.platform.config.max_upload_bytes;
+        let limits =
+            uploads::Limits { max_bytes: max, setting: "ATHLOS_MAX_UPLOAD_BYTES", what: "the photo", keep_up_to: max };
+        let received = uploads::receive(&self.platform.blobs, file, limits, |head| {
+            let (_, extension) = photos::recognise(head)
+                .ok_or_else(|| TrainingError::invalid("file", "the photo must be a JPEG, PNG or WebP image"))?;
+            Ok(photos::photo_key(user_id, workout_id, photo_id, extension))
+        })
+        .await?;
+        self.add_photo(user_id, workout_id, photo_id, received).await
+    }
+}
+
 /// The person's workout, locked for the rest of the transaction.
 pub async fn lock(conn: &mut AnyConnection, user_id: &str, id: &str) -> Result<Option<Workout>> {
     if !store::lock_own(conn, user_id, id).await? {

@@ -3226,13 +3226,19 @@ export interface components {
             /** @description The file's name on the device, such as `morning.gpx`. */
             name: string;
             /**
+             * Format: uuid
+             * @description Set for a photo (JPEG, PNG or WebP): the id the device chose for it.
+             */
+            photo_id?: string | null;
+            /**
              * Format: int64
              * @description The whole file's size in bytes (at most `ATHLOS_MAX_UPLOAD_BYTES`).
              */
             size: number;
             /**
              * Format: uuid
-             * @description The id the device chose for the training the file makes.
+             * @description The id the device chose for the training the file makes, or, with
+             *     `photo_id`, the training the photo belongs to (push its create first).
              */
             workout_id: string;
         };
@@ -3990,9 +3996,16 @@ export interface components {
              * @description Bytes received so far: where the next part starts.
              */
             offset: number;
+            /** @description The photo, once added (an upload of a photo). */
+            photo?: Record<string, never> | null;
+            /**
+             * Format: uuid
+             * @description Set when the file is a photo of the training.
+             */
+            photo_id?: string | null;
             /** Format: int64 */
             size: number;
-            /** @description The training, once made. */
+            /** @description The training, once made (an upload of a training's file). */
             workout?: Record<string, never> | null;
             /** Format: uuid */
             workout_id: string;

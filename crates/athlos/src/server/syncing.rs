@@ -145,6 +145,20 @@ impl Entities for Records {
         })
     }
 
+    fn record_photo<'a>(
+        &'a self,
+        user_id: &'a str,
+        workout_id: &'a str,
+        photo_id: &'a str,
+        file: BoxStream<'a, Result<Bytes, std::io::Error>>,
+    ) -> BoxFuture<'a, Result<Value, Refusal>> {
+        Box::pin(async move {
+            let photo =
+                self.training.record_offline_photo(user_id, workout_id, photo_id, file).await.map_err(trained)?;
+            serde_json::to_value(&photo).map_err(|e| Refusal::Other(e.to_string()))
+        })
+    }
+
     fn records<'a>(
         &'a self,
         conn: &'a mut AnyConnection,

@@ -1,8 +1,9 @@
-//! Files made offline (a GPX recorded on the phone), uploaded in parts that
-//! each say where they start, so that an upload cut off resumes where it
-//! stopped. The parts wait on the file store; the training is made from the
-//! whole file, under the id the device chose, only once every byte is
-//! there, so a half-sent file never shows as a broken training.
+//! Files made offline (a GPX recorded on the phone, a photo of a training),
+//! uploaded in parts that each say where they start, so that an upload cut
+//! off resumes where it stopped. The parts wait on the file store; the
+//! training (or the photo) is made from the whole file, under the id the
+//! device chose, only once every byte is there, so a half-sent file never
+//! shows as a broken training.
 
 pub(crate) mod store;
 
@@ -26,9 +27,14 @@ const MAX_NAME: usize = 200;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUpload {
-    /// The id the device chose for the training the file makes.
+    /// The id the device chose for the training the file makes, or, with
+    /// `photo_id`, the training the photo belongs to (push its create first).
     #[schema(value_type = uuid::Uuid)]
     pub workout_id: String,
+    /// Set for a photo (JPEG, PNG or WebP): the id the device chose for it.
+    #[serde(default)]
+    #[schema(value_type = Option<uuid::Uuid>)]
+    pub photo_id: Option<String>,
     /// The file's name on the device, such as `morning.gpx`.
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
@@ -45,16 +51,24 @@ pub struct Upload {
     pub user_id: String,
     #[schema(value_type = uuid::Uuid)]
     pub workout_id: String,
+    /// Set when the file is a photo of the training.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<uuid::Uuid>)]
+    pub photo_id: Option<String>,
     pub name: String,
     pub size: i64,
     /// Bytes received so far: where the next part starts.
     pub offset: i64,
     /// Whether the training was made from the whole file.
     pub done: bool,
-    /// The training, once made.
+    /// The training, once made (an upload of a training's file).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub workout: Option<Value>,
+    /// The photo, once added (an upload of a photo).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub photo: Option<Value>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -69,6 +83,9 @@ impl Sync {
     pub async fn start_upload(&self, user_id: &str, new: NewUpload) -> Result<Upload> {
         if uuid::Uuid::parse_str(&new.workout_id).is_err() {
             return Err(SyncError::invalid("workout_id", "a UUID, chosen by the device for the training"));
+        }
+        if new.photo_id.as_deref().is_some_and(|id| uuid::Uuid::parse_str(id).is_err()) {
+            return Err(SyncError::invalid("photo_id", "a UUID, chosen by the device for the photo"));
         }
         let name = new.name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME {
@@ -86,14 +103,18 @@ impl Sync {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: user_id.to_string(),
             workout_id: new.workout_id.clone(),
+            photo_id: new.photo_id.clone(),
             name: name.to_string(),
             size: new.size,
             offset: 0,
             done: false,
             workout: None,
+            photo: None,
         };
         store::open(&mut tx, &fresh, now_ms()).await?;
-        let upload = store::of_workout(&mut tx, user_id, &new.workout_id).await?.ok_or(SyncError::NotFound)?;
+        let upload = store::of_target(&mut tx, user_id, &new.workout_id, new.photo_id.as_deref())
+            .await?
+            .ok_or(SyncError::NotFound)?;
         tx.commit().await?;
         if upload.size != fresh.size || upload.name != fresh.name {
             return Err(SyncError::Conflict(format!(
@@ -190,14 +211,20 @@ impl Sync {
             .map_err(|e| std::io::Error::other(e.to_string()))
             .map_ok(Bytes::from)
             .boxed();
-        let made = self.entities.record_file(&upload.user_id, &upload.workout_id, &upload.name, file).await;
+        let made = match &upload.photo_id {
+            Some(photo_id) => self.entities.record_photo(&upload.user_id, &upload.workout_id, photo_id, file).await,
+            None => self.entities.record_file(&upload.user_id, &upload.workout_id, &upload.name, file).await,
+        };
         let folder = self.upload_folder(&upload);
         let mut tx = self.platform.db.begin().await?;
         let result = match made {
-            Ok(workout) => {
+            Ok(made) => {
                 store::complete(&mut tx, &upload.id, now_ms()).await?;
                 upload.done = true;
-                upload.workout = Some(workout);
+                match upload.photo_id {
+                    Some(_) => upload.photo = Some(made),
+                    None => upload.workout = Some(made),
+                }
                 Ok(upload)
             }
             Err(Refusal::Database(e)) => return Err(e.into()),
@@ -205,6 +232,10 @@ impl Sync {
             Err(Refusal::Invalid { field, detail }) => {
                 store::drop_upload(&mut tx, &upload.id).await?;
                 Err(SyncError::Invalid { field: if field == "fields" { "file".into() } else { field }, detail })
+            }
+            Err(Refusal::NotFound) => {
+                store::drop_upload(&mut tx, &upload.id).await?;
+                Err(SyncError::NotFound)
             }
             Err(refusal) => {
                 store::drop_upload(&mut tx, &upload.id).await?;
@@ -218,9 +249,14 @@ impl Sync {
         result
     }
 
-    /// The upload, with its training once made.
+    /// The upload, with its training (or photo) once made.
     async fn shown(&self, mut upload: Upload) -> Result<Upload> {
-        if upload.done {
+        if upload.done && upload.photo_id.is_some() {
+            let mut conn = self.platform.db.pool().acquire().await?;
+            let ids = [upload.photo_id.clone().unwrap_or_default()];
+            let found = self.entities.records(&mut conn, &upload.user_id, crate::Entity::Photo, &ids).await;
+            upload.photo = found.map_err(|e| SyncError::Internal(e.to_string()))?.pop().map(|(_, p)| p);
+        } else if upload.done {
             let mut conn = self.platform.db.pool().acquire().await?;
             let ids = [upload.workout_id.clone()];
             let found = self.entities.records(&mut conn, &upload.user_id, crate::Entity::Workout, &ids).await;

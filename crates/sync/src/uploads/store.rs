@@ -4,30 +4,33 @@ use sqlx::{AnyConnection, Row};
 
 use super::Upload;
 
-const COLUMNS: &str = "id, user_id, workout_id, name, size, received, completed_at";
+const COLUMNS: &str = "id, user_id, workout_id, photo_id, name, size, received, completed_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Upload, sqlx::Error> {
     Ok(Upload {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
         workout_id: row.try_get("workout_id")?,
+        photo_id: Some(row.try_get::<String, _>("photo_id")?).filter(|id| !id.is_empty()),
         name: row.try_get("name")?,
         size: row.try_get("size")?,
         offset: row.try_get("received")?,
         done: row.try_get::<Option<i64>, _>("completed_at")?.is_some(),
         workout: None,
+        photo: None,
     })
 }
 
 /// Starts a session unless the person has one for this training already.
 pub async fn open(conn: &mut AnyConnection, upload: &Upload, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sync_uploads (id, user_id, workout_id, name, size, received, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (user_id, workout_id) DO NOTHING",
+        "INSERT INTO sync_uploads (id, user_id, workout_id, photo_id, name, size, received, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (user_id, workout_id, photo_id) DO NOTHING",
     )
     .bind(&upload.id)
     .bind(&upload.user_id)
     .bind(&upload.workout_id)
+    .bind(upload.photo_id.as_deref().unwrap_or_default())
     .bind(&upload.name)
     .bind(upload.size)
     .bind(now)
@@ -36,13 +39,20 @@ pub async fn open(conn: &mut AnyConnection, upload: &Upload, now: i64) -> Result
     Ok(())
 }
 
-pub async fn of_workout(
+/// The person's upload of the training's file (`photo_id` none) or of one of its photos.
+pub async fn of_target(
     conn: &mut AnyConnection,
     user_id: &str,
     workout_id: &str,
+    photo_id: Option<&str>,
 ) -> Result<Option<Upload>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM sync_uploads WHERE user_id = $1 AND workout_id = $2");
-    let row = sqlx::query(&sql).bind(user_id).bind(workout_id).fetch_optional(conn).await?;
+    let sql = format!("SELECT {COLUMNS} FROM sync_uploads WHERE user_id = $1 AND workout_id = $2 AND photo_id = $3");
+    let row = sqlx::query(&sql)
+        .bind(user_id)
+        .bind(workout_id)
+        .bind(photo_id.unwrap_or_default())
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
