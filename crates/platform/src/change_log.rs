@@ -7,15 +7,10 @@
 //! transaction ends, so numbers become visible in commit order: a reader
 //! that has seen number n never later finds a committed change below it.
 
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use crate::db::now_ms;
-use crate::outbox::{self, DomainEvent};
-
-/// The event every logged change announces, for live hints to devices.
-pub const CHANGE_LOGGED: &str = "ChangeLogged";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
@@ -32,13 +27,6 @@ impl Operation {
             Operation::Deleted => "deleted",
         }
     }
-}
-
-#[derive(Serialize)]
-struct Logged<'a> {
-    entity: &'a str,
-    entity_id: &'a str,
-    seq: i64,
 }
 
 /// Notes that `user_id`'s `entity` `entity_id` was created, updated or deleted.
@@ -67,10 +55,9 @@ pub async fn record(
     .bind(operation.as_str())
     .bind(now_ms())
     .bind(seq)
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    let logged = Logged { entity, entity_id, seq };
-    outbox::record(conn, &DomainEvent { kind: CHANGE_LOGGED, subject_id: user_id, user_id, payload: &logged }).await
+    Ok(())
 }
 
 /// One row of the log.

@@ -137,6 +137,12 @@ impl Sync {
             }
             results.push(result);
         }
+        if results.iter().any(|r| r.status != Status::Refused) {
+            let mut conn = self.platform.db.pool().acquire().await?;
+            let (last, _) = change_log::counter(&mut conn, user_id).await?;
+            drop(conn);
+            self.hint(user_id, last).await;
+        }
         Ok(Pushed { results, clock: latest.to_string() })
     }
 
