@@ -2,11 +2,13 @@
 //! local name (namespaces and prefixes vary between writers, the names do
 //! not), each closing element with the text it held.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, Read};
 use std::ops::Range;
 
+use quick_xml::encoding::EncodingError;
 use quick_xml::errors::SyntaxError;
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
 
@@ -146,7 +148,7 @@ impl<R: BufRead> XmlWalk<R> {
                     return Ok(Step::Close);
                 }
                 Event::Text(t) => {
-                    let content = t.xml_content().map_err(|e| TrackError::malformed(at(), e.to_string()))?;
+                    let content = text_content(&t).map_err(|e| TrackError::malformed(at(), e.to_string()))?;
                     add_text(&mut held.text, &content, at())?;
                 }
                 Event::CData(t) => {
@@ -219,6 +221,20 @@ impl Held {
     }
 }
 
+/// A run of text as quick-xml's `xml_content` gives it. Its line-end
+/// normalisation only ever changes text holding a `\r` or the first byte
+/// of NEL or LS (0xC2, 0xE2), so text without them (a track's numbers and
+/// times) is taken as it is, without a second scan and a call for each run.
+fn text_content<'a>(text: &'a BytesText) -> Result<Cow<'a, str>, EncodingError> {
+    let raw: &[u8] = text;
+    if !raw.iter().any(|b| matches!(b, b'\r' | 0xC2 | 0xE2)) {
+        if let Ok(plain) = std::str::from_utf8(raw) {
+            return Ok(Cow::Borrowed(plain));
+        }
+    }
+    text.xml_content()
+}
+
 /// The character a reference (`&amp;`, `&#233;`) stands for; none for an
 /// entity the document would have to declare.
 fn reference(r: &BytesRef) -> Option<char> {
@@ -271,7 +287,12 @@ fn attributes(
         let key_start = text.len();
         name_of(attribute.key, "an attribute", at.clone(), text)?;
         let value_start = text.len();
-        text.push_str(&attribute.unescape_value().map_err(|e| damaged(&e))?);
+        // A value without `&` has nothing to unescape: it is kept as it is
+        // (what `unescape_value` gives for it), without the scan for references.
+        match std::str::from_utf8(&attribute.value) {
+            Ok(plain) if !plain.contains('&') => text.push_str(plain),
+            _ => text.push_str(&attribute.unescape_value().map_err(|e| damaged(&e))?),
+        }
         ranges.push((key_start..value_start, value_start..text.len()));
     }
     Ok(())
@@ -314,6 +335,8 @@ impl<R: BufRead> Metered<R> {
 }
 
 impl<R: BufRead> BufRead for Metered<R> {
+    // Inlined: quick-xml asks for the buffer several times for every event.
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let room = self.allowed_until.saturating_sub(self.consumed) as usize;
         if room == 0 {
@@ -324,6 +347,7 @@ impl<R: BufRead> BufRead for Metered<R> {
         Ok(&available[..available.len().min(room)])
     }
 
+    #[inline]
     fn consume(&mut self, n: usize) {
         self.source.consume(n);
         self.consumed += n as u64;
@@ -357,11 +381,46 @@ fn error(e: quick_xml::Error, at: Location) -> TrackError {
 
 /// Parses a number from an element's text, naming the element when it is not one.
 pub(crate) fn number(text: &str, what: &str, at: Location) -> Result<f64, TrackError> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
+    let trimmed = text.trim();
+    plain_decimal(trimmed.as_bytes())
+        .or_else(|| trimmed.parse::<f64>().ok())
         .filter(|v| v.is_finite())
         .ok_or_else(|| TrackError::malformed(at, format!("<{what}> holds `{text}`, not a number")))
+}
+
+/// The most digits a decimal may have to be read by [`plain_decimal`]: its
+/// digits as an integer stay below 2^53, so the integer is exact as a float.
+const PLAIN_DIGITS: usize = 15;
+
+/// The powers of ten exact as floats, up to the most fraction digits [`plain_decimal`] reads.
+const POWERS_OF_TEN: [f64; PLAIN_DIGITS + 1] =
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// The form nearly every number in a track takes, `-12.345` (a sign, digits,
+/// a point and digits, at most 15 digits in all), read directly: its
+/// digits make an integer exact as a float, as is the power of ten to
+/// divide it by, and a division of exact floats is rounded correctly, so
+/// this is the float `str::parse` gives, to the bit (Clinger's fast path,
+/// which `parse` itself takes for these). `None` for any other form.
+fn plain_decimal(text: &[u8]) -> Option<f64> {
+    let (negative, unsigned) = match text {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, text),
+    };
+    let (whole, fraction) = match unsigned.iter().position(|&b| b == b'.') {
+        Some(point) => (&unsigned[..point], &unsigned[point + 1..]),
+        None => (unsigned, &[][..]),
+    };
+    let digits = whole.len() + fraction.len();
+    if whole.is_empty() || (fraction.is_empty() && whole.len() < unsigned.len()) || digits > PLAIN_DIGITS {
+        return None;
+    }
+    let integer = whole
+        .iter()
+        .chain(fraction)
+        .try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))?;
+    let magnitude = integer as f64 / POWERS_OF_TEN[fraction.len()];
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// Parses an ISO 8601 / RFC 3339 time to epoch milliseconds. Times without
@@ -449,6 +508,53 @@ fn days_since_1970(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers in the form read directly, and near it, at random: wherever
+    /// the direct reading answers, `str::parse` answers the same, to the bit.
+    #[test]
+    fn plain_decimals_read_as_parse_reads_them() {
+        let mut seed = 17u64;
+        let mut next = |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % below
+        };
+        let mut read_directly = 0;
+        for _ in 0..300_000 {
+            let mut text = String::new();
+            let sign = next(8);
+            text.push_str(if sign == 0 {
+                "-"
+            } else if sign == 1 {
+                "+"
+            } else {
+                ""
+            });
+            for _ in 0..next(12) {
+                text.push(char::from(b'0' + next(10) as u8));
+            }
+            if next(4) > 0 {
+                text.push('.');
+                for _ in 0..next(14) {
+                    text.push(char::from(b'0' + next(10) as u8));
+                }
+            }
+            if next(20) == 0 {
+                text.push(['e', 'x', ' ', '.'][next(4) as usize]);
+            }
+            if let Some(direct) = plain_decimal(text.as_bytes()) {
+                let parsed: f64 = text.parse().unwrap();
+                assert_eq!(direct.to_bits(), parsed.to_bits(), "{text}");
+                read_directly += 1;
+            }
+        }
+        assert!(read_directly > 100_000, "only {read_directly} read directly");
+        for text in ["46.0000300", "-0", "-0.0", "0.1", "999999999999999", "0.00000000000001", "123456789.012345"] {
+            assert_eq!(plain_decimal(text.as_bytes()).map(f64::to_bits), Some(text.parse::<f64>().unwrap().to_bits()));
+        }
+        for text in ["", "-", ".", "1.", ".5", "1e5", "+1", "1234567890123456", "1.2.3", "--1"] {
+            assert_eq!(plain_decimal(text.as_bytes()), None, "{text}");
+        }
+    }
 
     /// Times in the form read directly, and near it, at random: wherever
     /// the direct reading answers, the general parsers answer the same.

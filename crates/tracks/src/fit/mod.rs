@@ -73,6 +73,14 @@ impl Decoded {
         }
     }
 
+    /// Makes room for up to `count` more points (never past the limit) at
+    /// once, rather than growing the points by doubling, which copies a
+    /// long track's over and over into fresh memory.
+    fn expect_points(&mut self, count: usize) {
+        let room = count.min(crate::MAX_POINTS + 1);
+        self.points.reserve(room.saturating_sub(self.points.len()));
+    }
+
     /// Keeps a record's point, if it carries one, refusing the point past the limit.
     fn add_record(&mut self, record: Reading, offset: usize) -> Result<(), TrackError> {
         self.points.extend(record.point());

@@ -90,6 +90,9 @@ impl Decoder {
                 return None;
             }
             let (definition, length) = Definition::read(body)?;
+            if matches!(definition.kind, Kind::Record(_)) {
+                self.decoded.expect_points(bytes.len() / (1 + definition.size));
+            }
             self.definitions[usize::from(header & 0xF)] = Some(definition);
             length
         } else {

@@ -39,7 +39,8 @@ impl Sweep {
         // Each reading counts until the next point, across segments too.
         let mut next_points = track.points().skip(1);
         for segment in &track.segments {
-            let mut elevations = Vec::new();
+            // Sized at once: growing a long track's by doubling copies it over and over.
+            let mut elevations = Vec::with_capacity(segment.len());
             let mut line = Vec::with_capacity(segment.len());
             for point in segment {
                 sweep.points += 1;
