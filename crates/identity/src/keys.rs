@@ -118,7 +118,7 @@ impl SigningKeys {
             }
         };
         let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.leeway = 5;
+        validation.leeway = crate::verified::LEEWAY_SECS as u64;
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);

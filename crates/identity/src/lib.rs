@@ -28,6 +28,7 @@ mod secrets;
 mod sessions;
 mod store;
 pub mod totp;
+mod verified;
 
 pub use accounts::Registration;
 pub use athlete::Sex;
@@ -71,7 +72,11 @@ impl Identity {
     pub async fn new(platform: Platform) -> Result<Self, IdentityError> {
         let secret = platform.config.secret_key.clone().unwrap_or_default();
         let keys = keys::SigningKeys::load(platform.db.clone(), &secret).await?;
-        let authenticator = Arc::new(extract::AccessTokens { keys: keys.clone(), platform: platform.clone() });
+        let authenticator = Arc::new(extract::AccessTokens {
+            keys: keys.clone(),
+            platform: platform.clone(),
+            verified: Default::default(),
+        });
         let webauthn = passkeys::relying_party(&platform.config.public_url());
         Ok(Self {
             platform,

@@ -103,6 +103,11 @@ impl Database {
         let pool = AnyPoolOptions::new()
             .max_connections(pool.max_connections)
             .acquire_timeout(pool.acquire_timeout)
+            // A pooled connection is pinged again as it is handed out. A
+            // connection to a local SQLite file cannot drop, and the ping is
+            // a hop to its worker thread and back on every acquire; a server
+            // connection can (a restart, a proxy), so PostgreSQL keeps it.
+            .test_before_acquire(dialect == Dialect::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {

@@ -74,7 +74,8 @@ fn clock(seconds: f64) -> String {
 /// The map shape's stretches of `[lat, lon]`; a null in the shape (between
 /// a file's segments) starts a new stretch.
 fn shape_of(workout: &Workout) -> Option<Vec<Vec<(f64, f64)>>> {
-    let shape = workout.analysis.as_ref()?.get("shape")?.as_array()?;
+    let analysis: serde_json::Value = serde_json::from_str(workout.analysis.as_ref()?.get()).ok()?;
+    let shape = analysis.get("shape")?.as_array()?;
     let mut stretches = vec![Vec::new()];
     for entry in shape {
         match entry.as_array().map(|p| (p.first().and_then(|v| v.as_f64()), p.get(1).and_then(|v| v.as_f64()))) {

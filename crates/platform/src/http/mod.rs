@@ -29,7 +29,7 @@ use axum::{middleware, Json, Router};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -93,7 +93,9 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> R
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .option_layer(cors(&config.cors_origins))
-        .layer(CompressionLayer::new());
+        // Level 2 of 9: a fifth of the time of the default level for JSON,
+        // at 5–9 % more bytes (a list of 20 trainings: 1.56 against 1.46 KB).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(2)));
     // Extractors (JSON, forms) stop at max_body_bytes; upload routes lift
     // that limit for themselves and count file sizes as they stream, so only
     // the largest of all limits bounds a request as a whole.

@@ -279,10 +279,10 @@ impl Training {
 
     /// A workout as `viewer` (none: not logged in) may see it, with its analysis.
     pub async fn workout_for(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
-        let mut workout = self.visible_workout(viewer, id).await?;
         let mut conn = self.platform.db.pool().acquire().await?;
-        workout.analysis = store::analysis(&mut conn, id).await?;
+        let workout = store::get_analysed(&mut conn, id).await?;
         drop(conn);
+        let mut workout = self.seen_by(viewer, workout).await?;
         workout.owner = self.people.public_profile(&workout.user_id).await?;
         Ok(workout)
     }
@@ -291,8 +291,15 @@ impl Training {
     /// to know that (photos, files), not the splits and series.
     pub(crate) async fn visible_workout(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
         let mut conn = self.platform.db.pool().acquire().await?;
-        let workout = store::get(&mut conn, id).await?.ok_or(TrainingError::NotFound)?;
+        let workout = store::get(&mut conn, id).await?;
         drop(conn);
+        self.seen_by(viewer, workout).await
+    }
+
+    /// The workout if `viewer` may see it; not found otherwise. Asked with
+    /// no connection held, since the followers' side takes its own.
+    async fn seen_by(&self, viewer: Option<&str>, workout: Option<Workout>) -> Result<Workout> {
+        let workout = workout.ok_or(TrainingError::NotFound)?;
         if !visibility::may_see(self.followers.as_ref(), viewer, &workout).await {
             return Err(TrainingError::NotFound);
         }

@@ -119,7 +119,7 @@ pub struct Workout {
     /// chart series; only on a single workout, and only for one read from a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub analysis: Option<serde_json::Value>,
+    pub analysis: Option<Box<serde_json::value::RawValue>>,
     /// Who recorded it: on a single workout, so that a visitor sees whose it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<platform::people::PublicProfile>,

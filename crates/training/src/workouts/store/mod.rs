@@ -224,13 +224,18 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> 
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn analysis(conn: &mut AnyConnection, id: &str) -> Result<Option<serde_json::Value>> {
-    let text: Option<String> = sqlx::query_scalar("SELECT analysis FROM workouts WHERE id = $1")
+/// A workout with its analysis as stored, in one read: the analysis goes
+/// out as it is, never parsed and written again.
+pub async fn get_analysed(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS}, analysis FROM workouts WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?
-        .flatten();
-    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut workout = from_row(&row)?;
+    let analysis: Option<String> = row.try_get("analysis")?;
+    workout.analysis = analysis.map(serde_json::value::RawValue::from_string).transpose()?;
+    Ok(Some(workout))
 }
 
 /// The workout an earlier request with the same `Idempotency-Key` made,
