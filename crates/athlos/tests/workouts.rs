@@ -300,6 +300,17 @@ async fn records_follow_workouts_as_they_change(backend: Backend) {
     let records: Value = app.get_as(&token, "/api/v1/records").await.json().await.unwrap();
     let sports: Vec<&str> = records.as_array().unwrap().iter().map(|r| r["sport"].as_str().unwrap()).collect();
     assert_eq!(sports, ["cycling"], "a deleted workout holds no record");
+
+    // As far again, but later (logged after, and before it): the earlier keeps the record.
+    for start in ["2026-11-05T07:00:00Z", "2026-10-05T07:00:00Z"] {
+        let mut ride = run(start, 90.0, 21.1);
+        ride["sport"] = json!("cycling");
+        let tied = log(&app, &token, ride).await;
+        let records: Value = app.get_as(&token, "/api/v1/records").await.json().await.unwrap();
+        let holder = if start.starts_with("2026-10") { &tied["id"] } else { &long["id"] };
+        assert_eq!(records[0]["longest_distance"]["workout_id"], *holder, "{start}");
+        assert_eq!(records[0]["longest_duration"]["value"], 6000.0);
+    }
 }
 
 async fn administrators_edit_the_sports_catalogue(backend: Backend) {

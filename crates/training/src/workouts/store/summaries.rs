@@ -13,12 +13,16 @@ pub struct Effort {
     pub started_ms: i64,
 }
 
-/// A person's best efforts by sport and distance, fastest first within a
-/// distance (the earlier first on a tie).
+/// A person's fastest effort for each sport and distance (the earlier on a
+/// tie). Ranked in SQL, so a long history costs the database a scan and the
+/// server only the records.
 pub async fn efforts_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Effort>> {
     let rows = sqlx::query(
-        "SELECT sport_id, distance_m, seconds, workout_id, started_at FROM workout_efforts
-         WHERE user_id = $1 ORDER BY sport_id, distance_m, seconds, started_at",
+        "SELECT sport_id, distance_m, seconds, workout_id, started_at FROM (
+           SELECT sport_id, distance_m, seconds, workout_id, started_at, ROW_NUMBER() OVER (
+             PARTITION BY sport_id, distance_m ORDER BY seconds, started_at, workout_id) AS place
+           FROM workout_efforts WHERE user_id = $1) ranked
+         WHERE place = 1 ORDER BY sport_id, distance_m",
     )
     .bind(user_id)
     .fetch_all(conn)
@@ -46,11 +50,18 @@ pub struct RecordCandidate {
     pub elevation_gain_m: Option<f64>,
 }
 
-/// A person's finished workouts, oldest first.
+/// The finished workouts that hold a record of their sport (the longest, the
+/// longest in time, the most climbing; the earlier on a tie), oldest first.
+/// Ranked in SQL, like the efforts.
 pub async fn record_candidates(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<RecordCandidate>> {
     let rows = sqlx::query(
-        "SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m FROM workouts
-         WHERE user_id = $1 AND state = 'ready' ORDER BY started_at",
+        "SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m FROM (
+           SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m,
+             ROW_NUMBER() OVER (PARTITION BY sport_id ORDER BY distance_m DESC NULLS LAST, started_at, id) AS by_distance,
+             ROW_NUMBER() OVER (PARTITION BY sport_id ORDER BY duration_s DESC, started_at, id) AS by_duration,
+             ROW_NUMBER() OVER (PARTITION BY sport_id ORDER BY elevation_gain_m DESC NULLS LAST, started_at, id) AS by_climb
+           FROM workouts WHERE user_id = $1 AND state = 'ready') ranked
+         WHERE by_distance = 1 OR by_duration = 1 OR by_climb = 1 ORDER BY started_at, id",
     )
     .bind(user_id)
     .fetch_all(conn)
