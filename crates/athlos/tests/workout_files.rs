@@ -40,6 +40,22 @@ async fn an_upload_on_s3_is_analysed_exported_and_deleted(backend: Backend) {
     }
 }
 
+/// The track with every time a year earlier (not a duplicate of it).
+fn a_year_earlier(gpx: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(gpx.to_vec()).unwrap();
+    let mut shifted = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("<time>") {
+        let (head, tail) = rest.split_at(at + "<time>".len());
+        let year: i32 = tail[..4].parse().unwrap();
+        shifted.push_str(head);
+        shifted.push_str(&(year - 1).to_string());
+        rest = &tail[4..];
+    }
+    shifted.push_str(rest);
+    shifted.into_bytes()
+}
+
 async fn upload_analyse_export_delete(app: TestApp) {
     let (token, me) = app.someone("uploader").await;
     let original = corpus_file(LAKE);
@@ -83,6 +99,18 @@ async fn upload_analyse_export_delete(app: TestApp) {
     let records: Value = app.get_as(&token, "/api/v1/records?sport=hiking").await.json().await.unwrap();
     let kilometre = records[0]["best_efforts"].as_array().unwrap().iter().find(|e| e["distance_m"] == 1000.0).unwrap();
     assert_eq!(kilometre["workout_id"], workout["id"]);
+
+    // The same walk a year earlier ties on every effort: the earlier holds each record, once.
+    let earlier = app.upload_as(&token, "lake.gpx", a_year_earlier(&original), &[("sport", "hiking")]).await;
+    assert_eq!(earlier.status(), 201, "{}", earlier.text().await.unwrap());
+    let earlier: Value = earlier.json().await.unwrap();
+    let records: Value = app.get_as(&token, "/api/v1/records?sport=hiking").await.json().await.unwrap();
+    let kilometres: Vec<&Value> =
+        records[0]["best_efforts"].as_array().unwrap().iter().filter(|e| e["distance_m"] == 1000.0).collect();
+    assert_eq!(kilometres.len(), 1, "{records}");
+    assert_eq!(kilometres[0]["workout_id"], earlier["id"]);
+    let removed = app.client.delete(app.url(&workout_path(&earlier))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(removed.status(), 204);
 
     // A file workout keeps the file's numbers.
     let refused = app.patch_as(&token, &workout_path(&workout), json!({ "distance_m": 9000.0 })).await;

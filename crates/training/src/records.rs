@@ -51,6 +51,10 @@ impl Training {
         let mut by_sport: BTreeMap<String, SportRecords> = BTreeMap::new();
         for effort in store::efforts_of_user(&mut conn, user_id).await? {
             let records = entry(&mut by_sport, &effort.sport);
+            // The earliest of a tie comes first and holds the record.
+            if records.best_efforts.last().is_some_and(|e| e.distance_m == effort.distance_m) {
+                continue;
+            }
             let record = record(effort.seconds, effort.workout_id, effort.started_ms);
             records.best_efforts.push(BestEffortRecord { distance_m: effort.distance_m, record });
         }

