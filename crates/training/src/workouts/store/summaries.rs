@@ -56,11 +56,13 @@ pub struct RecordCandidate {
 /// record to the earliest of any tie. Picked in SQL, like the efforts.
 pub async fn record_candidates(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<RecordCandidate>> {
     let rows = sqlx::query(
-        "SELECT w.id, w.sport_id, w.started_at, w.distance_m, w.duration_s, w.elevation_gain_m FROM workouts w
-         JOIN (SELECT sport_id, MAX(distance_m) AS distance, MAX(duration_s) AS duration,
-                 MAX(elevation_gain_m) AS climb
-               FROM workouts WHERE user_id = $1 AND state = 'ready' GROUP BY sport_id) best
-           ON best.sport_id = w.sport_id
+        // Materialised: without statistics (a new database) PostgreSQL
+        // otherwise plans the aggregate again for every training.
+        "WITH best AS MATERIALIZED (
+           SELECT sport_id, MAX(distance_m) AS distance, MAX(duration_s) AS duration, MAX(elevation_gain_m) AS climb
+           FROM workouts WHERE user_id = $1 AND state = 'ready' GROUP BY sport_id)
+         SELECT w.id, w.sport_id, w.started_at, w.distance_m, w.duration_s, w.elevation_gain_m
+         FROM workouts w JOIN best ON best.sport_id = w.sport_id
          WHERE w.user_id = $1 AND w.state = 'ready'
            AND (w.distance_m = best.distance OR w.duration_s = best.duration OR w.elevation_gain_m = best.climb)
          ORDER BY w.started_at, w.id",
