@@ -5,6 +5,7 @@
 //! connection is taken ([`Inventory::prepare_offline`]).
 
 use platform::db::now_ms;
+use platform::device_fields;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 
@@ -84,14 +85,10 @@ pub async fn records(conn: &mut AnyConnection, user_id: &str, ids: &[String]) ->
 
 /// The fields a device may change, as the record has them now.
 pub fn fields_of(record: &Value) -> Map<String, Value> {
-    FIELDS.iter().filter_map(|f| record.get(*f).map(|v| (f.to_string(), v.clone()))).collect()
+    device_fields::of(record, FIELDS)
 }
 
 /// A device's fields read as the regular routes read their bodies.
 fn from_fields<T: serde::de::DeserializeOwned>(fields: &Map<String, Value>) -> Result<T> {
-    serde_json::from_value(Value::Object(fields.clone())).map_err(|e| {
-        let detail = e.to_string();
-        let field = FIELDS.iter().find(|f| detail.contains(&format!("`{f}`"))).copied().unwrap_or("fields");
-        InventoryError::invalid(field, detail)
-    })
+    device_fields::read(fields, FIELDS).map_err(|e| InventoryError::invalid(e.field, e.detail))
 }

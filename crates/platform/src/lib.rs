@@ -4,6 +4,7 @@ pub mod blob;
 pub mod change_log;
 pub mod config;
 pub mod db;
+pub mod device_fields;
 pub mod events;
 pub mod http;
 pub mod jobs;

@@ -4,6 +4,7 @@
 //! same workout. Checks that ask other contexts come first, before any
 //! connection is taken ([`Training::prepare_offline`]).
 
+use platform::device_fields;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 
@@ -11,8 +12,8 @@ use crate::error::{Result, TrainingError};
 use crate::events::{self, DELETED, RECORDED};
 use crate::people::Preferences;
 use crate::workouts::model::{Idempotency, NewWorkout, Workout, WorkoutChanges};
-use crate::workouts::{self, store, FileDetails, StoredFile};
-use crate::{analysis, photos, uploads, Training};
+use crate::workouts::{self, store, FileDetails};
+use crate::{photos, uploads, Training};
 use platform::change_log::Operation;
 
 /// The fields of a workout a device may change, each merged on its own.
@@ -62,31 +63,8 @@ impl Training {
         S: futures::Stream<Item = std::result::Result<bytes::Bytes, E>> + Unpin + Send,
         E: std::fmt::Display,
     {
-        let config = &self.platform.config;
-        let folder = workouts::folder(user_id, id);
-        let limits = uploads::Limits {
-            max_bytes: config.max_upload_bytes,
-            setting: "ATHLOS_MAX_UPLOAD_BYTES",
-            what: "the activity file",
-            keep_up_to: config.track_inline_bytes,
-        };
-        let received = uploads::receive(&self.platform.blobs, file, limits, |head| {
-            let extension = analysis::recognise(head).ok_or_else(|| TrainingError::UnreadableFile {
-                file: name.to_string(),
-                detail: "this is not a GPX, TCX or FIT file (gzipped or not)".into(),
-            })?;
-            Ok(format!("{folder}/original.{extension}"))
-        })
-        .await?;
-        let key = Idempotency::new(format!("offline-file:{id}"), &[received.sha256.as_bytes()]);
-        let file = StoredFile {
-            workout_id: id.to_string(),
-            key: received.key,
-            name: name.to_string(),
-            size: received.size,
-            bytes: received.bytes,
-            sha256: received.sha256,
-        };
+        let file = self.store_activity_file(user_id, id.to_string(), name.to_string(), file).await?;
+        let key = Idempotency::new(format!("offline-file:{id}"), &[file.sha256.as_bytes()]);
         let (workout, _) = self.record_file(user_id, file, FileDetails::default(), Some(&key)).await?;
         Ok(workout)
     }
@@ -189,15 +167,10 @@ pub async fn photo_records(conn: &mut AnyConnection, user_id: &str, ids: &[Strin
 
 /// The fields a device may change, as the record has them now.
 pub fn fields_of(record: &Value) -> Map<String, Value> {
-    FIELDS.iter().filter_map(|f| record.get(*f).map(|v| (f.to_string(), v.clone()))).collect()
+    device_fields::of(record, FIELDS)
 }
 
-/// A device's fields read as the regular routes read their bodies, so that
-/// both check the same things and say the same when something is wrong.
+/// A device's fields read as the regular routes read their bodies.
 fn from_fields<T: serde::de::DeserializeOwned>(fields: &Map<String, Value>) -> Result<T> {
-    serde_json::from_value(Value::Object(fields.clone())).map_err(|e| {
-        let detail = e.to_string();
-        let field = FIELDS.iter().find(|f| detail.contains(&format!("`{f}`"))).copied().unwrap_or("fields");
-        TrainingError::invalid(field, detail)
-    })
+    device_fields::read(fields, FIELDS).map_err(|e| TrainingError::invalid(e.field, e.detail))
 }

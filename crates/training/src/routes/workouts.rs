@@ -12,9 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{form, idempotency_key};
-use crate::analysis;
 use crate::error::{Result, TrainingError};
-use crate::uploads::{self, Limits};
 use crate::workouts::list::{WorkoutFilter, WorkoutPage};
 use crate::workouts::{
     self, FileDetails, Idempotency, NewWorkout, Privacy, StoredFile, Workout, WorkoutChanges, WorkoutState,
@@ -150,7 +148,7 @@ async fn read_fields(
             }
             "file" => {
                 let name = field.file_name().unwrap_or("activity").to_string();
-                *file = Some(store_file(training, user_id, name, field).await?);
+                *file = Some(training.store_activity_file(user_id, workouts::new_id(), name, field).await?);
             }
             "sport" => details.sport = Some(form::text(field, "sport").await?),
             "title" => details.title = Some(form::text(field, "title").await?),
@@ -179,39 +177,6 @@ async fn read_fields(
         }
     }
     Ok(details)
-}
-
-async fn store_file(
-    training: &Training,
-    user_id: &str,
-    name: String,
-    field: axum::extract::multipart::Field<'_>,
-) -> Result<StoredFile> {
-    let config = &training.platform.config;
-    let workout_id = workouts::new_id();
-    let folder = workouts::folder(user_id, &workout_id);
-    let limits = Limits {
-        max_bytes: config.max_upload_bytes,
-        setting: "ATHLOS_MAX_UPLOAD_BYTES",
-        what: "the activity file",
-        keep_up_to: config.track_inline_bytes,
-    };
-    let received = uploads::receive(&training.platform.blobs, field, limits, |head| {
-        let extension = analysis::recognise(head).ok_or_else(|| TrainingError::UnreadableFile {
-            file: name.clone(),
-            detail: "this is not a GPX, TCX or FIT file (gzipped or not)".into(),
-        })?;
-        Ok(format!("{folder}/original.{extension}"))
-    })
-    .await?;
-    Ok(StoredFile {
-        workout_id,
-        key: received.key,
-        name,
-        size: received.size,
-        bytes: received.bytes,
-        sha256: received.sha256,
-    })
 }
 
 /// Your workouts (or someone else's, as their privacy allows), newest

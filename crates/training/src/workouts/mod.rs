@@ -68,6 +68,46 @@ pub fn new_id() -> String {
 }
 
 impl Training {
+    /// Keeps an activity file as workout `workout_id`'s original, within the
+    /// upload limit, refusing what is not GPX, TCX or FIT (gzipped or not):
+    /// for an upload through the route and one a device made offline alike.
+    pub(crate) async fn store_activity_file<S, E>(
+        &self,
+        user_id: &str,
+        workout_id: String,
+        name: String,
+        file: S,
+    ) -> Result<StoredFile>
+    where
+        S: futures::Stream<Item = std::result::Result<Bytes, E>> + Unpin + Send,
+        E: std::fmt::Display,
+    {
+        let config = &self.platform.config;
+        let folder = folder(user_id, &workout_id);
+        let limits = crate::uploads::Limits {
+            max_bytes: config.max_upload_bytes,
+            setting: "ATHLOS_MAX_UPLOAD_BYTES",
+            what: "the activity file",
+            keep_up_to: config.track_inline_bytes,
+        };
+        let received = crate::uploads::receive(&self.platform.blobs, file, limits, |head| {
+            let extension = analysis::recognise(head).ok_or_else(|| TrainingError::UnreadableFile {
+                file: name.clone(),
+                detail: "this is not a GPX, TCX or FIT file (gzipped or not)".into(),
+            })?;
+            Ok(format!("{folder}/original.{extension}"))
+        })
+        .await?;
+        Ok(StoredFile {
+            workout_id,
+            key: received.key,
+            name,
+            size: received.size,
+            bytes: received.bytes,
+            sha256: received.sha256,
+        })
+    }
+
     /// The privacy of a new workout: the one sent, else the owner's default.
     pub async fn privacy_for(&self, user_id: &str, chosen: Option<Privacy>) -> Result<Privacy> {
         match chosen {
