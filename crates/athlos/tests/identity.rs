@@ -63,25 +63,84 @@ async fn registering_reveals_nothing_and_refuses_bad_input(backend: Backend) {
     expect_problem(wrong, 401, "invalid-credentials").await;
 }
 
+async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
+    app.post("/api/v1/auth/refresh", json!({ "refresh_token": token })).await
+}
+
 async fn a_reused_refresh_token_ends_its_session(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let first = app.signed_up(&email(), PASSWORD).await;
-    let refreshed = app.post("/api/v1/auth/refresh", json!({ "refresh_token": first["refresh_token"] })).await;
+    let refreshed = refresh(&app, &first["refresh_token"]).await;
     assert_eq!(refreshed.status(), 200);
     let second: Value = refreshed.json().await.unwrap();
     assert_ne!(second["refresh_token"], first["refresh_token"]);
     assert_eq!(second["session_id"], first["session_id"]);
     assert_eq!(app.get_as(&access(&second), "/api/v1/account").await.status(), 200);
+    let third: Value = refresh(&app, &second["refresh_token"]).await.json().await.unwrap();
 
-    // The spent token comes back: someone copied it. The whole family dies.
-    let stolen = app.post("/api/v1/auth/refresh", json!({ "refresh_token": first["refresh_token"] })).await;
+    // The spent token comes back after its successor was used: someone
+    // copied it. The whole family dies.
+    let stolen = refresh(&app, &first["refresh_token"]).await;
     expect_problem(stolen, 401, "refresh-token-reused").await;
-    let rightful = app.post("/api/v1/auth/refresh", json!({ "refresh_token": second["refresh_token"] })).await;
-    expect_problem(rightful, 401, "session-revoked").await;
-    expect_problem(app.get_as(&access(&second), "/api/v1/account").await, 401, "session-revoked").await;
+    expect_problem(refresh(&app, &third["refresh_token"]).await, 401, "session-revoked").await;
+    expect_problem(app.get_as(&access(&third), "/api/v1/account").await, 401, "session-revoked").await;
 
-    let unknown = app.post("/api/v1/auth/refresh", json!({ "refresh_token": "made-up" })).await;
-    expect_problem(unknown, 401, "token-invalid").await;
+    expect_problem(refresh(&app, &json!("made-up")).await, 401, "token-invalid").await;
+}
+
+/// An app that reloads while its refresh is in flight never reads the
+/// answer and sends the spent token again: that is traded once more, and
+/// the successor nobody received stops working.
+async fn a_refresh_answer_lost_on_the_way_is_traded_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let first = app.signed_up(&email(), PASSWORD).await;
+    let lost: Value = refresh(&app, &first["refresh_token"]).await.json().await.unwrap();
+
+    let again = refresh(&app, &first["refresh_token"]).await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_ne!(again["refresh_token"], lost["refresh_token"]);
+    assert_eq!(again["session_id"], first["session_id"]);
+    expect_problem(refresh(&app, &lost["refresh_token"]).await, 401, "token-invalid").await;
+    let next: Value = refresh(&app, &again["refresh_token"]).await.json().await.unwrap();
+    assert_eq!(app.get_as(&access(&next), "/api/v1/account").await.status(), 200);
+
+    // Once the new successor is used, the first token is a copy again.
+    expect_problem(refresh(&app, &first["refresh_token"]).await, 401, "refresh-token-reused").await;
+    expect_problem(app.get_as(&access(&next), "/api/v1/account").await, 401, "session-revoked").await;
+}
+
+/// A spent token sent again from another address, or 30 s after its trade,
+/// is a copy even while its successor was never used.
+async fn a_spent_token_from_elsewhere_or_too_late_ends_its_session(backend: Backend) {
+    let app = behind_a_proxy(backend).await;
+    let email = email();
+    app.signed_up(&email, PASSWORD).await;
+    let from = |address: &'static str, token: Value| {
+        app.client
+            .post(app.url("/api/v1/auth/refresh"))
+            .header("x-forwarded-for", address)
+            .json(&json!({ "refresh_token": token }))
+            .send()
+    };
+
+    let home: Value = app.login_from("203.0.113.1", &email, PASSWORD).await.json().await.unwrap();
+    assert_eq!(from("203.0.113.1", home["refresh_token"].clone()).await.unwrap().status(), 200);
+    let elsewhere = from("198.51.100.7", home["refresh_token"].clone()).await.unwrap();
+    expect_problem(elsewhere, 401, "refresh-token-reused").await;
+    expect_problem(app.get_as(&access(&home), "/api/v1/account").await, 401, "session-revoked").await;
+
+    let later: Value = app.login_from("203.0.113.1", &email, PASSWORD).await.json().await.unwrap();
+    assert_eq!(from("203.0.113.1", later["refresh_token"].clone()).await.unwrap().status(), 200);
+    // The trade is moved 31 s into the past, as if that time had gone by.
+    sqlx::query("UPDATE refresh_tokens SET used_at = used_at - 31000 WHERE session_id = $1 AND used_at IS NOT NULL")
+        .bind(later["session_id"].as_str().unwrap())
+        .execute(app.server.platform.db.pool())
+        .await
+        .unwrap();
+    let late = from("203.0.113.1", later["refresh_token"].clone()).await.unwrap();
+    expect_problem(late, 401, "refresh-token-reused").await;
+    expect_problem(app.get_as(&access(&later), "/api/v1/account").await, 401, "session-revoked").await;
 }
 
 async fn sessions_are_listed_and_ended(backend: Backend) {
@@ -567,6 +626,8 @@ on_every_database!(
     register_verify_and_log_in,
     registering_reveals_nothing_and_refuses_bad_input,
     a_reused_refresh_token_ends_its_session,
+    a_refresh_answer_lost_on_the_way_is_traded_again,
+    a_spent_token_from_elsewhere_or_too_late_ends_its_session,
     sessions_are_listed_and_ended,
     two_factor_login_with_a_code_and_with_recovery_codes,
     second_factor_attempts_are_limited,

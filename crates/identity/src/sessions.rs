@@ -11,6 +11,20 @@ use crate::{totp, Identity, API_AUDIENCE, REFRESH_TOKEN_MS};
 
 const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
 
+/// How long after its trade a refresh token may be traded again when the
+/// answer was lost, measured from the first trade (so never extended).
+pub const RETRADE_WINDOW_MS: i64 = 30 * 1000;
+
+/// Whether a spent token presented again is an answer lost on its way: an
+/// app that navigates or reloads while its refresh is in flight never reads
+/// the answer, keeps the spent token and sends it again. That is told from a
+/// copy by the clock (within [`RETRADE_WINDOW_MS`] of the trade) and the
+/// address (the one the trade came from); the caller also requires that the
+/// successor was never used, since its holder would have the answer.
+fn lost_answer(used_at: i64, traded_from: &str, client: &Client) -> bool {
+    platform::db::now_ms() - used_at <= RETRADE_WINDOW_MS && traded_from == client.address
+}
+
 /// Where a request comes from, as sessions record it.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -199,7 +213,9 @@ impl Identity {
     }
 
     /// Trades a refresh token for new tokens. A token works once: presenting
-    /// a spent one means it was copied, so the whole session ends.
+    /// a spent one means it was copied, so the whole session ends. Except
+    /// for an answer lost on its way (see [`lost_answer`]): then the token is
+    /// traded again and the successor nobody received stops working.
     pub async fn refresh(&self, refresh_token: &str, client: &Client) -> Result<Tokens> {
         self.refresh_for(refresh_token, client, |_| true).await
     }
@@ -213,20 +229,12 @@ impl Identity {
         allowed: impl Fn(Option<&AppAccess>) -> bool,
     ) -> Result<Tokens> {
         let mut tx = self.platform.db.begin().await?;
+        store::lock_refresh_token(&mut tx, refresh_token).await?;
         let state = store::refresh_token_state(&mut tx, refresh_token).await?.ok_or(IdentityError::TokenInvalid)?;
         if !allowed(state.app.as_ref()) {
             return Err(IdentityError::TokenInvalid);
         }
-        if state.session_revoked {
-            return Err(IdentityError::SessionRevoked);
-        }
-        if state.used || !store::spend_refresh_token(&mut tx, refresh_token).await? {
-            store::revoke_session(&mut tx, &state.user_id, &state.session_id, "refresh token reused").await?;
-            tx.commit().await?;
-            tracing::warn!(user = %state.user_id, session = %state.session_id, "refresh token reused; session revoked");
-            return Err(IdentityError::RefreshTokenReused);
-        }
-        if state.expired {
+        if state.session_revoked || state.expired {
             return Err(IdentityError::SessionRevoked);
         }
         let user = store::user_by_id(&mut tx, &state.user_id).await?.ok_or(IdentityError::SessionRevoked)?;
@@ -234,6 +242,19 @@ impl Identity {
             return Err(IdentityError::Suspended);
         }
         let next = store::insert_refresh_token(&mut tx, &state.session_id, REFRESH_TOKEN_MS).await?;
+        let traded = match (state.used_at, &state.replaced_by) {
+            (None, _) => store::spend_refresh_token(&mut tx, refresh_token, &next).await?,
+            (Some(used_at), Some(successor)) if lost_answer(used_at, &state.session_address, client) => {
+                store::replace_unused_successor(&mut tx, refresh_token, successor, &next).await?
+            }
+            _ => false,
+        };
+        if !traded {
+            store::revoke_session(&mut tx, &state.user_id, &state.session_id, "refresh token reused").await?;
+            tx.commit().await?;
+            tracing::warn!(user = %state.user_id, session = %state.session_id, "refresh token reused; session revoked");
+            return Err(IdentityError::RefreshTokenReused);
+        }
         store::touch_session(&mut tx, &state.session_id, &client.address).await?;
         tx.commit().await?;
         self.tokens(&state.user_id, &state.session_id, next, state.app.as_ref())

@@ -1,7 +1,16 @@
 // Sign up → the verification mail in the outbox → its link → log in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { api, logIn, mailMatching, newPage, screenshots, uniqueEmail, serverAndBrowser } from './support.mjs';
+import {
+  account,
+  api,
+  logIn,
+  mailMatching,
+  newPage,
+  screenshots,
+  serverAndBrowser,
+  uniqueEmail,
+} from './support.mjs';
 
 const shared = serverAndBrowser();
 
@@ -62,4 +71,33 @@ test('a new person signs up, confirms the address from the mail and logs in', as
   });
   const account = await api(server, '/api/v1/account', { token: me.body.access_token });
   assert.equal(account.body.email_verified, true);
+});
+
+test('a page left while its login is being refreshed leaves the person logged in', async () => {
+  const { server, browser } = shared;
+  const person = await account(server, 'reload');
+  const { page } = await newPage(browser);
+  await logIn(page, server, person);
+  await page.getByRole('heading', { name: /Hello/ }).waitFor();
+
+  // A new page has no access token yet and refreshes. The server trades the
+  // token, but the answer never reaches the page: it is left mid-flight.
+  let traded;
+  const lost = new Promise((resolve) => {
+    page.route('**/api/v1/auth/refresh', async (route) => {
+      traded = await route.fetch();
+      resolve();
+    });
+  });
+  await page.goto(`${server.url}/records`);
+  await lost;
+  assert.equal(traded.status(), 200);
+  await page.unroute('**/api/v1/auth/refresh');
+
+  // The next page sends the same, spent token: it still logs in.
+  await page.goto(`${server.url}/settings`);
+  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+  assert.ok(!page.url().includes('/login'), page.url());
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
 });

@@ -589,7 +589,9 @@ export interface paths {
         put?: never;
         /**
          * Trades a refresh token for a new access token and a new refresh token.
-         *     Each refresh token works once; a reused one ends its session.
+         *     Each refresh token works once; a reused one ends its session. Only an
+         *     answer lost on its way may be traded again: the same token, from the same
+         *     address, within 30 s of its trade, while its successor is unused.
          */
         post: operations["refresh"];
         delete?: never;

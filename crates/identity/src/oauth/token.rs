@@ -226,7 +226,7 @@ async fn live_session_of(
     let mut conn = identity.platform.db.pool().acquire().await.map_err(IdentityError::from)?;
     if let Some(state) = user_store::refresh_token_state(&mut conn, token).await? {
         let ours = state.app.as_ref().is_some_and(|a| a.client_id == client.id);
-        let alive = !state.used && !state.expired && !state.session_revoked;
+        let alive = state.used_at.is_none() && !state.expired && !state.session_revoked;
         if !ours || !alive {
             return Ok(None);
         }

@@ -154,7 +154,9 @@ struct RefreshForm {
 }
 
 /// Trades a refresh token for a new access token and a new refresh token.
-/// Each refresh token works once; a reused one ends its session.
+/// Each refresh token works once; a reused one ends its session. Only an
+/// answer lost on its way may be traded again: the same token, from the same
+/// address, within 30 s of its trade, while its successor is unused.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshForm,
     responses((status = 200, body = Tokens), (status = 401, body = platform::http::Problem),
         (status = 403, body = platform::http::Problem, description = "The account is suspended")))]

@@ -83,14 +83,31 @@ pub struct RefreshTokenState {
     pub session_id: String,
     pub user_id: String,
     pub app: Option<AppAccess>,
-    pub used: bool,
+    /// When it was traded (milliseconds since the epoch), if it was.
+    pub used_at: Option<i64>,
+    /// The hash of the token it was traded for.
+    pub replaced_by: Option<String>,
     pub expired: bool,
     pub session_revoked: bool,
+    /// Where the session's last refresh came from.
+    pub session_address: String,
+}
+
+/// Makes trades of `token` take turns until the transaction ends: a write
+/// that changes nothing still locks the row on PostgreSQL (SQLite's writers
+/// take turns anyway), so the state read next is the one the trade acts on.
+pub async fn lock_refresh_token(conn: &mut AnyConnection, token: &str) -> Result<()> {
+    sqlx::query("UPDATE refresh_tokens SET used_at = used_at WHERE token_hash = $1")
+        .bind(secrets::hash(token))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn refresh_token_state(conn: &mut AnyConnection, token: &str) -> Result<Option<RefreshTokenState>> {
     let row = sqlx::query(
-        "SELECT r.session_id, r.used_at, r.expires_at, s.user_id, s.revoked_at, s.client_id, s.scope
+        "SELECT r.session_id, r.used_at, r.replaced_by, r.expires_at, s.user_id, s.revoked_at, s.client_id, s.scope,
+                s.address
          FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = $1",
     )
     .bind(secrets::hash(token))
@@ -103,20 +120,50 @@ pub async fn refresh_token_state(conn: &mut AnyConnection, token: &str) -> Resul
         session_id: row.try_get("session_id")?,
         user_id: row.try_get("user_id")?,
         app: client_id.map(|client_id| AppAccess { client_id, scope: scope.unwrap_or_default() }),
-        used: row.try_get::<Option<i64>, _>("used_at")?.is_some(),
+        used_at: row.try_get("used_at")?,
+        replaced_by: row.try_get("replaced_by")?,
         expired: row.try_get::<i64, _>("expires_at")? <= now_ms(),
         session_revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+        session_address: row.try_get("address")?,
     }))
 }
 
-/// Spends a refresh token; false if it was spent meanwhile.
-pub async fn spend_refresh_token(conn: &mut AnyConnection, token: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-        .bind(now_ms())
+/// Spends a refresh token for `next`; false if it was spent meanwhile.
+pub async fn spend_refresh_token(conn: &mut AnyConnection, token: &str, next: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE refresh_tokens SET used_at = $1, replaced_by = $2 WHERE token_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(secrets::hash(next))
+    .bind(secrets::hash(token))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Trades a spent `token` again: its successor (`replaced_by`, a hash) is
+/// withdrawn and `next` takes its place. False, changing nothing, if that
+/// successor was used or another trade got there first.
+pub async fn replace_unused_successor(
+    conn: &mut AnyConnection,
+    token: &str,
+    replaced_by: &str,
+    next: &str,
+) -> Result<bool> {
+    let withdrawn = sqlx::query("DELETE FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL")
+        .bind(replaced_by)
+        .execute(&mut *conn)
+        .await?;
+    if withdrawn.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let relinked = sqlx::query("UPDATE refresh_tokens SET replaced_by = $1 WHERE token_hash = $2 AND replaced_by = $3")
+        .bind(secrets::hash(next))
         .bind(secrets::hash(token))
+        .bind(replaced_by)
         .execute(conn)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(relinked.rows_affected() == 1)
 }
 
 pub async fn touch_session(conn: &mut AnyConnection, session_id: &str, address: &str) -> Result<()> {
