@@ -65,6 +65,32 @@ async fn a_job_exists_only_if_its_transaction_commits(backend: Backend) {
     assert_eq!(jobs[0].payload["n"], 1);
 }
 
+/// The worker is woken by the commit of the transaction that queued the job:
+/// woken earlier (as it once was), on PostgreSQL it found nothing yet and
+/// slept a whole poll, a second for every upload. Here the poll is an hour,
+/// so only the wake-up can run the jobs; a rolled-back job wakes nobody.
+async fn a_job_runs_as_soon_as_its_transaction_commits(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let platform = platform(&env, |c| c.job_poll_ms = 3_600_000).await;
+    let mut handlers = JobHandlers::default();
+    handlers.register("test.noop", |_| async { Ok(()) });
+    let (stop, task) = start(&platform, handlers);
+    for n in 0..5 {
+        let mut tx = platform.db.begin().await.unwrap();
+        let id = platform.jobs.enqueue(&mut tx, "test.noop", &serde_json::json!({ "n": n })).await.unwrap();
+        // More of the transaction's work after the job is queued, as an upload does.
+        sqlx::query("SELECT 1").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        wait_for_state(&platform, &id, JobState::Done).await;
+    }
+    let mut tx = platform.db.begin().await.unwrap();
+    platform.jobs.enqueue(&mut tx, "test.noop", &serde_json::json!({})).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(platform.jobs.list(None, 10).await.unwrap().len(), 5);
+    stop.cancel();
+    task.await.unwrap();
+}
+
 async fn a_failing_job_is_retried_with_backoff_until_it_succeeds(backend: Backend) {
     let env = TestEnv::new(backend).await;
     let platform = platform(&env, |c| c.job_retry_base_ms = 200).await;
@@ -309,6 +335,7 @@ async fn the_cli_lists_and_retries_dead_jobs(backend: Backend) {
 
 on_every_database!(
     a_job_exists_only_if_its_transaction_commits,
+    a_job_runs_as_soon_as_its_transaction_commits,
     a_failing_job_is_retried_with_backoff_until_it_succeeds,
     a_job_that_keeps_failing_ends_dead_and_can_be_retried,
     many_workers_run_each_job_exactly_once,

@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use platform::db::now_ms;
+use platform::db::Transaction;
 use platform::jobs::{JobFailure, JobHandlers};
 use platform::mail::MailTemplates;
 use platform::Platform;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::chat::store::{self, Unread};
 use crate::error::{PartnersError, Result};
@@ -45,9 +45,9 @@ pub fn add_templates(templates: &mut MailTemplates) {
 }
 
 /// Queues the match mail to `user_id` in the transaction of the match.
-pub async fn queue_match_mail(platform: &Platform, conn: &mut AnyConnection, user_id: &str, other: &str) -> Result<()> {
+pub async fn queue_match_mail(platform: &Platform, tx: &mut Transaction, user_id: &str, other: &str) -> Result<()> {
     let job = MatchMail { user_id: user_id.into(), other_id: other.into() };
-    platform.jobs.enqueue(conn, MATCH_JOB, &job).await.map_err(|e| PartnersError::Internal(e.to_string()))?;
+    platform.jobs.enqueue(tx, MATCH_JOB, &job).await.map_err(|e| PartnersError::Internal(e.to_string()))?;
     Ok(())
 }
 

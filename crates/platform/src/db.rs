@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, Migrator};
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::config::mask_url_password;
 
@@ -20,11 +20,29 @@ use crate::config::mask_url_password;
 pub struct Transaction {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _turn: Option<OwnedMutexGuard<()>>,
+    committed: Vec<Arc<Notify>>,
 }
 
 impl Transaction {
+    fn new(tx: sqlx::Transaction<'static, sqlx::Any>, turn: Option<OwnedMutexGuard<()>>) -> Self {
+        Self { tx, _turn: turn, committed: Vec::new() }
+    }
+
+    /// Wakes `waiter` once the transaction has committed (never if it rolls
+    /// back): what it waits for is then visible to every connection. Woken
+    /// earlier, a reader on PostgreSQL would find nothing yet.
+    pub fn notify_on_commit(&mut self, waiter: &Arc<Notify>) {
+        if !self.committed.iter().any(|known| Arc::ptr_eq(known, waiter)) {
+            self.committed.push(waiter.clone());
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        for waiter in self.committed {
+            waiter.notify_one();
+        }
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
@@ -152,9 +170,9 @@ impl Database {
             Some(writers) => {
                 let turn = writers.clone().lock_owned().await;
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(Transaction { tx, _turn: Some(turn) })
+                Ok(Transaction::new(tx, Some(turn)))
             }
-            None => Ok(Transaction { tx: self.pool.begin().await?, _turn: None }),
+            None => Ok(Transaction::new(self.pool.begin().await?, None)),
         }
     }
 

@@ -7,10 +7,10 @@ mod store;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use platform::db::Transaction;
 use platform::jobs::{JobContext, JobFailure, JobHandlers};
 use platform::personal_data::{user_folder, Archive, PersonalData};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 pub use store::{Download, ExportInfo};
 
@@ -61,8 +61,8 @@ impl Identity {
 
     /// Queues the erasure of what outlives the account row (files, other
     /// contexts' data), inside the transaction that deletes the account.
-    pub(crate) async fn enqueue_erasure(&self, conn: &mut AnyConnection, user_id: &str) -> Result<()> {
-        self.platform.jobs.enqueue(conn, ERASE_JOB, &EraseJob { user_id: user_id.into() }).await?;
+    pub(crate) async fn enqueue_erasure(&self, tx: &mut Transaction, user_id: &str) -> Result<()> {
+        self.platform.jobs.enqueue(tx, ERASE_JOB, &EraseJob { user_id: user_id.into() }).await?;
         Ok(())
     }
 

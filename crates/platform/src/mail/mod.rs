@@ -12,9 +12,9 @@ use std::sync::Arc;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::config::Config;
+use crate::db::Transaction;
 use crate::jobs::{JobFailure, JobHandlers, JobQueue};
 
 /// The job kind that delivers one rendered mail.
@@ -105,14 +105,14 @@ impl Mailer {
     pub async fn enqueue(
         &self,
         queue: &JobQueue,
-        conn: &mut AnyConnection,
+        tx: &mut Transaction,
         template: &str,
         to: &str,
         context: impl Serialize,
     ) -> Result<String, MailError> {
         to.parse::<Mailbox>().map_err(|_| MailError::BadAddress(to.to_string()))?;
         let mail = self.render(template, to, context)?;
-        Ok(queue.enqueue(conn, SEND_MAIL_JOB, &mail).await?)
+        Ok(queue.enqueue(tx, SEND_MAIL_JOB, &mail).await?)
     }
 
     /// Sends one mail now. Only the job handler calls this: everything else

@@ -2,10 +2,10 @@
 //! waited. The workout shows `processing` until it is done, then `ready`
 //! with its numbers, or `failed` with what is wrong with the file.
 
+use platform::db::Transaction;
 use platform::jobs::{JobContext, JobFailure, JobHandlers};
 use platform::Platform;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use super::{apply, store, WorkoutState};
 use crate::analysis::{self, Analysed};
@@ -42,8 +42,8 @@ struct ProcessJob {
     chosen: Chosen,
 }
 
-pub async fn enqueue(platform: &Platform, conn: &mut AnyConnection, workout_id: &str, chosen: Chosen) -> Result<()> {
-    platform.jobs.enqueue(conn, PROCESS_JOB, &ProcessJob { workout_id: workout_id.into(), chosen }).await?;
+pub async fn enqueue(platform: &Platform, tx: &mut Transaction, workout_id: &str, chosen: Chosen) -> Result<()> {
+    platform.jobs.enqueue(tx, PROCESS_JOB, &ProcessJob { workout_id: workout_id.into(), chosen }).await?;
     Ok(())
 }
 
