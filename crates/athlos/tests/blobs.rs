@@ -63,6 +63,28 @@ async fn missing_files_and_bad_keys_are_told_apart(store: BlobStore) {
     store.delete("photos/1.jpg").await.unwrap();
 }
 
+/// A stored file opened to be read from its start (the stored file itself
+/// in a folder, a scratch copy from S3): all of it, seekable, and still
+/// readable when it is deleted while open.
+async fn a_stored_file_opens_whole_and_outlives_its_deletion(store: BlobStore) {
+    use std::io::{Read, Seek, SeekFrom};
+    const CHUNKS: u32 = 3;
+    let upload = stream::iter((0..CHUNKS).map(|n| Ok::<_, std::io::Error>(chunk(n))));
+    store.put_stream("users/1/training/2/walk.gpx", upload).await.unwrap();
+    let mut file = store.open("users/1/training/2/walk.gpx").await.unwrap();
+    store.delete("users/1/training/2/walk.gpx").await.unwrap();
+    let mut read = Vec::new();
+    file.read_to_end(&mut read).unwrap();
+    assert_eq!(read, (0..CHUNKS).flat_map(|n| chunk(n).to_vec()).collect::<Vec<u8>>());
+    file.seek(SeekFrom::Start(1024 * 1024)).unwrap();
+    let mut second = vec![0; 16];
+    file.read_exact(&mut second).unwrap();
+    assert_eq!(second, chunk(1)[..16]);
+
+    assert!(matches!(store.open("users/1/training/2/walk.gpx").await, Err(BlobError::NotFound(_))));
+    assert!(matches!(store.open("../escape").await, Err(BlobError::BadKey(_))));
+}
+
 macro_rules! on_every_store {
     ($($name:ident),* $(,)?) => {
         mod local_folder {
@@ -77,5 +99,6 @@ macro_rules! on_every_store {
 on_every_store!(
     a_large_file_streams_in_and_out,
     a_failed_upload_leaves_nothing,
-    missing_files_and_bad_keys_are_told_apart
+    missing_files_and_bad_keys_are_told_apart,
+    a_stored_file_opens_whole_and_outlives_its_deletion,
 );

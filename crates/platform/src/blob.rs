@@ -42,6 +42,8 @@ pub struct BlobStore {
     description: String,
     /// The folder, when files are local.
     local_root: Option<std::path::PathBuf>,
+    /// The same folder's store, to find a key's file in it.
+    local: Option<Arc<LocalFileSystem>>,
 }
 
 impl std::fmt::Debug for BlobStore {
@@ -71,6 +73,7 @@ impl BlobStore {
                     inner: Arc::new(builder.build()?),
                     description: format!("s3 {endpoint}/{bucket}"),
                     local_root: None,
+                    local: None,
                 })
             }
             None => Self::local(&config.files_dir()),
@@ -79,11 +82,12 @@ impl BlobStore {
 
     pub fn local(dir: &std::path::Path) -> Result<Self, BlobError> {
         std::fs::create_dir_all(dir)?;
-        let store = LocalFileSystem::new_with_prefix(dir)?;
+        let store = Arc::new(LocalFileSystem::new_with_prefix(dir)?);
         Ok(Self {
-            inner: Arc::new(store),
+            inner: store.clone(),
             description: format!("folder {}", dir.display()),
             local_root: Some(dir.to_path_buf()),
+            local: Some(store),
         })
     }
 
@@ -140,6 +144,29 @@ impl BlobStore {
             out.write_all(&chunk).map_err(BlobError::Copy)?;
         }
         Ok(size)
+    }
+
+    /// The file under `key`, open for reading (and seeking) from its start:
+    /// the stored file itself when files are local, else a scratch copy.
+    /// object_store reads a local file in small chunks, each a hop to a
+    /// blocking thread: copying 10 MB that way took 60 ms, a third of an
+    /// upload's analysis. A file deleted meanwhile stays readable through
+    /// the open handle.
+    pub async fn open(&self, key: &str) -> Result<std::fs::File, BlobError> {
+        let Some(local) = &self.local else {
+            let mut scratch = tempfile::tempfile().map_err(BlobError::Copy)?;
+            self.copy_to(key, &mut scratch).await?;
+            std::io::Seek::rewind(&mut scratch).map_err(BlobError::Copy)?;
+            return Ok(scratch);
+        };
+        let path = local.path_to_filesystem(&parse_key(key)?)?;
+        let opened = tokio::task::spawn_blocking(move || std::fs::File::open(path))
+            .await
+            .map_err(|e| BlobError::Source(std::io::Error::other(e)))?;
+        opened.map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => BlobError::NotFound(key.into()),
+            _ => BlobError::Source(e),
+        })
     }
 
     pub async fn size(&self, key: &str) -> Result<u64, BlobError> {

@@ -106,14 +106,11 @@ impl Training {
         Ok(())
     }
 
-    /// Copies the stored file to a scratch file (it may be large) and reads
-    /// it there. The outer error is ours (retry); the inner is the file's.
+    /// Reads the stored file as a stream (it may be large). The outer error
+    /// is ours (retry); the inner is the file's.
     pub(crate) async fn read_stored(&self, key: &str) -> Result<std::result::Result<Analysed, String>> {
-        let mut scratch = tempfile::tempfile()?;
-        self.platform.blobs.copy_to(key, &mut scratch).await?;
-        use std::io::Seek;
-        scratch.rewind()?;
-        analysis::analyse_off_thread(scratch).await.map_err(TrainingError::Internal)
+        let file = self.platform.blobs.open(key).await?;
+        analysis::analyse_off_thread(file).await.map_err(TrainingError::Internal)
     }
 
     async fn mark_failed(&self, workout: &mut super::Workout, detail: String) -> Result<()> {
