@@ -13,7 +13,7 @@ const SECOND_FACTOR_TTL_MS: i64 = 5 * 60 * 1000;
 
 /// How long after its trade a refresh token may be traded again when the
 /// answer was lost, measured from the first trade (so never extended).
-pub const RETRADE_WINDOW_MS: i64 = 30 * 1000;
+const RETRADE_WINDOW_MS: i64 = 30 * 1000;
 
 /// Whether a spent token presented again is an answer lost on its way: an
 /// app that navigates or reloads while its refresh is in flight never reads
