@@ -23,6 +23,8 @@ pub enum BlobError {
     Source(#[from] std::io::Error),
     #[error("writing a copy of a stored file failed: {0}")]
     Copy(std::io::Error),
+    #[error("opening a stored file failed: {0}")]
+    Open(std::io::Error),
     #[error("the file store failed: {0}")]
     Store(object_store::Error),
 }
@@ -41,9 +43,14 @@ pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
     description: String,
     /// The folder, when files are local.
-    local_root: Option<std::path::PathBuf>,
-    /// The same folder's store, to find a key's file in it.
-    local: Option<Arc<LocalFileSystem>>,
+    local: Option<LocalFolder>,
+}
+
+/// A local folder of files: its path, and its store to find a key's file.
+#[derive(Clone)]
+struct LocalFolder {
+    root: std::path::PathBuf,
+    store: Arc<LocalFileSystem>,
 }
 
 impl std::fmt::Debug for BlobStore {
@@ -72,7 +79,6 @@ impl BlobStore {
                 Ok(Self {
                     inner: Arc::new(builder.build()?),
                     description: format!("s3 {endpoint}/{bucket}"),
-                    local_root: None,
                     local: None,
                 })
             }
@@ -86,8 +92,7 @@ impl BlobStore {
         Ok(Self {
             inner: store.clone(),
             description: format!("folder {}", dir.display()),
-            local_root: Some(dir.to_path_buf()),
-            local: Some(store),
+            local: Some(LocalFolder { root: dir.to_path_buf(), store }),
         })
     }
 
@@ -159,13 +164,13 @@ impl BlobStore {
             std::io::Seek::rewind(&mut scratch).map_err(BlobError::Copy)?;
             return Ok(scratch);
         };
-        let path = local.path_to_filesystem(&parse_key(key)?)?;
+        let path = local.store.path_to_filesystem(&parse_key(key)?)?;
         let opened = tokio::task::spawn_blocking(move || std::fs::File::open(path))
             .await
-            .map_err(|e| BlobError::Source(std::io::Error::other(e)))?;
+            .map_err(|e| BlobError::Open(std::io::Error::other(e)))?;
         opened.map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => BlobError::NotFound(key.into()),
-            _ => BlobError::Source(e),
+            _ => BlobError::Open(e),
         })
     }
 
@@ -218,7 +223,7 @@ impl BlobStore {
     /// On S3 the same leftovers are incomplete multipart uploads, which the
     /// bucket's lifecycle rule removes (see the README). Returns how many went.
     pub async fn sweep_partial_writes(&self, before_ms: i64) -> Result<u64, BlobError> {
-        let Some(root) = self.local_root.clone() else { return Ok(0) };
+        let Some(root) = self.local.as_ref().map(|local| local.root.clone()) else { return Ok(0) };
         let before = std::time::UNIX_EPOCH + std::time::Duration::from_millis(before_ms.max(0) as u64);
         let swept = tokio::task::spawn_blocking(move || sweep_partial_files(&root, before))
             .await
