@@ -225,7 +225,11 @@ async fn an_expiring_token_is_renewed_or_the_socket_closes(backend: Backend) {
     let email = unique_email("expiring");
     let first = access(&app.signed_up(&email, "correct horse battery").await);
     let mut socket = open(&app, &first).await;
-    assert_eq!(next(&mut socket).await, json!({ "type": "reauth", "expires_in": 2 }));
+    // What is left of the token's two seconds, in whole seconds: a second
+    // may have begun between the login and the socket on a busy machine.
+    let asked = next(&mut socket).await;
+    assert_eq!(asked["type"], "reauth");
+    assert!([json!(1), json!(2)].contains(&asked["expires_in"]), "{asked}");
 
     let renewed = access(&app.logged_in(&email, "correct horse battery").await);
     send(&mut socket, json!({ "type": "auth", "token": renewed })).await;
