@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import type { Person } from '../../api/types';
 import { useT } from '../../i18n';
 import { insertMention, mentionAt } from '../../lib/mentions';
@@ -26,6 +26,17 @@ export function MentionInput({ value, onChange, onMention, field, maxLength }: P
   const [caret, setCaret] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [highlight, setHighlight] = useState(0);
+  // Where the caret goes once a chosen name is in the text. Placed in the same commit as the
+  // new value, before the browser takes the next key: a frame later, a key typed at once
+  // would land at the end and the rest of the words before it.
+  const placeCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = placeCaret.current;
+    if (at === null || !area.current) return;
+    placeCaret.current = null;
+    area.current.focus();
+    area.current.setSelectionRange(at, at);
+  });
   const typed = mentionAt(value, caret);
   const query = typed && typed.start !== dismissedAt ? typed : null;
   const people = useMentionCandidates(query?.words ?? null);
@@ -40,10 +51,7 @@ export function MentionInput({ value, onChange, onMention, field, maxLength }: P
     onMention(person);
     setCaret(next.caret);
     setHighlight(0);
-    requestAnimationFrame(() => {
-      area.current?.focus();
-      area.current?.setSelectionRange(next.caret, next.caret);
-    });
+    placeCaret.current = next.caret;
   };
 
   return (
