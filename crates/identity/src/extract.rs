@@ -50,9 +50,10 @@ pub(crate) struct AccessTokens {
 impl AccessTokens {
     async fn check(&self, token: &str) -> Result<Bearer, IdentityError> {
         let claims = self.verify(token).await?;
-        let mut conn = self.platform.db.pool().acquire().await?;
-        let check =
-            store::check_session(&mut conn, &claims.sid, &claims.sub).await?.ok_or(IdentityError::SessionRevoked)?;
+        let mut conn = self.platform.db.aside().await?;
+        let check = store::check_session(&mut conn, &claims.sid, &claims.sub).await?;
+        conn.keep();
+        let check = check.ok_or(IdentityError::SessionRevoked)?;
         if check.revoked {
             return Err(IdentityError::SessionRevoked);
         }

@@ -85,6 +85,7 @@ impl Platform {
             db::PoolSettings {
                 max_connections: config.database_max_connections,
                 acquire_timeout: Duration::from_secs(config.database_acquire_timeout_secs),
+                ping_idle_after: db::PoolSettings::PING_IDLE_AFTER,
             },
             Duration::from_secs(config.database_connect_timeout_secs),
         )

@@ -15,6 +15,11 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::config::mask_url_password;
 
+mod aside;
+
+use aside::Aside;
+pub use aside::AsideConnection;
+
 /// A transaction that may write: the connection it runs on, and on SQLite
 /// this process's turn to write, held until it ends.
 pub struct Transaction {
@@ -76,6 +81,15 @@ pub enum Dialect {
 pub struct PoolSettings {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// How long a PostgreSQL connection may sit in the pool before it is
+    /// pinged on the way out; [`PoolSettings::PING_IDLE_AFTER`] but in tests.
+    pub ping_idle_after: Duration,
+}
+
+impl PoolSettings {
+    /// Half a second, as HikariCP does: a busy server's connections never
+    /// sit that long, and one that did is worth a round trip to check.
+    pub const PING_IDLE_AFTER: Duration = Duration::from_millis(500);
 }
 
 #[derive(Clone, Debug)]
@@ -89,6 +103,7 @@ pub struct Database {
     /// the moment the one before ends. Other processes (the CLI) still meet
     /// `busy_timeout`.
     writers: Option<Arc<Mutex<()>>>,
+    aside: Arc<Aside>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,35 +133,31 @@ impl Database {
         let options: AnyConnectOptions = url.parse()?;
         let options = options.disable_statement_logging();
         wait_until_reachable(&options, url, patience).await?;
+        let (ping_idle_after, acquire_timeout) = (pool.ping_idle_after, pool.acquire_timeout);
         let pool = AnyPoolOptions::new()
             .max_connections(pool.max_connections)
             .acquire_timeout(pool.acquire_timeout)
-            // A pooled connection is pinged again as it is handed out. A
-            // connection to a local SQLite file cannot drop, and the ping is
-            // a hop to its worker thread and back on every acquire; a server
-            // connection can (a restart, a proxy), so PostgreSQL keeps it.
-            .test_before_acquire(dialect == Dialect::Postgres)
-            .after_connect(move |conn, _| {
+            // sqlx pings every connection as it goes back to the pool, so
+            // one handed out again at once is known to be alive; a second
+            // ping on the way out cost PostgreSQL a round trip per request.
+            // One that sat idle a while may have been cut meanwhile (a
+            // restart, a proxy), so that one is pinged, and replaced if it
+            // does not answer. A connection to a local SQLite file cannot drop.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
                 Box::pin(async move {
-                    if dialect == Dialect::Sqlite {
-                        // WAL lets readers go on while one writer writes;
-                        // NORMAL is durable in WAL mode except on power loss.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = NORMAL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 10000",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
+                    if dialect == Dialect::Postgres && meta.idle_for >= ping_idle_after {
+                        conn.ping().await?;
                     }
-                    Ok(())
+                    Ok(true)
                 })
             })
-            .connect_with(options)
+            .after_connect(move |conn, _| Box::pin(prepare(conn, dialect)))
+            .connect_with(options.clone())
             .await?;
         let writers = (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { pool, dialect, writers })
+        let aside = Arc::new(Aside::new(options, dialect, ping_idle_after, acquire_timeout));
+        Ok(Self { pool, dialect, writers, aside })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -155,6 +166,13 @@ impl Database {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// One of the few connections kept aside for the read every
+    /// authenticated request makes; see [`AsideConnection::keep`]. Nothing
+    /// else should take one: a long query there holds up every request.
+    pub async fn aside(&self) -> Result<AsideConnection, sqlx::Error> {
+        self.aside.acquire().await
     }
 
     /// A transaction that may write. On SQLite it takes the write lock at
@@ -191,8 +209,25 @@ impl Database {
     }
 
     pub async fn close(&self) {
+        self.aside.close().await;
         self.pool.close().await;
     }
+}
+
+/// Readies a new connection. SQLite: WAL lets readers go on while one
+/// writer writes; NORMAL is durable in WAL mode except on power loss.
+async fn prepare(conn: &mut AnyConnection, dialect: Dialect) -> Result<(), sqlx::Error> {
+    if dialect == Dialect::Sqlite {
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 10000",
+        ] {
+            sqlx::query(pragma).execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Tries single connections with a growing pause, so that the error at the
