@@ -17,7 +17,7 @@ use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, ConnectOptions, Connection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::{prepare, Dialect};
+use super::{ping_due, prepare, Dialect};
 
 /// How many connections are kept aside: one check takes tens of
 /// microseconds, so two answer tens of thousands of requests a second.
@@ -63,8 +63,8 @@ impl Aside {
         }
     }
 
-    /// A connection: an idle one (pinged first if PostgreSQL's sat a while,
-    /// as the pool does), else a new one.
+    /// A connection: an idle one (pinged first when the pool would ping
+    /// it), else a new one.
     pub(super) async fn acquire(self: &Arc<Self>) -> Result<AsideConnection, sqlx::Error> {
         let turn = tokio::time::timeout(self.acquire_timeout, self.turns.clone().acquire_owned())
             .await
@@ -73,8 +73,7 @@ impl Aside {
         let idle = self.idle.lock().expect("the idle list is never poisoned").pop();
         let conn = match idle {
             Some((mut conn, since)) => {
-                let stale = self.dialect == Dialect::Postgres && since.elapsed() >= self.ping_idle_after;
-                if stale && conn.ping().await.is_err() {
+                if ping_due(self.dialect, since.elapsed(), self.ping_idle_after) && conn.ping().await.is_err() {
                     self.connect().await?
                 } else {
                     conn

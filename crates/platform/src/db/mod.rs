@@ -81,8 +81,8 @@ pub enum Dialect {
 pub struct PoolSettings {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
-    /// How long a PostgreSQL connection may sit in the pool before it is
-    /// pinged on the way out; [`PoolSettings::PING_IDLE_AFTER`] but in tests.
+    /// How long a PostgreSQL connection may sit idle before it is pinged
+    /// as it is handed out; [`PoolSettings::PING_IDLE_AFTER`] but in tests.
     pub ping_idle_after: Duration,
 }
 
@@ -138,15 +138,13 @@ impl Database {
             .max_connections(pool.max_connections)
             .acquire_timeout(pool.acquire_timeout)
             // sqlx pings every connection as it goes back to the pool, so
-            // one handed out again at once is known to be alive; a second
-            // ping on the way out cost PostgreSQL a round trip per request.
-            // One that sat idle a while may have been cut meanwhile (a
-            // restart, a proxy), so that one is pinged, and replaced if it
-            // does not answer. A connection to a local SQLite file cannot drop.
+            // one handed out again at once is known to be alive; pinging it
+            // again as it is handed out cost PostgreSQL a round trip per
+            // request. See `ping_due` for the ones that are pinged.
             .test_before_acquire(false)
             .before_acquire(move |conn, meta| {
                 Box::pin(async move {
-                    if dialect == Dialect::Postgres && meta.idle_for >= ping_idle_after {
+                    if ping_due(dialect, meta.idle_for, ping_idle_after) {
                         conn.ping().await?;
                     }
                     Ok(true)
@@ -212,6 +210,14 @@ impl Database {
         self.aside.close().await;
         self.pool.close().await;
     }
+}
+
+/// Whether a connection that sat idle for `idle_for` is pinged before it is
+/// lent, and replaced if it does not answer: a PostgreSQL one idle `after`
+/// or longer may have been cut meanwhile (a restart, a proxy). A connection
+/// to a local SQLite file cannot drop.
+fn ping_due(dialect: Dialect, idle_for: Duration, after: Duration) -> bool {
+    dialect == Dialect::Postgres && idle_for >= after
 }
 
 /// Readies a new connection. SQLite: WAL lets readers go on while one
