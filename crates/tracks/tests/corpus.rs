@@ -310,3 +310,44 @@ fn a_fit_file_cut_between_two_messages_is_refused_as_cut_short() {
         assert!(cuts > 1_000, "only {cuts} cuts");
     }
 }
+
+/// What every file of the corpus reads and analyses to, to the last bit,
+/// as recorded in `corpus_fingerprints.txt`: a faster reader, or a change
+/// to the analysis, must give the same numbers or say why in that file.
+/// `UPDATE_FINGERPRINTS=1` writes the file anew from this build.
+#[test]
+fn every_file_reads_and_analyses_to_its_recorded_fingerprint() {
+    let files = files();
+    if files.is_empty() {
+        return;
+    }
+    let lines: String = files.iter().map(|(name, bytes)| format!("{name} {}\n", fingerprint(bytes))).collect();
+    let recorded = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus_fingerprints.txt");
+    if std::env::var_os("UPDATE_FINGERPRINTS").is_some() {
+        std::fs::write(&recorded, &lines).unwrap();
+    }
+    let expected = std::fs::read_to_string(&recorded).unwrap();
+    for (ours, theirs) in lines.lines().zip(expected.lines()) {
+        assert_eq!(ours, theirs, "a file of the corpus reads or analyses differently");
+    }
+    assert_eq!(lines.lines().count(), expected.lines().count(), "the corpus has other files than recorded");
+}
+
+/// The track and its summary (or the kind of error), as a 64-bit FNV-1a
+/// hash of their debug form: floats print there as the shortest text that
+/// reads back to the same bits, so any change to any number shows.
+fn fingerprint(bytes: &[u8]) -> String {
+    let described = match read_bytes(bytes) {
+        Ok(track) => {
+            let summary = analyse(&track, &Options::default());
+            format!("{track:?}{summary:?}")
+        }
+        Err(e) => format!("{e:?}"),
+    };
+    let hash =
+        described.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    match read_bytes(bytes) {
+        Ok(track) => format!("{} points {hash:016x}", track.point_count()),
+        Err(e) => format!("refused ({}) {hash:016x}", kind(&e)),
+    }
+}
