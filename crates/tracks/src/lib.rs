@@ -42,6 +42,8 @@ impl Format {
                 rest = after.1;
             } else if let Some(after) = rest.strip_prefix("<!--").and_then(|r| r.split_once("-->")) {
                 rest = after.1;
+            } else if let Some(after) = rest.strip_prefix("<!DOCTYPE").and_then(after_doctype) {
+                rest = after;
             } else {
                 break;
             }
@@ -62,6 +64,17 @@ impl Format {
             Format::Fit => "fit",
         }
     }
+}
+
+/// What follows a document type (from just after `<!DOCTYPE`), past its
+/// internal subset of declarations in `[…]` if it has one.
+fn after_doctype(rest: &str) -> Option<&str> {
+    let subset_closed = match (rest.find('['), rest.find('>')) {
+        (Some(open), Some(end)) if open < end => open + rest[open..].find(']')?,
+        _ => 0,
+    };
+    let end = subset_closed + rest[subset_closed..].find('>')?;
+    Some(&rest[end + 1..])
 }
 
 /// The most points one file may hold: eleven days at one point a second.

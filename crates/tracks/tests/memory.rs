@@ -97,6 +97,12 @@ fn what_is_not_a_point_costs_no_memory_however_much_of_it_there_is() {
             "whitespace between comments, in one element's text",
             Format::Gpx,
             format!("<gpx>{}</gpx>", "<!---->\n  ".repeat(400_000)),
+            "no points",
+        ),
+        (
+            "words between comments, in one element's text",
+            Format::Gpx,
+            format!("<gpx><desc>{}</desc></gpx>", "<!---->word ".repeat(300_000)),
             "beyond limits",
         ),
     ];

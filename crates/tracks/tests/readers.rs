@@ -103,6 +103,12 @@ fn tcx_tracks_join_unless_a_pause_parts_them() {
 fn formats_are_recognised_by_content() {
     assert_eq!(Format::sniff(b"\xEF\xBB\xBF<?xml version='1.0'?><!-- hi --><gpx>"), Some(Format::Gpx));
     assert_eq!(Format::sniff(b"<ns:TrainingCenterDatabase xmlns:ns='x'>"), Some(Format::Tcx));
+    let typed = b"<?xml version='1.0'?>\n<!DOCTYPE gpx [ <!ENTITY a 'b'> ]>\n<gpx>";
+    assert_eq!(Format::sniff(typed), Some(Format::Gpx));
+    assert_eq!(
+        Format::sniff(b"<!DOCTYPE TrainingCenterDatabase SYSTEM 'tcx.dtd'><TrainingCenterDatabase>"),
+        Some(Format::Tcx)
+    );
     assert_eq!(Format::sniff(b"\x0e\x10\x00\x00\x00\x00\x00\x00.FIT\x00\x00"), Some(Format::Fit));
     assert_eq!(Format::sniff(b"<html><body>"), None);
     assert_eq!(Format::sniff(b"PK\x03\x04"), None);
