@@ -8,6 +8,8 @@
 //! most of what makes reading fast.
 
 mod markup;
+mod tag;
+mod text;
 mod values;
 mod window;
 
@@ -17,7 +19,8 @@ use std::ops::Range;
 pub(crate) use values::{number, time_ms};
 
 use crate::error::{Location, TrackError};
-use markup::{local, Piece};
+use markup::{Broken, Piece};
+use tag::local;
 use window::Window;
 
 /// How deep elements may nest. TCX, the deepest, goes nine levels down to a
@@ -50,6 +53,8 @@ pub(crate) enum Step {
 /// KiB at most, whatever the document.
 pub(crate) struct XmlWalk<R> {
     window: Window<R>,
+    /// Where the parts of the start tag being read lie.
+    tag: tag::Layout,
     held: Held,
 }
 
@@ -91,7 +96,7 @@ impl<R: Read> XmlWalk<R> {
             root,
             seen_root: false,
         };
-        Self { window: Window::new(source), held }
+        Self { window: Window::new(source), tag: tag::Layout::default(), held }
     }
 
     /// Where the walk is in the document: just past the last step.
@@ -106,7 +111,7 @@ impl<R: Read> XmlWalk<R> {
 
     /// The text of the element that closed at the last step, trimmed.
     pub fn text(&self) -> &str {
-        self.held.closed_text.trim()
+        values::trim(&self.held.closed_text)
     }
 
     /// The first attribute named `key` (its local name) of the element that opened at the last step.
@@ -137,9 +142,9 @@ impl<R: Read> XmlWalk<R> {
             let Some((piece, len)) = self.next_piece(at)? else { return self.held.end(at) };
             let bytes = &self.window.unread()[..len];
             let step = match piece {
-                Piece::Text => self.held.add_text(bytes, at, markup::add_text).map(|()| None),
-                Piece::CData => self.held.add_text(&bytes[9..len - 3], at, markup::add_cdata).map(|()| None),
-                Piece::StartTag => self.held.open(&bytes[1..len - 1], at).map(|()| Some(Step::Open)),
+                Piece::Text => self.held.add_text(bytes, at, text::add_text).map(|()| None),
+                Piece::CData => self.held.add_text(&bytes[9..len - 3], at, text::add_cdata).map(|()| None),
+                Piece::StartTag => self.held.open(bytes, &self.tag, at).map(|()| Some(Step::Open)),
                 Piece::EndTag => self.held.close(&bytes[2..len - 1], at).map(|()| Some(Step::Close)),
                 Piece::Skipped => Ok(None),
             }?;
@@ -156,10 +161,14 @@ impl<R: Read> XmlWalk<R> {
     fn next_piece(&mut self, at: u64) -> Result<Option<(Piece, usize)>, TrackError> {
         loop {
             let unread = self.window.unread();
-            match markup::find(unread) {
+            match markup::find(unread, &mut self.tag) {
                 Ok(Some(found)) => return Ok(Some(found)),
                 Ok(None) => {}
-                Err(detail) => return Err(TrackError::malformed(Location::Byte(at), detail)),
+                Err(Broken::Markup(detail)) => return Err(TrackError::malformed(Location::Byte(at), detail)),
+                Err(Broken::TooManyAttributes) => {
+                    let detail = format!("an element has more than {MAX_ATTRIBUTES} attributes");
+                    return Err(TrackError::BeyondLimits { at: Location::Byte(at), detail });
+                }
             }
             if unread.len() == MAX_PIECE {
                 return Err(piece_too_long(Location::Byte(at)));
@@ -196,19 +205,15 @@ impl Held {
     }
 
     /// An element opens: its name and attributes are checked and kept, and
-    /// it goes on the path. `inner` is what lies between `<` and `>`.
-    fn open(&mut self, inner: &[u8], at: u64) -> Result<(), TrackError> {
+    /// it goes on the path. `piece` is the start tag, laid out in `tag`.
+    fn open(&mut self, piece: &[u8], tag: &tag::Layout, at: u64) -> Result<(), TrackError> {
         let at = Location::Byte(at);
         if self.path_ends.len() >= MAX_DEPTH {
             let detail = format!("the file nests elements deeper than {MAX_DEPTH} levels");
             return Err(TrackError::BeyondLimits { at, detail });
         }
-        let tag = markup::start_tag(inner);
-        if tag.name.is_empty() {
-            return Err(TrackError::malformed(at, "a `<` begins no tag (write `&lt;` for the character)"));
-        }
         let start = self.path.len();
-        push_name(tag.name, "an element", &at, &mut self.path)?;
+        push_name(&piece[tag.name.clone()], "an element", &at, &mut self.path)?;
         self.name.clear();
         self.name.push_str(local(&self.path[start..]));
         if !self.seen_root {
@@ -219,32 +224,32 @@ impl Held {
             self.seen_root = true;
         }
         self.path_ends.push(self.path.len());
-        self.keep_attributes(tag.attributes, at)?;
+        self.keep_attributes(piece, &tag.attributes, at)?;
         self.text.clear();
         self.pending_close = tag.empty;
         Ok(())
     }
 
-    /// An element's attributes, checked (no more than [`MAX_ATTRIBUTES`],
-    /// no name twice) and kept with their references resolved.
-    fn keep_attributes(&mut self, attributes: markup::Attributes, at: Location) -> Result<(), TrackError> {
+    /// An element's attributes, checked (no name twice) and kept with their references resolved.
+    fn keep_attributes(
+        &mut self,
+        piece: &[u8],
+        attributes: &[(Range<usize>, Range<usize>)],
+        at: Location,
+    ) -> Result<(), TrackError> {
         let (ranges, text) = (&mut self.attributes, &mut self.attribute_text);
         ranges.clear();
         text.clear();
-        for attribute in attributes {
-            if ranges.len() == MAX_ATTRIBUTES {
-                let detail = format!("an element has more than {MAX_ATTRIBUTES} attributes");
-                return Err(TrackError::BeyondLimits { at, detail });
-            }
-            let (key, value) = attribute.map_err(|detail| TrackError::malformed(at.clone(), detail))?;
+        for (key, value) in attributes {
             let key_start = text.len();
-            push_name(key, "an attribute", &at, text)?;
+            push_name(&piece[key.clone()], "an attribute", &at, text)?;
             let value_start = text.len();
             if ranges.iter().any(|(k, _)| text[k.clone()] == text[key_start..value_start]) {
                 let detail = format!("an element has the attribute `{}` twice", &text[key_start..value_start]);
                 return Err(TrackError::malformed(at, detail));
             }
-            let value = markup::attribute_value(value).map_err(|detail| TrackError::malformed(at.clone(), detail))?;
+            let value = text::attribute_value(&piece[value.clone()])
+                .map_err(|detail| TrackError::malformed(at.clone(), detail))?;
             text.push_str(&value);
             ranges.push((key_start..value_start, value_start..text.len()));
         }
@@ -254,7 +259,7 @@ impl Held {
     /// The innermost element closes, with the text it held; `inner` is
     /// what lies between `</` and `>`, and must name it.
     fn close(&mut self, inner: &[u8], at: u64) -> Result<(), TrackError> {
-        let closing = markup::end_tag(inner);
+        let closing = tag::end_tag(inner);
         let Some(start) = self.innermost_start() else {
             let detail = format!("</{}> closes no element", String::from_utf8_lossy(closing));
             return Err(TrackError::malformed(Location::Byte(at), detail));
@@ -276,7 +281,7 @@ impl Held {
     /// bounded as one piece is, however many pieces it comes in.
     /// (References make text shorter, never longer, so its length as
     /// written bounds it before it is added.)
-    fn add_text(&mut self, raw: &[u8], at: u64, decode: markup::Decode) -> Result<(), TrackError> {
+    fn add_text(&mut self, raw: &[u8], at: u64, decode: text::Decode) -> Result<(), TrackError> {
         // Space before the first text is trimmed away in the end: the
         // space between elements costs nothing.
         if self.text.is_empty() && raw.iter().all(|&b| markup::is_space(b)) {

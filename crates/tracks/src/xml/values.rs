@@ -5,11 +5,22 @@ use crate::error::{Location, TrackError};
 
 /// Parses a number from an element's text, naming the element when it is not one.
 pub(crate) fn number(text: &str, what: &str, at: Location) -> Result<f64, TrackError> {
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     plain_decimal(trimmed.as_bytes())
         .or_else(|| trimmed.parse::<f64>().ok())
         .filter(|v| v.is_finite())
         .ok_or_else(|| TrackError::malformed(at, format!("<{what}> holds `{text}`, not a number")))
+}
+
+/// `str::trim`, without its look at either end when neither is a space
+/// of any kind (a byte below 0x80 that is not ASCII whitespace), as in
+/// nearly every value of a track.
+pub(crate) fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_none_or(|&b| b < 0x80 && !char::from(b).is_whitespace());
+    if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
+        return text;
+    }
+    text.trim()
 }
 
 /// The most digits a decimal may have to be read by [`plain_decimal`]: its
@@ -50,7 +61,7 @@ fn plain_decimal(text: &[u8]) -> Option<f64> {
 /// Parses an ISO 8601 / RFC 3339 time to epoch milliseconds. Times without
 /// an offset are taken as UTC, as GPX requires.
 pub(crate) fn time_ms(text: &str) -> Option<i64> {
-    let text = text.trim();
+    let text = trim(text);
     plain_utc_ms(text.as_bytes()).or_else(|| parsed_ms(text))
 }
 
@@ -178,6 +189,19 @@ mod tests {
         for text in ["", "-", ".", "1.", ".5", "1e5", "+1", "1234567890123456", "1.2.3", "--1"] {
             assert_eq!(plain_decimal(text.as_bytes()), None, "{text}");
         }
+    }
+
+    /// Whatever a text begins or ends with (every ASCII byte, and the
+    /// spaces beyond it), the quick trim is `str::trim`.
+    #[test]
+    fn trim_is_str_trim() {
+        let ends = (0u8..0x80).map(char::from).chain(['\u{85}', '\u{a0}', '\u{2028}', '\u{3000}', 'é']);
+        for end in ends {
+            for text in [format!("{end}1.5"), format!("1.5{end}"), format!("{end}"), format!("{end}{end}x{end}")] {
+                assert_eq!(trim(&text), text.trim(), "{text:?}");
+            }
+        }
+        assert_eq!(trim(""), "");
     }
 
     /// Times in the form read directly, and near it, at random: wherever
