@@ -105,6 +105,10 @@ fn plain_utc_ms(text: &[u8]) -> Option<i64> {
         _ => return None,
     };
     let seconds = days_since_1970(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
+    if seconds >= 0 {
+        // The same milliseconds as below, without 128-bit division.
+        return Some(seconds * 1_000 + nanosecond / 1_000_000);
+    }
     Some(((i128::from(seconds) * 1_000_000_000 + i128::from(nanosecond)) / 1_000_000) as i64)
 }
 
@@ -136,8 +140,9 @@ fn days_since_1970(year: i64, month: i64, day: i64) -> i64 {
     // Leap days in the years before `year`, counted from year 1.
     let leap_days = |year: i64| (year - 1).div_euclid(4) - (year - 1).div_euclid(100) + (year - 1).div_euclid(400);
     let before_year = 365 * (year - 1970) + leap_days(year) - leap_days(1970);
-    let before_month: i64 = (1..month).map(|m| days_in_month(year, m)).sum();
-    before_year + before_month + day - 1
+    const BEFORE_MONTH: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let leap_day = i64::from(month > 2 && is_leap(year));
+    before_year + BEFORE_MONTH[(month - 1) as usize] + leap_day + day - 1
 }
 
 #[cfg(test)]
