@@ -8,7 +8,7 @@ use super::tag;
 /// a few dozen bytes long: a plain loop finds a byte in them sooner than a
 /// vectorised search gets going.
 #[inline]
-pub(super) fn memchr(byte: u8, bytes: &[u8]) -> Option<usize> {
+pub(super) fn position_of(byte: u8, bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == byte)
 }
 
@@ -38,12 +38,12 @@ pub(super) enum Piece {
 pub(super) fn find(bytes: &[u8], tag: &mut tag::Layout) -> Result<Option<(Piece, usize)>, Broken> {
     let Some((&first, rest)) = bytes.split_first() else { return Ok(None) };
     if first != b'<' {
-        return Ok(memchr(b'<', bytes).map(|end| (Piece::Text, end)));
+        return Ok(position_of(b'<', bytes).map(|end| (Piece::Text, end)));
     }
     // `end` is where the closing `>` lies in `rest`.
     let found = match rest.first() {
         None => None,
-        Some(b'/') => memchr(b'>', rest).map(|end| (Piece::EndTag, end)),
+        Some(b'/') => position_of(b'>', rest).map(|end| (Piece::EndTag, end)),
         Some(b'?') => closed_by(rest, 1, b"?>").map(|end| (Piece::Skipped, end)),
         Some(b'!') => declaration(rest).map_err(Broken::Markup)?,
         Some(_) => {

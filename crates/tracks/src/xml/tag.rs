@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::markup::{is_space, memchr};
+use super::markup::{is_space, position_of};
 use super::MAX_ATTRIBUTES;
 
 /// Where a start tag's parts lie in its piece.
@@ -75,7 +75,7 @@ fn attribute(bytes: &[u8], at: &mut usize) -> Result<(Range<usize>, Range<usize>
         return Err(Stop::Bad("an attribute's value is not in quotes"));
     }
     let value_start = *at + 1;
-    let len = memchr(quote, &bytes[value_start..]).ok_or(Stop::More)?;
+    let len = position_of(quote, &bytes[value_start..]).ok_or(Stop::More)?;
     *at = value_start + len + 1;
     Ok((key, value_start..value_start + len))
 }
@@ -103,7 +103,7 @@ pub(super) fn end_tag(inner: &[u8]) -> &[u8] {
 /// The local name of a qualified one: what follows the prefix and its `:`.
 #[inline]
 pub(super) fn local(name: &str) -> &str {
-    match memchr(b':', name.as_bytes()) {
+    match position_of(b':', name.as_bytes()) {
         Some(colon) => &name[colon + 1..],
         None => name,
     }

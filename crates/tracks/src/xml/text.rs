@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::markup::memchr;
+use super::markup::position_of;
 
 /// How a run of text or a CDATA section is turned into what it means.
 pub(super) type Decode = fn(&[u8], &mut String) -> Result<(), &'static str>;
@@ -11,10 +11,10 @@ pub(super) type Decode = fn(&[u8], &mut String) -> Result<(), &'static str>;
 /// Text as the document means it, appended to `into`: references resolved,
 /// line ends made `\n` as XML 1.1 has them (`\r\n`, `\r`, NEL, LS).
 /// A reference to an entity the document would have to declare stands for
-/// nothing, as it did with every earlier reader.
+/// nothing: it is left out of the text.
 pub(super) fn add_text(raw: &[u8], into: &mut String) -> Result<(), &'static str> {
     let mut rest = raw;
-    while let Some(amp) = memchr(b'&', rest) {
+    while let Some(amp) = position_of(b'&', rest) {
         add_run(&rest[..amp], into)?;
         let (name, after) = reference(&rest[amp + 1..])?;
         if let Some(c) = resolve(name) {
@@ -28,12 +28,12 @@ pub(super) fn add_text(raw: &[u8], into: &mut String) -> Result<(), &'static str
 /// An attribute's value as the document means it: references resolved,
 /// any to an entity the document would declare refused.
 pub(super) fn attribute_value(raw: &[u8]) -> Result<Cow<'_, str>, &'static str> {
-    if memchr(b'&', raw).is_none() {
+    if position_of(b'&', raw).is_none() {
         return std::str::from_utf8(raw).map(Cow::Borrowed).map_err(|_| NOT_UTF8);
     }
     let mut value = String::new();
     let mut rest = raw;
-    while let Some(amp) = memchr(b'&', rest) {
+    while let Some(amp) = position_of(b'&', rest) {
         value.push_str(std::str::from_utf8(&rest[..amp]).map_err(|_| NOT_UTF8)?);
         let (name, after) = reference(&rest[amp + 1..])?;
         value.push(resolve(name).ok_or("an attribute's value refers to an entity the file does not define")?);
