@@ -16,6 +16,10 @@
 
 mod fit_writer;
 
+// The allocator the server reads and analyses with (crates/athlos/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::hash::{DefaultHasher, Hasher};
