@@ -229,6 +229,24 @@ fn a_fit_file_whose_checksum_does_not_match_is_refused() {
     assert!(read(Format::Fit, &header[..]).is_err());
 }
 
+/// Found by the fuzzer: a header claiming 60 bytes in a file of 46 made
+/// fitparser slice past the end and panic.
+#[test]
+fn a_fit_header_longer_than_the_file_is_cut_short() {
+    let mut file = vec![60, 0, 0, 0, 0, 0, 0, 0];
+    file.extend(b".FITeseg\0\x8f\0\0\0\0\0\x01\0\0\0\0\0\xf2\0\0\0\0\0?gpx></gpx>");
+    assert_cut_short(read_bytes(&file), file.len());
+    // The same, as the second file of a chain.
+    let mut chain = fit_activity(3);
+    chain.extend(&file);
+    assert_cut_short(read_bytes(&chain), chain.len());
+    // A header of no length was read as a header again, 12 bytes on.
+    let mut empty = vec![0, 11, 0, 0, 0, 0, 0, 0];
+    empty.extend(b".FIT Tllat\0\0.FIT TllatOn ");
+    let error = read_bytes(&empty).unwrap_err();
+    assert!(error.to_string().contains("the FIT header says it is 0 bytes long"), "{error}");
+}
+
 #[test]
 fn chained_fit_files_are_each_checked_whole() {
     let (first, second) = (fit_activity(10), fit_activity(20));

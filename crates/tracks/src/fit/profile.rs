@@ -24,6 +24,13 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
     while !rest.is_empty() {
         let offset = bytes.len() - rest.len();
         let at = Location::Byte(offset as u64);
+        // A file (the first, or the next of a chain) begins here: its first
+        // byte is its header's length, and fitparser slices that far into
+        // the bytes without looking whether there are so many, and reads a
+        // header too short to be one as a header again.
+        if offset == 0 || checksummed {
+            check_header_size(rest, at.clone(), bytes.len())?;
+        }
         let (remaining, object) = processor.deserialize_next(rest).map_err(|e| error(*e, at.clone()))?;
         rest = remaining;
         checksummed = matches!(object, FitObject::Crc(_));
@@ -49,6 +56,20 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
         return Err(TrackError::Truncated { at: Location::Byte(bytes.len() as u64) });
     }
     Ok(decoded)
+}
+
+/// A FIT header is 12 bytes long, or 14 with its own checksum (the first
+/// byte says which): shorter is no header, longer than the bytes left is a
+/// file cut short.
+fn check_header_size(rest: &[u8], at: Location, available: usize) -> Result<(), TrackError> {
+    let size = usize::from(rest[0]);
+    if size < 12 {
+        return Err(TrackError::malformed(at, format!("the FIT header says it is {size} bytes long, not 12 or 14")));
+    }
+    if size > rest.len() {
+        return Err(TrackError::Truncated { at: Location::Byte(available as u64) });
+    }
+    Ok(())
 }
 
 /// The checksum closing every FIT file: two bytes after its messages.
