@@ -21,6 +21,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
     // Whether the bytes end on a checksum. `whole` finds a cut from the
     // header; this, a file whose messages run past where its header says.
     let mut checksummed = false;
+    // Where the messages of the file being read end, by its header.
+    let mut messages_end = 0;
     while !rest.is_empty() {
         let offset = bytes.len() - rest.len();
         let at = Location::Byte(offset as u64);
@@ -30,6 +32,9 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
         // header too short to be one as a header again.
         if offset == 0 || checksummed {
             check_header_size(rest, at.clone(), bytes.len())?;
+        } else if offset > messages_end {
+            // fitparser would take what follows for the next file's header.
+            return Err(TrackError::malformed(at, "a message runs past the end its file's header gives"));
         }
         let (remaining, object) = processor.deserialize_next(rest).map_err(|e| error(*e, at.clone()))?;
         rest = remaining;
@@ -48,7 +53,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
                     _ => {}
                 }
             }
-            FitObject::Header(header) => whole(&header, offset, bytes.len())?,
+            FitObject::Header(header) => {
+                whole(&header, offset, bytes.len())?;
+                messages_end = offset + usize::from(header.header_size()) + header.data_size() as usize;
+            }
             FitObject::DefinitionMessage(_) => {}
         }
     }
