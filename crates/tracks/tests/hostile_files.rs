@@ -250,7 +250,8 @@ fn a_fit_header_longer_than_the_file_is_cut_short() {
 /// Every input the fuzzer (scripts/fuzz) found a panic with, kept as it
 /// found it: each is now answered, read or refused. (One is a FIT file
 /// whose definition runs past the end its header gives, after which
-/// fitparser took the bytes that followed for a header of 213 bytes.)
+/// fitparser took the bytes that followed for a header of 213 bytes; one a
+/// timestamp fitparser's time type cannot hold.)
 #[test]
 fn every_input_the_fuzzer_found_is_answered() {
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_findings");
@@ -262,7 +263,7 @@ fn every_input_the_fuzzer_found_is_answered() {
         }
         findings += 1;
     }
-    assert!(findings >= 3, "{findings} findings");
+    assert!(findings >= 4, "{findings} findings");
 }
 
 #[test]

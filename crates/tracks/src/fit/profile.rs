@@ -10,7 +10,18 @@ use fitparser::{ErrorKind, FitDataRecord, Value};
 use super::{Decoded, Reading, Session};
 use crate::error::{Location, TrackError};
 
+/// fitparser panics on some values no device writes (a timestamp past what
+/// its time type holds, among others the fuzzer found): such a panic is the
+/// file's fault, and refuses it as damaged rather than failing whoever
+/// reads it. Nothing outlives a panic here but the bytes, which it does not
+/// touch.
 pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, TrackError> {
+    std::panic::catch_unwind(|| decode_all(bytes)).unwrap_or_else(|_| {
+        Err(TrackError::malformed(Location::File, "the file holds a value outside what FIT allows"))
+    })
+}
+
+fn decode_all(bytes: &[u8]) -> Result<Decoded, TrackError> {
     let mut processor = FitStreamProcessor::new();
     // Keeps the raw `compressed_speed_distance`, whose distance part rolls
     // over every 256 m; see `CompressedDistance`.
