@@ -149,15 +149,19 @@ fn days_since_1970(year: i64, month: i64, day: i64) -> i64 {
 mod tests {
     use super::*;
 
+    /// A repeatable stream of numbers below the one asked for each time.
+    fn random_below(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |below| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % below
+        }
+    }
+
     /// Numbers in the form read directly, and near it, at random: wherever
     /// the direct reading answers, `str::parse` answers the same, to the bit.
     #[test]
     fn plain_decimals_read_as_parse_reads_them() {
-        let mut seed = 17u64;
-        let mut next = |below: u64| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) % below
-        };
+        let mut next = random_below(17);
         let mut read_directly = 0;
         for _ in 0..300_000 {
             let mut text = String::new();
@@ -213,11 +217,7 @@ mod tests {
     /// the direct reading answers, the general parsers answer the same.
     #[test]
     fn plain_times_read_as_the_general_parsers_read_them() {
-        let mut seed = 11u64;
-        let mut next = |below: u64| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) % below
-        };
+        let mut next = random_below(11);
         let mut read_directly = 0;
         for _ in 0..200_000 {
             let year = match next(4) {
