@@ -66,15 +66,10 @@ impl Format {
     }
 }
 
-/// What follows a document type (from just after `<!DOCTYPE`), past its
-/// internal subset of declarations in `[…]` if it has one.
+/// What follows a document type (from just after `<!DOCTYPE`): found as
+/// the XML reader finds it.
 fn after_doctype(rest: &str) -> Option<&str> {
-    let subset_closed = match (rest.find('['), rest.find('>')) {
-        (Some(open), Some(end)) if open < end => open + rest[open..].find(']')?,
-        _ => 0,
-    };
-    let end = subset_closed + rest[subset_closed..].find('>')?;
-    Some(&rest[end + 1..])
+    xml::doctype_end(rest.as_bytes()).map(|end| &rest[end + 1..])
 }
 
 /// The most points one file may hold: eleven days at one point a second.

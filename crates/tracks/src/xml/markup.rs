@@ -90,8 +90,9 @@ fn closed_by(bytes: &[u8], from: usize, closing: &[u8]) -> Option<usize> {
     Some(from + at + closing.len() - 1)
 }
 
-/// The `>` that ends the document type, past its internal subset in `[…]`.
-fn doctype_end(bytes: &[u8]) -> Option<usize> {
+/// The `>` that ends the document type, past its internal subset in `[…]`
+/// and anything quoted.
+pub(crate) fn doctype_end(bytes: &[u8]) -> Option<usize> {
     let (mut depth, mut quote) = (0usize, None);
     for (at, &b) in bytes.iter().enumerate() {
         match (quote, b) {

@@ -16,6 +16,7 @@ mod window;
 use std::io::Read;
 use std::ops::Range;
 
+pub(crate) use markup::doctype_end;
 pub(crate) use values::{number, time_ms};
 
 use crate::error::{Location, TrackError};

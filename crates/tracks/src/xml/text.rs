@@ -13,16 +13,7 @@ pub(super) type Decode = fn(&[u8], &mut String) -> Result<(), &'static str>;
 /// A reference to an entity the document would have to declare stands for
 /// nothing: it is left out of the text.
 pub(super) fn add_text(raw: &[u8], into: &mut String) -> Result<(), &'static str> {
-    let mut rest = raw;
-    while let Some(amp) = position_of(b'&', rest) {
-        add_run(&rest[..amp], into)?;
-        let (name, after) = reference(&rest[amp + 1..])?;
-        if let Some(c) = resolve(name) {
-            into.push(c);
-        }
-        rest = after;
-    }
-    add_run(rest, into)
+    resolve_references(raw, into, add_run, None)
 }
 
 /// An attribute's value as the document means it: references resolved,
@@ -32,15 +23,38 @@ pub(super) fn attribute_value(raw: &[u8]) -> Result<Cow<'_, str>, &'static str> 
         return std::str::from_utf8(raw).map(Cow::Borrowed).map_err(|_| NOT_UTF8);
     }
     let mut value = String::new();
+    let undeclared = "an attribute's value refers to an entity the file does not define";
+    resolve_references(raw, &mut value, add_utf8, Some(undeclared))?;
+    Ok(Cow::Owned(value))
+}
+
+/// `raw` with its references resolved, appended to `into`, the runs
+/// between them through `add`. A reference to an undeclared entity is
+/// refused with `undeclared`, or left out when there is none.
+fn resolve_references(
+    raw: &[u8],
+    into: &mut String,
+    add: Decode,
+    undeclared: Option<&'static str>,
+) -> Result<(), &'static str> {
     let mut rest = raw;
     while let Some(amp) = position_of(b'&', rest) {
-        value.push_str(std::str::from_utf8(&rest[..amp]).map_err(|_| NOT_UTF8)?);
+        add(&rest[..amp], into)?;
         let (name, after) = reference(&rest[amp + 1..])?;
-        value.push(resolve(name).ok_or("an attribute's value refers to an entity the file does not define")?);
+        match (resolve(name), undeclared) {
+            (Some(c), _) => into.push(c),
+            (None, Some(refusal)) => return Err(refusal),
+            (None, None) => {}
+        }
         rest = after;
     }
-    value.push_str(std::str::from_utf8(rest).map_err(|_| NOT_UTF8)?);
-    Ok(Cow::Owned(value))
+    add(rest, into)
+}
+
+/// A run as it is, checked to be UTF-8.
+fn add_utf8(run: &[u8], into: &mut String) -> Result<(), &'static str> {
+    into.push_str(std::str::from_utf8(run).map_err(|_| NOT_UTF8)?);
+    Ok(())
 }
 
 const NOT_UTF8: &str = "the file has text that is not UTF-8";
