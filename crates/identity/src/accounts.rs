@@ -242,7 +242,7 @@ impl Identity {
     /// The people among `ids` who have an account, in one query per few
     /// hundred: a board or a feed names many people at once.
     pub async fn public_profiles(&self, ids: &[String]) -> Result<Vec<PublicProfile>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             for user in store::users_by_ids(&mut conn, chunk).await? {
@@ -257,7 +257,7 @@ impl Identity {
     }
 
     pub async fn public_profile(&self, user_id: &str) -> Result<Option<PublicProfile>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let user = store::user_by_id(&mut conn, user_id).await?;
         Ok(user.map(|user| PublicProfile {
             avatar_url: crate::avatar::url(&user),

@@ -47,7 +47,7 @@ pub struct RecordsQuery {
 
 impl Training {
     pub async fn records(&self, user_id: &str, query: RecordsQuery) -> Result<Vec<SportRecords>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let mut by_sport: BTreeMap<String, SportRecords> = BTreeMap::new();
         for effort in store::efforts_of_user(&mut conn, user_id).await? {
             let records = entry(&mut by_sport, &effort.sport);

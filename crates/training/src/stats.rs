@@ -152,7 +152,7 @@ impl Training {
     ) -> Result<Vec<Counted>> {
         let local_ms = |day: Date| (day.midnight().assume_offset(offset).unix_timestamp()) * 1000;
         let (start, end) = (local_ms(from), local_ms(to.next_day().unwrap_or(to)));
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let sport = q.sport.clone().unwrap_or_default();
         let workouts = store::counted_between(&mut conn, user_id, (start, end), &sport).await?;
         let mut out = Vec::with_capacity(workouts.len());

@@ -1,6 +1,6 @@
 //! Sessions, their refresh tokens, and the check every authenticated request makes.
 
-use platform::db::now_ms;
+use platform::db::{now_ms, Reads};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -236,16 +236,14 @@ pub struct SessionCheck {
     pub email_verified: bool,
 }
 
-pub async fn check_session(conn: &mut AnyConnection, session_id: &str, user_id: &str) -> Result<Option<SessionCheck>> {
+pub async fn check_session(conn: &mut impl Reads, session_id: &str, user_id: &str) -> Result<Option<SessionCheck>> {
     let row = sqlx::query(
         "SELECT s.revoked_at, u.status, u.role, u.email_verified_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND u.id = $2",
     )
     .bind(session_id)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
+    .bind(user_id);
+    let Some(row) = conn.fetch_optional(row).await? else { return Ok(None) };
     Ok(Some(SessionCheck {
         revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
         suspended: row.try_get::<String, _>("status")? == "suspended",

@@ -1,6 +1,6 @@
 //! Accounts: who they are, their preferences and picture, and erasing them.
 
-use platform::db::{now_ms, NullableDouble};
+use platform::db::{now_ms, NullableDouble, Reads};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -108,14 +108,14 @@ pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Opti
     row.as_ref().map(user_from).transpose()
 }
 
-pub async fn user_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<User>> {
-    let row =
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+pub async fn user_by_id(conn: &mut impl Reads, id: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row = conn.fetch_optional(sqlx::query(&sql).bind(id)).await?;
     row.as_ref().map(user_from).transpose()
 }
 
 /// The users among `ids` (at most a few hundred: one statement's parameters).
-pub async fn users_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<User>> {
+pub async fn users_by_ids(conn: &mut impl Reads, ids: &[String]) -> Result<Vec<User>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -125,7 +125,7 @@ pub async fn users_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Ve
     for id in ids {
         query = query.bind(id);
     }
-    query.fetch_all(conn).await?.iter().map(user_from).collect()
+    conn.fetch_all(query).await?.iter().map(user_from).collect()
 }
 
 /// Users in id order after `cursor`.

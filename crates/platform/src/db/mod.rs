@@ -16,9 +16,14 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 use crate::config::mask_url_password;
 
 mod aside;
+mod local;
+mod reads;
 
 use aside::Aside;
 pub use aside::AsideConnection;
+pub use local::LocalConnection;
+use local::LocalReads;
+pub use reads::{Query, ReadConnection, Reads};
 
 /// A transaction that may write: the connection it runs on, and on SQLite
 /// this process's turn to write, held until it ends.
@@ -104,6 +109,8 @@ pub struct Database {
     /// `busy_timeout`.
     writers: Option<Arc<Mutex<()>>>,
     aside: Arc<Aside>,
+    /// Reads on the calling thread, for a SQLite file (see `local`).
+    local: Option<Arc<LocalReads>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,7 +162,8 @@ impl Database {
             .await?;
         let writers = (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(())));
         let aside = Arc::new(Aside::new(options, dialect, ping_idle_after, acquire_timeout));
-        Ok(Self { pool, dialect, writers, aside })
+        let local = (dialect == Dialect::Sqlite).then(|| LocalReads::for_url(url)).flatten().map(Arc::new);
+        Ok(Self { pool, dialect, writers, aside, local })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -166,11 +174,24 @@ impl Database {
         self.dialect
     }
 
-    /// One of the few connections kept aside for the read every
-    /// authenticated request makes; see [`AsideConnection::keep`]. Nothing
-    /// else should take one: a long query there holds up every request.
-    pub async fn aside(&self) -> Result<AsideConnection, sqlx::Error> {
-        self.aside.acquire().await
+    /// A connection for short reads outside a transaction: on a SQLite
+    /// file one that reads on the calling thread, else one from the pool.
+    pub async fn read(&self) -> Result<ReadConnection, sqlx::Error> {
+        match &self.local {
+            Some(local) => Ok(ReadConnection::Local(local.acquire()?)),
+            None => Ok(ReadConnection::Pooled(self.pool.acquire().await?)),
+        }
+    }
+
+    /// A connection for the read every authenticated request makes: on a
+    /// SQLite file as [`Database::read`], else one of the few kept aside
+    /// for it; see [`ReadConnection::keep`]. Nothing else should take one:
+    /// a long query there holds up every request.
+    pub async fn aside(&self) -> Result<ReadConnection, sqlx::Error> {
+        match &self.local {
+            Some(local) => Ok(ReadConnection::Local(local.acquire()?)),
+            None => Ok(ReadConnection::Aside(self.aside.acquire().await?)),
+        }
     }
 
     /// A transaction that may write. On SQLite it takes the write lock at
@@ -207,6 +228,9 @@ impl Database {
     }
 
     pub async fn close(&self) {
+        if let Some(local) = &self.local {
+            local.close();
+        }
         self.aside.close().await;
         self.pool.close().await;
     }

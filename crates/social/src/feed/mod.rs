@@ -9,7 +9,7 @@ pub(crate) mod store;
 
 use std::collections::HashSet;
 
-use platform::db::rfc3339;
+use platform::db::{rfc3339, Reads};
 use platform::people::PublicProfile;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -76,7 +76,7 @@ impl Social {
             return Err(SocialError::invalid("limit", "ask for 1 to 50 entries"));
         }
         let mut before = query.cursor.as_deref().filter(|c| !c.is_empty()).map(decode).transpose()?;
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let followed: HashSet<String> = relations::store::all_followed(&mut conn, viewer).await?.into_iter().collect();
         let blocked: HashSet<String> = relations::store::blocked_around(&mut conn, viewer).await?.into_iter().collect();
         let big = store::big_authors(&mut conn, viewer, FAN_OUT_LIMIT).await?;
@@ -135,7 +135,7 @@ pub(crate) async fn fan_out(conn: &mut AnyConnection, training: &Training) -> Re
 }
 
 /// Trainings as feed entries with their counts for the viewer.
-pub(crate) async fn entries(conn: &mut AnyConnection, viewer: &str, trainings: Vec<Training>) -> Result<Vec<Entry>> {
+pub(crate) async fn entries(conn: &mut impl Reads, viewer: &str, trainings: Vec<Training>) -> Result<Vec<Entry>> {
     let ids: Vec<String> = trainings.iter().map(|t| t.workout_id.clone()).collect();
     let counts = reactions::store::counts(conn, viewer, &ids).await?;
     Ok(trainings

@@ -1,6 +1,7 @@
 //! The feed's SQL: entries written out to followers, and a page read from
 //! them, one's own trainings and those of authors read rather than written.
 
+use platform::db::Reads;
 use sqlx::{AnyConnection, Row};
 
 use super::Position;
@@ -61,23 +62,25 @@ pub async fn erase_user(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
 }
 
 /// The people `viewer` follows whose trainings are not written out.
-pub async fn big_authors(conn: &mut AnyConnection, viewer: &str, limit: i64) -> Result<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT f.followed_id FROM follows f JOIN follow_counts c ON c.user_id = f.followed_id
+pub async fn big_authors(conn: &mut impl Reads, viewer: &str, limit: i64) -> Result<Vec<String>> {
+    let rows = conn
+        .fetch_all(
+            sqlx::query(
+                "SELECT f.followed_id FROM follows f JOIN follow_counts c ON c.user_id = f.followed_id
          WHERE f.follower_id = $1 AND f.state = $2 AND c.followers > $3",
-    )
-    .bind(viewer)
-    .bind(ACCEPTED)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+            )
+            .bind(viewer)
+            .bind(ACCEPTED)
+            .bind(limit),
+        )
+        .await?;
     rows.iter().map(|r| Ok(r.try_get("followed_id")?)).collect()
 }
 
 /// The newest trainings before `before` from the viewer's entries, their
 /// own, and the big authors', each list read by its index and merged.
 pub async fn candidates(
-    conn: &mut AnyConnection,
+    conn: &mut impl Reads,
     viewer: &str,
     big: &[String],
     before: Option<&Position>,
@@ -122,7 +125,7 @@ pub async fn candidates(
     for author in big {
         query = query.bind(author);
     }
-    let rows = query.fetch_all(conn).await?;
+    let rows = conn.fetch_all(query).await?;
     let mut trainings: Vec<Training> = rows.iter().map(from_row).collect::<Result<_>>()?;
     // One's own training written out to oneself would come twice.
     trainings.dedup_by(|a, b| a.workout_id == b.workout_id);

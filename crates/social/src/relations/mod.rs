@@ -140,7 +140,7 @@ impl Social {
 
     /// How `viewer` stands to `owner`: training's question for each workout.
     pub async fn standing(&self, viewer: &str, owner: &str) -> Result<(bool, bool)> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let blocked = store::blocked_either_way(&mut conn, viewer, owner).await?;
         let follows = store::follow_state(&mut conn, viewer, owner).await?.as_deref() == Some(ACCEPTED);
         Ok((follows, blocked))
@@ -148,13 +148,13 @@ impl Social {
 
     /// Whom `user_id` follows (accepted), for other contexts' "people I follow".
     pub async fn followings(&self, user_id: &str) -> Result<Vec<String>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         store::people(&mut conn, user_id, false, ACCEPTED, "", i64::MAX).await
     }
 
     /// Whom `user_id` blocked and who blocked them: hidden from them everywhere.
     pub async fn blocked_around(&self, user_id: &str) -> Result<Vec<String>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         store::blocked_around(&mut conn, user_id).await
     }
 

@@ -1,5 +1,6 @@
 //! Follows, follow requests, blocks and their counts.
 
+use platform::db::Reads;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::Result;
@@ -8,11 +9,13 @@ pub const PENDING: &str = "pending";
 pub const ACCEPTED: &str = "accepted";
 
 /// The state of `follower`'s follow of `followed`, if any.
-pub async fn follow_state(conn: &mut AnyConnection, follower: &str, followed: &str) -> Result<Option<String>> {
-    let row = sqlx::query("SELECT state FROM follows WHERE follower_id = $1 AND followed_id = $2")
-        .bind(follower)
-        .bind(followed)
-        .fetch_optional(conn)
+pub async fn follow_state(conn: &mut impl Reads, follower: &str, followed: &str) -> Result<Option<String>> {
+    let row = conn
+        .fetch_optional(
+            sqlx::query("SELECT state FROM follows WHERE follower_id = $1 AND followed_id = $2")
+                .bind(follower)
+                .bind(followed),
+        )
         .await?;
     Ok(row.map(|r| r.try_get("state")).transpose()?)
 }
@@ -89,10 +92,9 @@ async fn count(conn: &mut AnyConnection, follower: &str, followed: &str, by: i64
 }
 
 /// `(followers, following)` of the person.
-pub async fn counts(conn: &mut AnyConnection, user_id: &str) -> Result<(i64, i64)> {
-    let row = sqlx::query("SELECT followers, following FROM follow_counts WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(conn)
+pub async fn counts(conn: &mut impl Reads, user_id: &str) -> Result<(i64, i64)> {
+    let row = conn
+        .fetch_optional(sqlx::query("SELECT followers, following FROM follow_counts WHERE user_id = $1").bind(user_id))
         .await?;
     Ok(match row {
         Some(row) => (row.try_get("followers")?, row.try_get("following")?),
@@ -102,7 +104,7 @@ pub async fn counts(conn: &mut AnyConnection, user_id: &str) -> Result<(i64, i64
 
 /// People on one side of `user_id`'s follows in `state`, by id after `after`.
 pub async fn people(
-    conn: &mut AnyConnection,
+    conn: &mut impl Reads,
     user_id: &str,
     followers: bool,
     state: &str,
@@ -116,48 +118,48 @@ pub async fn people(
         "SELECT followed_id AS id FROM follows WHERE follower_id = $1 AND state = $2 AND followed_id > $3
          ORDER BY followed_id LIMIT $4"
     };
-    let rows = sqlx::query(sql).bind(user_id).bind(state).bind(after).bind(limit).fetch_all(conn).await?;
+    let rows = conn.fetch_all(sqlx::query(sql).bind(user_id).bind(state).bind(after).bind(limit)).await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
 /// Everyone `user_id` follows (accepted): what decides their feed's privacy.
-pub async fn all_followed(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT followed_id FROM follows WHERE follower_id = $1 AND state = $2")
-        .bind(user_id)
-        .bind(ACCEPTED)
-        .fetch_all(conn)
+pub async fn all_followed(conn: &mut impl Reads, user_id: &str) -> Result<Vec<String>> {
+    let rows = conn
+        .fetch_all(
+            sqlx::query("SELECT followed_id FROM follows WHERE follower_id = $1 AND state = $2")
+                .bind(user_id)
+                .bind(ACCEPTED),
+        )
         .await?;
     rows.iter().map(|r| Ok(r.try_get("followed_id")?)).collect()
 }
 
 /// Whether either blocked the other.
-pub async fn blocked_either_way(conn: &mut AnyConnection, a: &str, b: &str) -> Result<bool> {
-    let row = sqlx::query(
+pub async fn blocked_either_way(conn: &mut impl Reads, a: &str, b: &str) -> Result<bool> {
+    let row = conn.fetch_optional(sqlx::query(
         "SELECT 1 AS found FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)",
     )
     .bind(a)
-    .bind(b)
-    .fetch_optional(conn)
-    .await?;
+    .bind(b)).await?;
     Ok(row.is_some())
 }
 
 /// Everyone `user_id` blocked or was blocked by.
-pub async fn blocked_around(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>> {
-    let rows = sqlx::query(
+pub async fn blocked_around(conn: &mut impl Reads, user_id: &str) -> Result<Vec<String>> {
+    let rows = conn.fetch_all(sqlx::query(
         "SELECT blocked_id AS id FROM blocks WHERE blocker_id = $1 UNION SELECT blocker_id AS id FROM blocks WHERE blocked_id = $1",
     )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
+    .bind(user_id)).await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
 /// The people `user_id` blocked, newest first.
-pub async fn blocked_by(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT blocked_id FROM blocks WHERE blocker_id = $1 ORDER BY created_at DESC, blocked_id")
-        .bind(user_id)
-        .fetch_all(conn)
+pub async fn blocked_by(conn: &mut impl Reads, user_id: &str) -> Result<Vec<String>> {
+    let rows = conn
+        .fetch_all(
+            sqlx::query("SELECT blocked_id FROM blocks WHERE blocker_id = $1 ORDER BY created_at DESC, blocked_id")
+                .bind(user_id),
+        )
         .await?;
     rows.iter().map(|r| Ok(r.try_get("blocked_id")?)).collect()
 }

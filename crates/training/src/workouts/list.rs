@@ -74,7 +74,7 @@ impl Training {
             // One more than a page, to tell whether another follows.
             limit: limit + 1,
         };
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let mut items = store::list(&mut conn, listing).await?;
         let next_cursor = (items.len() > limit as usize).then(|| {
             items.truncate(limit as usize);

@@ -319,7 +319,7 @@ impl Training {
 
     /// A workout as `viewer` (none: not logged in) may see it, with its analysis.
     pub async fn workout_for(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let workout = store::get_analysed(&mut conn, id).await?;
         drop(conn);
         let mut workout = self.seen_by(viewer, workout).await?;
@@ -330,7 +330,7 @@ impl Training {
     /// A workout `viewer` may see, without its analysis: for what only needs
     /// to know that (photos, files), not the splits and series.
     pub(crate) async fn visible_workout(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let workout = store::get(&mut conn, id).await?;
         drop(conn);
         self.seen_by(viewer, workout).await
@@ -348,7 +348,7 @@ impl Training {
 
     /// One of the person's own workouts; anybody else's is not found.
     pub(crate) async fn own_workout(&self, user_id: &str, id: &str) -> Result<Workout> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         match store::get(&mut conn, id).await? {
             Some(workout) if workout.user_id == user_id => Ok(workout),
             _ => Err(TrainingError::NotFound),

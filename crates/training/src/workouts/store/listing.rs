@@ -1,8 +1,9 @@
 //! The query behind lists of workouts: a WHERE clause built from what the
 //! list asks for, newest first, with numbered parameters.
 
+use platform::db::Reads;
 use sqlx::any::AnyArguments;
-use sqlx::{AnyConnection, Arguments};
+use sqlx::Arguments;
 
 use super::{from_row, COLUMNS};
 use crate::error::Result;
@@ -27,7 +28,7 @@ pub struct Listing {
     pub limit: u32,
 }
 
-pub async fn list(conn: &mut AnyConnection, listing: Listing) -> Result<Vec<Workout>> {
+pub async fn list(conn: &mut impl Reads, listing: Listing) -> Result<Vec<Workout>> {
     let limit = listing.limit;
     let c = conditions(listing);
     let sql = format!(
@@ -36,7 +37,7 @@ pub async fn list(conn: &mut AnyConnection, listing: Listing) -> Result<Vec<Work
         c.sql.join(" AND "),
         limit
     );
-    let rows = sqlx::query_with(&sql, c.args).fetch_all(conn).await?;
+    let rows = conn.fetch_all(sqlx::query_with(&sql, c.args)).await?;
     rows.iter().map(from_row).collect()
 }
 

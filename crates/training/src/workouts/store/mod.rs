@@ -7,7 +7,7 @@ mod summaries;
 pub use listing::{list, Listing};
 pub use summaries::{counted_between, efforts_of_user, record_candidates};
 
-use platform::db::{rfc3339, NullableDouble};
+use platform::db::{rfc3339, NullableDouble, Reads};
 use sqlx::{AnyConnection, Row};
 
 use super::model::{Measures, OriginalFile, Privacy, Workout, WorkoutState};
@@ -218,19 +218,17 @@ pub async fn own_many(conn: &mut AnyConnection, user_id: &str, ids: &[String]) -
     Ok(found)
 }
 
-pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM workouts WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+pub async fn get(conn: &mut impl Reads, id: &str) -> Result<Option<Workout>> {
+    let sql = format!("SELECT {COLUMNS} FROM workouts WHERE id = $1");
+    let row = conn.fetch_optional(sqlx::query(&sql).bind(id)).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// A workout with its analysis as stored, in one read: the analysis goes
 /// out as it is, never parsed and written again.
-pub async fn get_analysed(conn: &mut AnyConnection, id: &str) -> Result<Option<Workout>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS}, analysis FROM workouts WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+pub async fn get_analysed(conn: &mut impl Reads, id: &str) -> Result<Option<Workout>> {
+    let sql = format!("SELECT {COLUMNS}, analysis FROM workouts WHERE id = $1");
+    let row = conn.fetch_optional(sqlx::query(&sql).bind(id)).await?;
     let Some(row) = row else { return Ok(None) };
     let mut workout = from_row(&row)?;
     let analysis: Option<String> = row.try_get("analysis")?;

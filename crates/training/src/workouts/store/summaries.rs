@@ -1,6 +1,7 @@
 //! What personal records and totals read of a person's finished workouts.
 
-use sqlx::{AnyConnection, Row};
+use platform::db::Reads;
+use sqlx::Row;
 
 use crate::error::Result;
 
@@ -17,17 +18,16 @@ pub struct Effort {
 /// first when several share the fastest time. Picked in SQL, so a long
 /// history costs the database a scan and the server only the records.
 /// (Window functions ranked them too, at four times the database's time.)
-pub async fn efforts_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Effort>> {
-    let rows = sqlx::query(
+pub async fn efforts_of_user(conn: &mut impl Reads, user_id: &str) -> Result<Vec<Effort>> {
+    let query = sqlx::query(
         "SELECT e.sport_id, e.distance_m, e.seconds, e.workout_id, e.started_at FROM workout_efforts e
          JOIN (SELECT sport_id, distance_m, MIN(seconds) AS seconds FROM workout_efforts
                WHERE user_id = $1 GROUP BY sport_id, distance_m) best
            ON best.sport_id = e.sport_id AND best.distance_m = e.distance_m AND best.seconds = e.seconds
          WHERE e.user_id = $1 ORDER BY e.sport_id, e.distance_m, e.started_at, e.workout_id",
     )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
+    .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     rows.iter()
         .map(|row| {
             Ok(Effort {
@@ -54,8 +54,8 @@ pub struct RecordCandidate {
 /// The finished workouts at the best of their sport (the longest, the
 /// longest in time, the most climbing), oldest first: the caller gives a
 /// record to the earliest of any tie. Picked in SQL, like the efforts.
-pub async fn record_candidates(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<RecordCandidate>> {
-    let rows = sqlx::query(
+pub async fn record_candidates(conn: &mut impl Reads, user_id: &str) -> Result<Vec<RecordCandidate>> {
+    let query = sqlx::query(
         // Materialised: without statistics (a new database) PostgreSQL
         // otherwise plans the aggregate again for every training.
         "WITH best AS MATERIALIZED (
@@ -67,9 +67,8 @@ pub async fn record_candidates(conn: &mut AnyConnection, user_id: &str) -> Resul
            AND (w.distance_m = best.distance OR w.duration_s = best.duration OR w.elevation_gain_m = best.climb)
          ORDER BY w.started_at, w.id",
     )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
+    .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     rows.iter()
         .map(|row| {
             Ok(RecordCandidate {
@@ -97,12 +96,12 @@ pub struct CountedWorkout {
 /// A person's finished workouts that started from `start_ms` until before
 /// `end_ms`, of `sport` (every sport when it is empty).
 pub async fn counted_between(
-    conn: &mut AnyConnection,
+    conn: &mut impl Reads,
     user_id: &str,
     (start_ms, end_ms): (i64, i64),
     sport: &str,
 ) -> Result<Vec<CountedWorkout>> {
-    let rows = sqlx::query(
+    let query = sqlx::query(
         "SELECT started_at, sport_id, distance_m, duration_s, moving_s, elevation_gain_m FROM workouts
          WHERE user_id = $1 AND state = 'ready' AND started_at >= $2 AND started_at < $3
            AND ($4 = '' OR sport_id = $4)",
@@ -110,9 +109,8 @@ pub async fn counted_between(
     .bind(user_id)
     .bind(start_ms)
     .bind(end_ms)
-    .bind(sport.to_string())
-    .fetch_all(conn)
-    .await?;
+    .bind(sport.to_string());
+    let rows = conn.fetch_all(query).await?;
     rows.iter()
         .map(|row| {
             Ok(CountedWorkout {
