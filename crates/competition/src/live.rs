@@ -30,7 +30,7 @@ pub struct Guard(pub Competitions);
 impl TopicGuard for Guard {
     fn may_listen<'a>(&'a self, caller: &'a Caller, id: &'a str) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
-            let mut conn = self.0.platform.db.pool().acquire().await.map_err(|e| e.to_string())?;
+            let mut conn = self.0.platform.db.read().await.map_err(|e| e.to_string())?;
             match self.0.visible(&mut conn, caller, id, None).await {
                 Ok(_) => Ok(()),
                 Err(_) => Err("no such competition, or it is invite-only and you have not entered".into()),

@@ -204,7 +204,7 @@ impl Competitions {
             _ => None,
         };
         let hidden = self.hidden_from(caller).await?;
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let (competition, _) = self.visible(&mut conn, caller, id, query.code.as_deref()).await?;
         drop(conn);
         let mut board = Board::competition(id, competition.kind.band_width());
@@ -258,7 +258,7 @@ impl Competitions {
     ) -> Result<BoardPage> {
         let after = cursor.filter(|c| !c.is_empty()).map(decode_cursor).transpose()?;
         let rows = {
-            let mut conn = self.platform.db.pool().acquire().await?;
+            let mut conn = self.platform.db.read().await?;
             // Extra rows stand in for those hidden from the caller.
             let wanted = limit as i64 + 1 + hidden.len() as i64;
             board.page(&mut conn, after.as_ref().map(|(_, p)| p), false, wanted).await?
@@ -283,7 +283,7 @@ impl Competitions {
 
     async fn around(&self, caller: &Caller, board: Board, hidden: HashSet<String>, around: u32) -> Result<AroundMe> {
         let (place, above, me, below) = {
-            let mut conn = self.platform.db.pool().acquire().await?;
+            let mut conn = self.platform.db.read().await?;
             let Some(mine) = board.row_of(&mut conn, &caller.id).await? else {
                 return Ok(AroundMe { place: None, items: Vec::new() });
             };

@@ -3,6 +3,7 @@
 //! the board's order (`competition_entries_board`, `global_bests_board`),
 //! so a page reads only its own rows whatever the board's size.
 
+use platform::db::Reads;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
@@ -191,7 +192,7 @@ impl Board {
     /// from `after` towards the top instead, nearest first.
     pub async fn page(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut impl Reads,
         after: Option<&Position>,
         backwards: bool,
         limit: i64,
@@ -216,27 +217,25 @@ impl Board {
         if let Some(p) = after {
             query = query.bind(p.key).bind(p.at).bind(p.user_id.clone());
         }
-        Ok(query.bind(limit).fetch_all(conn).await?)
+        Ok(conn.fetch_all(query.bind(limit)).await?)
     }
 
     /// How many rows stand before `position`: the rows of the bands
     /// before its own, then those of its band that stand before it.
-    pub async fn ahead_of(&self, conn: &mut AnyConnection, position: &Position) -> Result<i64> {
+    pub async fn ahead_of(&self, conn: &mut impl Reads, position: &Position) -> Result<i64> {
         let Some((name, width)) = &self.counted else { return self.count_before(conn, position, None).await };
         let (band, start) = band(position.key, *width);
-        let before: i64 = sqlx::query(
+        let before: i64 = conn.fetch_one(sqlx::query(
             "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM board_counts WHERE board = $1 AND bucket < $2",
         )
         .bind(name)
-        .bind(band)
-        .fetch_one(&mut *conn)
-        .await?
+        .bind(band)).await?
         .try_get("n")?;
         Ok(before + self.count_before(conn, position, Some(start)).await?)
     }
 
     /// Counts the rows before `position`, from the key `from` on if given.
-    async fn count_before(&self, conn: &mut AnyConnection, position: &Position, from: Option<f64>) -> Result<i64> {
+    async fn count_before(&self, conn: &mut impl Reads, position: &Position, from: Option<f64>) -> Result<i64> {
         let n = self.values.len();
         let key = self.key;
         let band = if from.is_some() { format!(" AND {key} >= ${}", n + 4) } else { String::new() };
@@ -255,7 +254,7 @@ impl Board {
         if let Some(from) = from {
             query = query.bind(from);
         }
-        Ok(query.fetch_one(conn).await?.try_get("n")?)
+        Ok(conn.fetch_one(query).await?.try_get("n")?)
     }
 
     /// Counts the board's bands again from its rows.
@@ -275,11 +274,11 @@ impl Board {
     }
 
     /// The person's row on this board, if they are on it.
-    pub async fn row_of(&self, conn: &mut AnyConnection, user_id: &str) -> Result<Option<AnyRow>> {
+    pub async fn row_of(&self, conn: &mut impl Reads, user_id: &str) -> Result<Option<AnyRow>> {
         let n = self.values.len();
         let sql =
             format!("SELECT {} FROM {} WHERE {} AND user_id = ${}", self.columns, self.table, self.filter(1), n + 1);
-        Ok(self.bind(sqlx::query(&sql)).bind(user_id.to_string()).fetch_optional(conn).await?)
+        Ok(conn.fetch_optional(self.bind(sqlx::query(&sql)).bind(user_id.to_string())).await?)
     }
 }
 

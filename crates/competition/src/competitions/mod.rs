@@ -3,7 +3,7 @@
 
 pub(crate) mod store;
 
-use platform::db::{now_ms, rfc3339};
+use platform::db::{now_ms, rfc3339, Reads};
 use platform::http::Caller;
 use platform::people::Role;
 use serde::{Deserialize, Serialize};
@@ -332,12 +332,12 @@ impl Competitions {
     /// they run it, entered it, or hold its code. Anything else is not found.
     pub(crate) async fn visible(
         &self,
-        conn: &mut sqlx::AnyConnection,
+        conn: &mut impl Reads,
         caller: &Caller,
         id: &str,
         code: Option<&str>,
     ) -> Result<(Stored, Option<entries::Entry>)> {
-        let stored = store::get(conn, id).await?.ok_or(CompetitionError::NotFound)?;
+        let stored = store::get(&mut *conn, id).await?.ok_or(CompetitionError::NotFound)?;
         let entry = entries::store::get(conn, id, &caller.id).await?;
         let invited = code.is_some_and(|c| c == stored.invite_code);
         if stored.invite_only && !stored.runs(caller) && entry.is_none() && !invited {
@@ -347,7 +347,7 @@ impl Competitions {
     }
 
     pub async fn show(&self, caller: &Caller, id: &str, code: Option<&str>) -> Result<CompetitionView> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let (stored, entry) = self.visible(&mut conn, caller, id, code).await?;
         Ok(view(stored, caller, entry))
     }

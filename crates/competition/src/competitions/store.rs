@@ -1,6 +1,6 @@
 //! Competitions' SQL.
 
-use platform::db::{now_ms, NullableDouble};
+use platform::db::{now_ms, NullableDouble, Reads};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -57,9 +57,9 @@ pub async fn insert(conn: &mut AnyConnection, c: &Stored, now: i64) -> Result<()
     Ok(())
 }
 
-pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<Stored>> {
+pub async fn get(conn: &mut impl Reads, id: &str) -> Result<Option<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM competitions WHERE id = $1");
-    sqlx::query(&sql).bind(id).fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    conn.fetch_optional(sqlx::query(&sql).bind(id)).await?.as_ref().map(from_row).transpose()
 }
 
 /// Every competition: id and kind.

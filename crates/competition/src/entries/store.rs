@@ -1,6 +1,6 @@
 //! Entries' and teams' SQL.
 
-use platform::db::NullableDouble;
+use platform::db::{NullableDouble, Reads};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -52,9 +52,9 @@ pub async fn each_counted(conn: &mut AnyConnection, competition_id: &str, mut ea
     Ok(())
 }
 
-pub async fn get(conn: &mut AnyConnection, competition_id: &str, user_id: &str) -> Result<Option<Entry>> {
+pub async fn get(conn: &mut impl Reads, competition_id: &str, user_id: &str) -> Result<Option<Entry>> {
     let sql = format!("SELECT {COLUMNS} FROM competition_entries WHERE competition_id = $1 AND user_id = $2");
-    sqlx::query(&sql).bind(competition_id).bind(user_id).fetch_optional(conn).await?.as_ref().map(from_row).transpose()
+    conn.fetch_optional(sqlx::query(&sql).bind(competition_id).bind(user_id)).await?.as_ref().map(from_row).transpose()
 }
 
 pub struct NewEntry<'a> {
