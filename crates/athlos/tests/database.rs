@@ -197,6 +197,31 @@ on_every_database!(
     a_read_sees_every_commit_before_it
 );
 
+/// The file sqlx writes is the file a read opens, wherever it is (a folder
+/// with a space and non-ASCII letters); an in-memory database, which no
+/// second connection can open, is read through the pool (of one
+/// connection: sqlx's `Any` pool gives each connection a memory of its own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_on_sqlite_opens_the_file_written_or_the_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("club data ünï");
+    let on_file = format!("sqlite://{}/athlos.db?mode=rwc", folder.display());
+    for (url, local) in [(on_file.as_str(), true), ("sqlite::memory:", false)] {
+        let one = PoolSettings { max_connections: 1, ..settings() };
+        let db = Database::connect(url, one, Duration::from_secs(10)).await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("CREATE TABLE notes (word TEXT)").execute(&mut *tx).await.unwrap();
+        sqlx::query("INSERT INTO notes (word) VALUES ($1)").bind("kept").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut read = db.read().await.unwrap();
+        assert_eq!(matches!(read, ReadConnection::Local(_)), local, "{url}");
+        let row = read.fetch_one(sqlx::query("SELECT word FROM notes")).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(row.get::<String, _>("word"), "kept", "{url}");
+        drop(read);
+        db.close().await;
+    }
+}
+
 /// A read outside a transaction on SQLite cannot write, whatever its text:
 /// it runs on a connection of its own that no writer's turn covers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,11 +15,13 @@
 
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Statement};
 use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx_core::any::{AnyColumn, AnyValueKind};
 use sqlx_core::ext::ustr::UStr;
 
@@ -56,9 +58,10 @@ impl LocalReads {
         if url.contains(":memory:") || url.contains("mode=memory") {
             return None;
         }
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-        let path = path.split('?').next().unwrap_or_default();
-        (!path.is_empty()).then(|| Self { path: PathBuf::from(path), idle: Mutex::new(Vec::new()) })
+        // sqlx's own reading of the URL, so both open the same file.
+        let options = SqliteConnectOptions::from_str(url).ok()?;
+        let path = options.get_filename().to_path_buf();
+        Some(Self { path, idle: Mutex::new(Vec::new()) })
     }
 
     pub(super) fn acquire(self: &Arc<Self>) -> Result<LocalConnection, sqlx::Error> {
