@@ -1,6 +1,7 @@
 //! The server under a crowd and under hostile input: no request holds a
 //! connection while it waits for a second one, 200 of each write at once
-//! never give a 5xx (equipment, parts, settings and offers among them), control characters are refused the same way on both
+//! never give a 5xx (equipment, parts, settings and offers among them), 200
+//! of each read at once beside writes all answer, control characters are refused the same way on both
 //! databases, an Idempotency-Key cannot be reused for another request, and
 //! bombs (gzip, XML, pictures) are refused before they cost memory.
 
@@ -27,6 +28,7 @@ on_every_database!(
     two_hundred_tickets_and_notification_writes_at_once,
     two_hundred_of_each_equipment_write_at_once,
     two_hundred_of_each_social_write_at_once,
+    two_hundred_reads_at_once_beside_writes_all_answer,
 );
 
 const LAKE: &str = "gpx/cerknicko-jezero.gpx";
@@ -420,6 +422,34 @@ async fn two_hundred_changes_and_deletes_at_once_give_no_server_error(backend: B
     assert_eq!(tally(deletes.iter().map(|r| r.status().as_u16())), BTreeMap::from([(204, CROWD - 1)]));
     let page: Value = app.get_as(&token, "/api/v1/workouts").await.json().await.unwrap();
     assert_eq!(page["items"], json!([]));
+}
+
+/// 200 reads of each kind at once (on SQLite they run on the requests'
+/// own threads, each on a connection of its own), while trainings are
+/// logged: every read answers, and each list holds what was there before
+/// the writes and no more than what was there after.
+async fn two_hundred_reads_at_once_beside_writes_all_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (token, _) = app.someone("crowd").await;
+    let first = log(&app, &token, 0).await["id"].as_str().unwrap().to_string();
+    let paths = [
+        "/api/v1/workouts?limit=100".to_string(),
+        format!("/api/v1/workouts/{first}"),
+        "/api/v1/stats?period=month&from=2026-01-01&to=2026-12-31".to_string(),
+        "/api/v1/records".to_string(),
+        "/api/v1/feed".to_string(),
+    ];
+    let reads = join_all((0..CROWD).flat_map(|_| paths.iter().map(|path| app.get_as(&token, path))));
+    let writes = join_all((1..=50).map(|n| app.post_as(&token, "/api/v1/workouts", hand_logged(n))));
+    let (reads, writes) = tokio::join!(reads, writes);
+    assert_eq!(tally(writes.iter().map(|r| r.status().as_u16())), BTreeMap::from([(201, 50)]));
+    assert_eq!(tally(reads.iter().map(|r| r.status().as_u16())), BTreeMap::from([(200, CROWD * paths.len())]));
+    for list in reads.into_iter().step_by(paths.len()) {
+        let page: Value = list.json().await.unwrap();
+        let seen = page["items"].as_array().unwrap().len();
+        assert!((1..=51).contains(&seen), "a list during the writes holds 1 to 51 trainings, not {seen}");
+    }
+    assert_eq!(count_workouts(&app, &token).await, 51);
 }
 
 /// Every copy checks for a repeat before any is stored; the unique index
