@@ -51,7 +51,7 @@ async fn list(
     if !(1..=100).contains(&limit) {
         return Err(NotificationsError::Invalid { field: "limit", detail: "limit must be between 1 and 100".into() });
     }
-    let mut conn = this.platform.db.pool().acquire().await?;
+    let mut conn = this.platform.db.read().await?;
     let mut items = store::page(&mut conn, &caller.id, query.cursor.as_deref(), limit).await?;
     let next_cursor = (items.len() > limit as usize).then(|| {
         items.truncate(limit as usize);

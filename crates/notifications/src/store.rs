@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::model::{Channel, Notification, Preference};
-use platform::db::{now_ms, rfc3339};
+use platform::db::{now_ms, rfc3339, Reads};
 
 /// A notice to keep, from the event that asked for it.
 pub struct NewNotice<'a> {
@@ -64,27 +64,27 @@ fn notification(row: &AnyRow) -> Result<Notification, sqlx::Error> {
 /// Newest first, older than the notification `before` when given; one more than `limit`
 /// tells the caller there is a next page.
 pub async fn page(
-    conn: &mut AnyConnection,
+    conn: &mut impl Reads,
     user_id: &str,
     before: Option<&str>,
     limit: u32,
 ) -> Result<Vec<Notification>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    let rows = conn
+        .fetch_all(
+            sqlx::query(&format!(
         "SELECT {COLUMNS} FROM notifications WHERE user_id = $1 AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3"
     ))
-    .bind(user_id)
-    .bind(before.unwrap_or(""))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(conn)
-    .await?;
+            .bind(user_id)
+            .bind(before.unwrap_or(""))
+            .bind(i64::from(limit) + 1),
+        )
+        .await?;
     rows.iter().map(notification).collect()
 }
 
-pub async fn unread(conn: &mut AnyConnection, user_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await
+pub async fn unread(conn: &mut impl Reads, user_id: &str) -> Result<i64, sqlx::Error> {
+    let query = sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+    conn.fetch_one(query.bind(user_id)).await?.try_get("n")
 }
 
 /// Marks one of the person's notifications read; false when it is not theirs (or not there).

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use platform::db::NullableDouble;
+use platform::db::{NullableDouble, Reads};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -96,13 +96,13 @@ pub async fn owned(
 }
 
 /// The person's parts, each with its usage, fitted ones first, then newest first.
-pub async fn of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<(StoredComponent, Usage)>> {
+pub async fn of_user(conn: &mut impl Reads, user_id: &str) -> Result<Vec<(StoredComponent, Usage)>> {
     let parts: Vec<StoredComponent> = {
         let sql = format!(
             "SELECT {COLUMNS} FROM equipment_components WHERE user_id = $1
              ORDER BY CASE WHEN removed_at IS NULL THEN 0 ELSE 1 END, installed_at DESC, id DESC"
         );
-        sqlx::query(&sql).bind(user_id).fetch_all(&mut *conn).await?.iter().map(from_row).collect::<Result<_>>()?
+        conn.fetch_all(sqlx::query(&sql).bind(user_id)).await?.iter().map(from_row).collect::<Result<_>>()?
     };
     let usage = usage_of_user(conn, user_id).await?;
     Ok(parts
@@ -115,19 +115,21 @@ pub async fn of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<(Sto
 }
 
 /// Usage per part: its item's trainings within the part's fitted period.
-async fn usage_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<HashMap<String, Usage>> {
-    let rows = sqlx::query(
-        "SELECT c.id AS component_id, COALESCE(SUM(u.distance_m), 0.0) AS distance_m,
+async fn usage_of_user(conn: &mut impl Reads, user_id: &str) -> Result<HashMap<String, Usage>> {
+    let rows = conn
+        .fetch_all(
+            sqlx::query(
+                "SELECT c.id AS component_id, COALESCE(SUM(u.distance_m), 0.0) AS distance_m,
                 COALESCE(SUM(u.moving_s), 0.0) AS moving_s, COALESCE(SUM(u.elevation_m), 0.0) AS elevation_m,
                 COUNT(u.workout_id) AS trainings, MIN(u.started_at) AS first_at, MAX(u.started_at) AS last_at
          FROM equipment_components c
          JOIN equipment_usage u ON u.equipment_id = c.equipment_id AND u.started_at >= c.installed_at
               AND (c.removed_at IS NULL OR u.started_at < c.removed_at)
          WHERE c.user_id = $1 GROUP BY c.id",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
+            )
+            .bind(user_id),
+        )
+        .await?;
     rows.iter().map(|row| Ok((row.try_get("component_id")?, usage_from_row(row)?))).collect()
 }
 

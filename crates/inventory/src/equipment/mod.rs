@@ -9,7 +9,7 @@ pub(crate) mod store;
 use std::collections::HashMap;
 
 use platform::change_log::Operation;
-use platform::db::{now_ms, rfc3339};
+use platform::db::{now_ms, rfc3339, Reads};
 use platform::outbox::{self, DomainEvent};
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -43,7 +43,7 @@ pub struct ListQuery {
 impl Inventory {
     /// The person's items, newest first.
     pub async fn list_equipment(&self, user_id: &str, state: State) -> Result<Vec<Equipment>> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         let items = whole(&mut conn, user_id).await?;
         Ok(items
             .into_iter()
@@ -57,7 +57,7 @@ impl Inventory {
 
     /// One of the person's items; anyone else's is not found.
     pub async fn equipment(&self, user_id: &str, id: &str) -> Result<Equipment> {
-        let mut conn = self.platform.db.pool().acquire().await?;
+        let mut conn = self.platform.db.read().await?;
         whole(&mut conn, user_id).await?.into_iter().find(|item| item.id == id).ok_or(InventoryError::NotFound)
     }
 
@@ -224,10 +224,10 @@ impl Inventory {
 }
 
 /// The person's items as the API shows them, with usage, parts and defaults.
-pub(crate) async fn whole(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Equipment>> {
-    let items = store::of_user(conn, user_id).await?;
-    let mut usage = store::usage_of_user(conn, user_id).await?;
-    let mut defaults = store::defaults_of_user(conn, user_id).await?;
+pub(crate) async fn whole(conn: &mut impl Reads, user_id: &str) -> Result<Vec<Equipment>> {
+    let items = store::of_user(&mut *conn, user_id).await?;
+    let mut usage = store::usage_of_user(&mut *conn, user_id).await?;
+    let mut defaults = store::defaults_of_user(&mut *conn, user_id).await?;
     let mut parts: HashMap<String, Vec<components::Component>> = HashMap::new();
     for (part, used) in components::store::of_user(conn, user_id).await? {
         parts.entry(part.equipment_id.clone()).or_default().push(part.shown(used));

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use platform::db::{rfc3339, NullableDouble};
+use platform::db::{rfc3339, NullableDouble, Reads};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -104,9 +104,9 @@ fn is_sqlite(conn: &AnyConnection) -> bool {
 }
 
 /// The person's items, newest first.
-pub async fn of_user(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Stored>> {
+pub async fn of_user(conn: &mut impl Reads, user_id: &str) -> Result<Vec<Stored>> {
     let sql = format!("SELECT {COLUMNS} FROM equipment WHERE user_id = $1 ORDER BY created_at DESC, id DESC");
-    sqlx::query(&sql).bind(user_id).fetch_all(conn).await?.iter().map(from_row).collect()
+    conn.fetch_all(sqlx::query(&sql).bind(user_id)).await?.iter().map(from_row).collect()
 }
 
 /// Which of `ids` are the person's.
@@ -166,10 +166,12 @@ pub async fn set_defaults(conn: &mut AnyConnection, item: &Stored, sports: &[Str
 }
 
 /// The sports each of the person's items is the default for.
-pub async fn defaults_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<HashMap<String, Vec<String>>> {
-    let rows = sqlx::query("SELECT equipment_id, sport FROM equipment_defaults WHERE user_id = $1 ORDER BY sport")
-        .bind(user_id)
-        .fetch_all(conn)
+pub async fn defaults_of_user(conn: &mut impl Reads, user_id: &str) -> Result<HashMap<String, Vec<String>>> {
+    let rows = conn
+        .fetch_all(
+            sqlx::query("SELECT equipment_id, sport FROM equipment_defaults WHERE user_id = $1 ORDER BY sport")
+                .bind(user_id),
+        )
         .await?;
     let mut defaults: HashMap<String, Vec<String>> = HashMap::new();
     for row in rows {
@@ -190,16 +192,14 @@ pub async fn defaults_for(conn: &mut AnyConnection, user_id: &str, sport: &str) 
 }
 
 /// Usage totals per item of the person.
-pub async fn usage_of_user(conn: &mut AnyConnection, user_id: &str) -> Result<HashMap<String, Usage>> {
-    let rows = sqlx::query(
+pub async fn usage_of_user(conn: &mut impl Reads, user_id: &str) -> Result<HashMap<String, Usage>> {
+    let rows = conn.fetch_all(sqlx::query(
         "SELECT equipment_id, COALESCE(SUM(distance_m), 0.0) AS distance_m, COALESCE(SUM(moving_s), 0.0) AS moving_s,
                 COALESCE(SUM(elevation_m), 0.0) AS elevation_m, COUNT(*) AS trainings,
                 MIN(started_at) AS first_at, MAX(started_at) AS last_at
          FROM equipment_usage WHERE user_id = $1 GROUP BY equipment_id",
     )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
+    .bind(user_id)).await?;
     rows.iter().map(|row| Ok((row.try_get("equipment_id")?, usage_from_row(row)?))).collect()
 }
 
