@@ -69,16 +69,11 @@ pub async fn page(
     before: Option<&str>,
     limit: u32,
 ) -> Result<Vec<Notification>, sqlx::Error> {
-    let rows = conn
-        .fetch_all(
-            sqlx::query(&format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM notifications WHERE user_id = $1 AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3"
-    ))
-            .bind(user_id)
-            .bind(before.unwrap_or(""))
-            .bind(i64::from(limit) + 1),
-        )
-        .await?;
+    );
+    let query = sqlx::query(&sql).bind(user_id).bind(before.unwrap_or("")).bind(i64::from(limit) + 1);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(notification).collect()
 }
 

@@ -225,12 +225,12 @@ impl Board {
     pub async fn ahead_of(&self, conn: &mut impl Reads, position: &Position) -> Result<i64> {
         let Some((name, width)) = &self.counted else { return self.count_before(conn, position, None).await };
         let (band, start) = band(position.key, *width);
-        let before: i64 = conn.fetch_one(sqlx::query(
+        let query = sqlx::query(
             "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM board_counts WHERE board = $1 AND bucket < $2",
         )
         .bind(name)
-        .bind(band)).await?
-        .try_get("n")?;
+        .bind(band);
+        let before: i64 = conn.fetch_one(query).await?.try_get("n")?;
         Ok(before + self.count_before(conn, position, Some(start)).await?)
     }
 

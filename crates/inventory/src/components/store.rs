@@ -116,20 +116,17 @@ pub async fn of_user(conn: &mut impl Reads, user_id: &str) -> Result<Vec<(Stored
 
 /// Usage per part: its item's trainings within the part's fitted period.
 async fn usage_of_user(conn: &mut impl Reads, user_id: &str) -> Result<HashMap<String, Usage>> {
-    let rows = conn
-        .fetch_all(
-            sqlx::query(
-                "SELECT c.id AS component_id, COALESCE(SUM(u.distance_m), 0.0) AS distance_m,
+    let query = sqlx::query(
+        "SELECT c.id AS component_id, COALESCE(SUM(u.distance_m), 0.0) AS distance_m,
                 COALESCE(SUM(u.moving_s), 0.0) AS moving_s, COALESCE(SUM(u.elevation_m), 0.0) AS elevation_m,
                 COUNT(u.workout_id) AS trainings, MIN(u.started_at) AS first_at, MAX(u.started_at) AS last_at
          FROM equipment_components c
          JOIN equipment_usage u ON u.equipment_id = c.equipment_id AND u.started_at >= c.installed_at
               AND (c.removed_at IS NULL OR u.started_at < c.removed_at)
          WHERE c.user_id = $1 GROUP BY c.id",
-            )
-            .bind(user_id),
-        )
-        .await?;
+    )
+    .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(|row| Ok((row.try_get("component_id")?, usage_from_row(row)?))).collect()
 }
 

@@ -167,12 +167,9 @@ pub async fn set_defaults(conn: &mut AnyConnection, item: &Stored, sports: &[Str
 
 /// The sports each of the person's items is the default for.
 pub async fn defaults_of_user(conn: &mut impl Reads, user_id: &str) -> Result<HashMap<String, Vec<String>>> {
-    let rows = conn
-        .fetch_all(
-            sqlx::query("SELECT equipment_id, sport FROM equipment_defaults WHERE user_id = $1 ORDER BY sport")
-                .bind(user_id),
-        )
-        .await?;
+    let query = sqlx::query("SELECT equipment_id, sport FROM equipment_defaults WHERE user_id = $1 ORDER BY sport")
+        .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     let mut defaults: HashMap<String, Vec<String>> = HashMap::new();
     for row in rows {
         defaults.entry(row.try_get("equipment_id")?).or_default().push(row.try_get("sport")?);
@@ -193,13 +190,14 @@ pub async fn defaults_for(conn: &mut AnyConnection, user_id: &str, sport: &str) 
 
 /// Usage totals per item of the person.
 pub async fn usage_of_user(conn: &mut impl Reads, user_id: &str) -> Result<HashMap<String, Usage>> {
-    let rows = conn.fetch_all(sqlx::query(
+    let query = sqlx::query(
         "SELECT equipment_id, COALESCE(SUM(distance_m), 0.0) AS distance_m, COALESCE(SUM(moving_s), 0.0) AS moving_s,
                 COALESCE(SUM(elevation_m), 0.0) AS elevation_m, COUNT(*) AS trainings,
                 MIN(started_at) AS first_at, MAX(started_at) AS last_at
          FROM equipment_usage WHERE user_id = $1 GROUP BY equipment_id",
     )
-    .bind(user_id)).await?;
+    .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(|row| Ok((row.try_get("equipment_id")?, usage_from_row(row)?))).collect()
 }
 

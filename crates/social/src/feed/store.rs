@@ -63,17 +63,14 @@ pub async fn erase_user(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
 
 /// The people `viewer` follows whose trainings are not written out.
 pub async fn big_authors(conn: &mut impl Reads, viewer: &str, limit: i64) -> Result<Vec<String>> {
-    let rows = conn
-        .fetch_all(
-            sqlx::query(
-                "SELECT f.followed_id FROM follows f JOIN follow_counts c ON c.user_id = f.followed_id
+    let query = sqlx::query(
+        "SELECT f.followed_id FROM follows f JOIN follow_counts c ON c.user_id = f.followed_id
          WHERE f.follower_id = $1 AND f.state = $2 AND c.followers > $3",
-            )
-            .bind(viewer)
-            .bind(ACCEPTED)
-            .bind(limit),
-        )
-        .await?;
+    )
+    .bind(viewer)
+    .bind(ACCEPTED)
+    .bind(limit);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(|r| Ok(r.try_get("followed_id")?)).collect()
 }
 

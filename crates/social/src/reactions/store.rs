@@ -35,17 +35,14 @@ pub async fn remove_kudos(conn: &mut AnyConnection, workout_id: &str, user_id: &
 pub async fn counts(conn: &mut impl Reads, viewer: &str, ids: &[String]) -> Result<HashMap<String, (i64, i64, bool)>> {
     let mut out = HashMap::new();
     for id in ids {
-        let row = conn
-            .fetch_one(
-                sqlx::query(
-                    "SELECT (SELECT COUNT(*) FROM kudos WHERE workout_id = $1) AS kudos,
+        let query = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM kudos WHERE workout_id = $1) AS kudos,
                     (SELECT COUNT(*) FROM comments WHERE workout_id = $1 AND hidden = 0) AS comments,
                     (SELECT COUNT(*) FROM kudos WHERE workout_id = $1 AND user_id = $2) AS mine",
-                )
-                .bind(id)
-                .bind(viewer),
-            )
-            .await?;
+        )
+        .bind(id)
+        .bind(viewer);
+        let row = conn.fetch_one(query).await?;
         out.insert(id.clone(), (row.try_get("kudos")?, row.try_get("comments")?, row.try_get::<i64, _>("mine")? > 0));
     }
     Ok(out)

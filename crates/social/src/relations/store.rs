@@ -10,13 +10,10 @@ pub const ACCEPTED: &str = "accepted";
 
 /// The state of `follower`'s follow of `followed`, if any.
 pub async fn follow_state(conn: &mut impl Reads, follower: &str, followed: &str) -> Result<Option<String>> {
-    let row = conn
-        .fetch_optional(
-            sqlx::query("SELECT state FROM follows WHERE follower_id = $1 AND followed_id = $2")
-                .bind(follower)
-                .bind(followed),
-        )
-        .await?;
+    let query = sqlx::query("SELECT state FROM follows WHERE follower_id = $1 AND followed_id = $2")
+        .bind(follower)
+        .bind(followed);
+    let row = conn.fetch_optional(query).await?;
     Ok(row.map(|r| r.try_get("state")).transpose()?)
 }
 
@@ -93,9 +90,8 @@ async fn count(conn: &mut AnyConnection, follower: &str, followed: &str, by: i64
 
 /// `(followers, following)` of the person.
 pub async fn counts(conn: &mut impl Reads, user_id: &str) -> Result<(i64, i64)> {
-    let row = conn
-        .fetch_optional(sqlx::query("SELECT followers, following FROM follow_counts WHERE user_id = $1").bind(user_id))
-        .await?;
+    let query = sqlx::query("SELECT followers, following FROM follow_counts WHERE user_id = $1").bind(user_id);
+    let row = conn.fetch_optional(query).await?;
     Ok(match row {
         Some(row) => (row.try_get("followers")?, row.try_get("following")?),
         None => (0, 0),
@@ -124,43 +120,39 @@ pub async fn people(
 
 /// Everyone `user_id` follows (accepted): what decides their feed's privacy.
 pub async fn all_followed(conn: &mut impl Reads, user_id: &str) -> Result<Vec<String>> {
-    let rows = conn
-        .fetch_all(
-            sqlx::query("SELECT followed_id FROM follows WHERE follower_id = $1 AND state = $2")
-                .bind(user_id)
-                .bind(ACCEPTED),
-        )
-        .await?;
+    let query = sqlx::query("SELECT followed_id FROM follows WHERE follower_id = $1 AND state = $2")
+        .bind(user_id)
+        .bind(ACCEPTED);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(|r| Ok(r.try_get("followed_id")?)).collect()
 }
 
 /// Whether either blocked the other.
 pub async fn blocked_either_way(conn: &mut impl Reads, a: &str, b: &str) -> Result<bool> {
-    let row = conn.fetch_optional(sqlx::query(
+    let query = sqlx::query(
         "SELECT 1 AS found FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)",
     )
     .bind(a)
-    .bind(b)).await?;
+    .bind(b);
+    let row = conn.fetch_optional(query).await?;
     Ok(row.is_some())
 }
 
 /// Everyone `user_id` blocked or was blocked by.
 pub async fn blocked_around(conn: &mut impl Reads, user_id: &str) -> Result<Vec<String>> {
-    let rows = conn.fetch_all(sqlx::query(
+    let query = sqlx::query(
         "SELECT blocked_id AS id FROM blocks WHERE blocker_id = $1 UNION SELECT blocker_id AS id FROM blocks WHERE blocked_id = $1",
     )
-    .bind(user_id)).await?;
+    .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
 /// The people `user_id` blocked, newest first.
 pub async fn blocked_by(conn: &mut impl Reads, user_id: &str) -> Result<Vec<String>> {
-    let rows = conn
-        .fetch_all(
-            sqlx::query("SELECT blocked_id FROM blocks WHERE blocker_id = $1 ORDER BY created_at DESC, blocked_id")
-                .bind(user_id),
-        )
-        .await?;
+    let query = sqlx::query("SELECT blocked_id FROM blocks WHERE blocker_id = $1 ORDER BY created_at DESC, blocked_id")
+        .bind(user_id);
+    let rows = conn.fetch_all(query).await?;
     rows.iter().map(|r| Ok(r.try_get("blocked_id")?)).collect()
 }
 
