@@ -117,9 +117,11 @@ async fn a_read_answers_as_a_transaction_would(backend: Backend) {
     for _ in 0..2 {
         let query = || sqlx::query(rows).bind(6_i64).bind(5_i64).bind("x");
         let (outside, inside) = (read.fetch_all(query()).await.unwrap(), tx.fetch_all(query()).await.unwrap());
-        let inside = sample_rows(&inside);
-        assert_eq!(sample_rows(&outside), inside);
-        assert_eq!(sample_rows(&outside).len(), 6, "every row, the one left out named again by $3");
+        let (outside, inside) = (sample_rows(&outside), sample_rows(&inside));
+        assert_eq!(outside, inside);
+        assert_eq!(outside.len(), 6, "every row, the one left out named again by $3");
+        let first = read.fetch_optional(query()).await.unwrap().expect("a first row");
+        assert_eq!(sample_rows(&[first]), outside[..1], "fetch_optional answers the first row");
         let query = || sqlx::query(totals).bind(-7_i32);
         let (outside, inside) =
             (read.fetch_optional(query()).await.unwrap(), tx.fetch_optional(query()).await.unwrap());

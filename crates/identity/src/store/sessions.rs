@@ -237,13 +237,13 @@ pub struct SessionCheck {
 }
 
 pub async fn check_session(conn: &mut impl Reads, session_id: &str, user_id: &str) -> Result<Option<SessionCheck>> {
-    let row = sqlx::query(
+    let query = sqlx::query(
         "SELECT s.revoked_at, u.status, u.role, u.email_verified_at
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND u.id = $2",
     )
     .bind(session_id)
     .bind(user_id);
-    let Some(row) = conn.fetch_optional(row).await? else { return Ok(None) };
+    let Some(row) = conn.fetch_optional(query).await? else { return Ok(None) };
     Ok(Some(SessionCheck {
         revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
         suspended: row.try_get::<String, _>("status")? == "suspended",

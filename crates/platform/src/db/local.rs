@@ -22,8 +22,11 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Statement};
 use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::Execute;
 use sqlx_core::any::{AnyColumn, AnyValueKind};
 use sqlx_core::ext::ustr::UStr;
+
+use super::Query;
 
 /// How many prepared statements each connection keeps: every distinct
 /// text of a read, and lists build a few from their filters.
@@ -88,20 +91,18 @@ impl LocalReads {
 }
 
 impl LocalConnection {
-    /// Every row `sql` answers with `arguments` bound.
-    pub(super) fn fetch_all(
-        &mut self,
-        sql: &str,
-        arguments: Option<AnyArguments<'_>>,
-    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+    /// The first `at_most` rows the query answers; the rest are not read.
+    pub(super) fn fetch(&mut self, mut query: Query<'_>, at_most: usize) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
         let conn = self.conn.as_ref().expect("a lent connection is present until dropped");
-        let mut statement = conn.prepare_cached(sql).map_err(driver_error)?;
+        let mut statement = conn.prepare_cached(query.sql()).map_err(driver_error)?;
         bind(&mut statement, arguments)?;
         let names = column_names(&statement);
         let width = statement.column_count();
         let mut rows = statement.raw_query();
         let mut found = Vec::new();
-        while let Some(row) = rows.next().map_err(driver_error)? {
+        while found.len() < at_most {
+            let Some(row) = rows.next().map_err(driver_error)? else { break };
             let mut values = Vec::with_capacity(width);
             for i in 0..width {
                 values.push(AnyValue { kind: value(row.get_ref(i).map_err(driver_error)?) });

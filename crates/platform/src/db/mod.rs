@@ -188,10 +188,10 @@ impl Database {
     /// for it; see [`ReadConnection::keep`]. Nothing else should take one:
     /// a long query there holds up every request.
     pub async fn aside(&self) -> Result<ReadConnection, sqlx::Error> {
-        match &self.local {
-            Some(local) => Ok(ReadConnection::Local(local.acquire()?)),
-            None => Ok(ReadConnection::Aside(self.aside.acquire().await?)),
+        if self.local.is_some() {
+            return self.read().await;
         }
+        Ok(ReadConnection::Aside(self.aside.acquire().await?))
     }
 
     /// A transaction that may write. On SQLite it takes the write lock at

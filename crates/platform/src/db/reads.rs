@@ -8,7 +8,7 @@ use std::future::Future;
 
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Execute};
+use sqlx::{Any, AnyConnection};
 
 use super::aside::AsideConnection;
 use super::local::LocalConnection;
@@ -57,12 +57,7 @@ impl ReadConnection {
 impl Reads for ReadConnection {
     async fn fetch_all<'q>(&mut self, query: Query<'q>) -> Result<Vec<AnyRow>, sqlx::Error> {
         match self {
-            ReadConnection::Local(local) => {
-                let mut query = query;
-                let sql = query.sql();
-                let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
-                local.fetch_all(sql, arguments)
-            }
+            ReadConnection::Local(local) => local.fetch(query, usize::MAX),
             ReadConnection::Pooled(conn) => query.fetch_all(&mut **conn).await,
             ReadConnection::Aside(conn) => query.fetch_all(&mut **conn).await,
         }
@@ -70,7 +65,7 @@ impl Reads for ReadConnection {
 
     async fn fetch_optional<'q>(&mut self, query: Query<'q>) -> Result<Option<AnyRow>, sqlx::Error> {
         match self {
-            ReadConnection::Local(_) => Ok(self.fetch_all(query).await?.into_iter().next()),
+            ReadConnection::Local(local) => Ok(local.fetch(query, 1)?.pop()),
             ReadConnection::Pooled(conn) => query.fetch_optional(&mut **conn).await,
             ReadConnection::Aside(conn) => query.fetch_optional(&mut **conn).await,
         }
