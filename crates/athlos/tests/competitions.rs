@@ -375,6 +375,49 @@ async fn a_crowd_fills_a_competition_exactly(backend: Backend) {
     assert_eq!(shown["entrants"], 30, "each person counted once");
 }
 
+/// Leaving and a training that moves someone else on the board change the
+/// same rows of the board: neither may fail for the other.
+async fn people_leave_while_others_move_on_the_board(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let olga = organiser(&app).await;
+    // Counting trainings, everyone starts in the same band of the board,
+    // and each training moves a stayer up from the band the leavers leave.
+    let id = create(&app, &olga, running("trainings", &["running"])).await["id"].as_str().unwrap().to_string();
+    let identity = &app.server.contexts.identity;
+    let mut people = Vec::new();
+    for n in 0..40 {
+        let email = unique_email(&format!("mover{n}"));
+        let user = identity.create_user(&email, "Mover", PASSWORD, identity::Role::User).await.unwrap();
+        let who = Person { id: user, token: access(&app.logged_in(&email, PASSWORD).await) };
+        assert_eq!(enter(&app, &who, &id, json!({})).await.status(), 200);
+        training(&app, &who, "running", "public", 1.0 + n as f64, 2).await;
+        people.push(who);
+    }
+    let path = format!("/api/v1/competitions/{id}/entry");
+    let (leavers, stayers) = people.split_at(20);
+    let leaving = futures::future::join_all(leavers.iter().map(|p| app.delete_as(&p.token, &path, json!(null))));
+    let running_on = futures::future::join_all(
+        stayers
+            .iter()
+            .flat_map(|p| [p, p])
+            .enumerate()
+            .map(|(n, p)| training(&app, p, "running", "public", 5.0 + n as f64, 1)),
+    );
+    let (left, _) = tokio::join!(leaving, running_on);
+    let statuses: Vec<u16> = left.iter().map(|a| a.status().as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s == 204), "{statuses:?}");
+    eventually("the board shows the stayers' new results", PATIENCE, || async {
+        let lines = board(&app, &olga, &id, "").await;
+        lines.len() == 20 && lines.iter().all(|l| l["trainings"] == 3)
+    })
+    .await;
+    let shown: std::collections::BTreeSet<String> =
+        board(&app, &olga, &id, "").await.iter().map(|l| l["person"]["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(shown, stayers.iter().map(|p| p.id.clone()).collect());
+    let competition: Value = app.get_as(&olga.token, &format!("/api/v1/competitions/{id}")).await.json().await.unwrap();
+    assert_eq!(competition["entrants"], 20);
+}
+
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn next_message(socket: &mut Socket) -> Value {
@@ -499,5 +542,6 @@ on_every_database!(
     boards_filter_and_hide_the_blocked,
     global_boards_rank_public_efforts,
     a_crowd_fills_a_competition_exactly,
+    people_leave_while_others_move_on_the_board,
     a_board_changes_live_on_another_replica,
 );

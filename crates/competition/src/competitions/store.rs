@@ -76,7 +76,8 @@ pub async fn every_board(conn: &mut AnyConnection) -> Result<Vec<(String, Kind)>
 /// The competitions of `user_id`'s entries.
 pub async fn entered_by(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Stored>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM competitions WHERE id IN (SELECT competition_id FROM competition_entries WHERE user_id = $1)"
+        "SELECT {COLUMNS} FROM competitions
+         WHERE id IN (SELECT competition_id FROM competition_entries WHERE user_id = $1) ORDER BY id"
     );
     sqlx::query(&sql).bind(user_id).fetch_all(conn).await?.iter().map(from_row).collect()
 }
@@ -172,6 +173,16 @@ pub async fn count_entrant(conn: &mut AnyConnection, id: &str, change: i64) -> R
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Waits for, then holds until commit, the turn of changes to the
+/// competition's boards. Whatever moves a result on them takes it before
+/// its first change there (after the person's turn, and competitions in
+/// the order of their ids): two changes taking their rows in different
+/// orders would otherwise wait on each other, and one of them fail.
+pub async fn take_board_turn(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    sqlx::query("UPDATE competitions SET board_version = board_version WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(())
 }
 
 /// Notes that the board changed, for live updates on every replica.

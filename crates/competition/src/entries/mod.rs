@@ -119,6 +119,7 @@ impl Competitions {
         let facts = self.people.facts(&caller.id).await.map_err(CompetitionError::Internal)?;
         let mut tx = self.platform.db.begin().await?;
         results::store::take_turn(&mut tx, &caller.id).await?;
+        competitions::store::take_board_turn(&mut tx, id).await?;
         let (competition, _) = self.visible(&mut tx, caller, id, choice.code.as_deref()).await?;
         if competition.status(now_ms()) == Status::Finished {
             return Err(CompetitionError::Conflict("this competition has finished".into()));
@@ -168,6 +169,7 @@ impl Competitions {
     pub async fn leave(&self, caller: &Caller, id: &str) -> Result<()> {
         let mut tx = self.platform.db.begin().await?;
         results::store::take_turn(&mut tx, &caller.id).await?;
+        competitions::store::take_board_turn(&mut tx, id).await?;
         let (competition, entry) = self.visible(&mut tx, caller, id, None).await?;
         let entry = entry.ok_or(CompetitionError::NotFound)?;
         if competition.status(now_ms()) == Status::Finished {
@@ -223,6 +225,7 @@ impl Competitions {
         // A training of theirs handled meanwhile would move the result from
         // where it stood before this judgement: the two take turns.
         results::store::take_turn(&mut tx, user_id).await?;
+        competitions::store::take_board_turn(&mut tx, id).await?;
         let entry = store::get(&mut tx, id, user_id).await?.ok_or(CompetitionError::NotFound)?;
         store::set_disqualified(&mut tx, id, user_id, reason.as_deref(), &caller.id).await?;
         let judged = entry.counted_as(entry.place_key, reason.is_some(), &competition);
@@ -263,6 +266,7 @@ pub(crate) async fn refresh_result(conn: &mut AnyConnection, competition: &Store
         return Ok(());
     }
     let score = score.map(|s| results::score::Score { workout_id: workout_id.clone(), ..s });
+    competitions::store::take_board_turn(conn, &competition.id).await?;
     store::set_result(conn, &competition.id, user_id, score.as_ref(), place_key).await?;
     let moved = entry.counted_as(place_key, entry.disqualified, competition);
     move_on_board(conn, competition, entry.counted(competition), moved).await?;
@@ -302,6 +306,7 @@ pub(crate) async fn move_on_board(
 /// Counts a competition's board and its facets' boards again from the
 /// entries (the counts are derived; the entries are the truth).
 pub(crate) async fn recount(conn: &mut AnyConnection, competition: &Stored) -> Result<()> {
+    competitions::store::take_board_turn(conn, &competition.id).await?;
     let board = boards::store::competition_board_name(&competition.id);
     let width = competition.kind.band_width();
     let mut bands: std::collections::BTreeMap<(String, i64), i64> = Default::default();

@@ -188,7 +188,8 @@ pub async fn entrant_ids(conn: &mut AnyConnection, competition_id: &str) -> Resu
 }
 
 pub async fn of_person(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<(String, Entry)>> {
-    let sql = format!("SELECT {COLUMNS} FROM competition_entries WHERE user_id = $1");
+    // In the order of the competitions' ids: the order their boards' turns are taken in.
+    let sql = format!("SELECT {COLUMNS} FROM competition_entries WHERE user_id = $1 ORDER BY competition_id");
     let rows = sqlx::query(&sql).bind(user_id).fetch_all(conn).await?;
     rows.iter().map(|r| Ok((r.try_get("competition_id")?, from_row(r)?))).collect()
 }
