@@ -80,6 +80,20 @@ async fn upload_analyse_export_delete(app: TestApp) {
     assert!(analysis["best_efforts"].as_array().unwrap().iter().any(|e| e["distance_m"] == 1000.0));
     assert!(!analysis["shape"].as_array().unwrap().is_empty());
     assert!(analysis["series"].as_array().unwrap().len() > 100);
+    assert_eq!(full["owner"]["id"], me.as_str());
+    // Read again (its analysis now kept in memory), it is the same, and
+    // compressed it is the same bytes.
+    let plain = app.get(&workout_path(&workout)).await.bytes().await.unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&plain).unwrap(), full);
+    let zipped =
+        app.client.get(app.url(&workout_path(&workout))).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "accept-encoding");
+    let zipped = zipped.bytes().await.unwrap();
+    assert!(zipped.len() * 3 < plain.len(), "{} bytes compressed of {}", zipped.len(), plain.len());
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut unzipped).unwrap();
+    assert_eq!(unzipped, plain);
     let folder = format!("users/{me}/training/{}", workout["id"].as_str().unwrap());
     assert_eq!(app.stored_files(&folder).await, [format!("{folder}/original.gpx")]);
     assert_eq!(events_about(&app, workout["id"].as_str().unwrap()).await, ["WorkoutRecorded"]);
@@ -116,8 +130,15 @@ async fn upload_analyse_export_delete(app: TestApp) {
     let refused = app.patch_as(&token, &workout_path(&workout), json!({ "distance_m": 9000.0 })).await;
     expect_problem(refused, 422, "invalid-input").await;
 
+    // Its analysis kept, the workout's privacy still decides who sees it.
+    let private = app.patch_as(&token, &workout_path(&workout), json!({ "privacy": "private" })).await;
+    assert_eq!(private.status(), 200);
+    assert_eq!(app.get(&workout_path(&workout)).await.status(), 404, "a visitor no longer sees it");
+    let own: Value = app.get_as(&token, &workout_path(&workout)).await.json().await.unwrap();
+    assert_eq!(own["analysis"], full["analysis"]);
     let deleted = app.client.delete(app.url(&workout_path(&workout))).bearer_auth(&token).send().await.unwrap();
     assert_eq!(deleted.status(), 204);
+    assert_eq!(app.get_as(&token, &workout_path(&workout)).await.status(), 404, "gone, though its analysis was read");
     assert!(app.stored_files(&folder).await.is_empty(), "the original goes with the workout");
     let records: Value = app.get_as(&token, "/api/v1/records").await.json().await.unwrap();
     assert_eq!(records, json!([]));
@@ -141,6 +162,19 @@ async fn a_fit_file_and_a_gzipped_gpx_are_read_with_their_sport(backend: Backend
     assert_eq!((packed["title"].as_str(), packed["sport"].as_str()), (Some("Lake loop"), Some("other")));
     assert_eq!(packed["file"]["format"], "gpx");
     assert!((packed["distance_m"].as_f64().unwrap() - 4576.9).abs() < 1.0);
+
+    // Each page shows its own workout's analysis, read afresh or kept.
+    let page = |workout: Value| {
+        let (app, token) = (&app, &token);
+        async move { app.get_as(token, &workout_path(&workout)).await.json::<Value>().await.unwrap()["analysis"].clone() }
+    };
+    let (fit_analysis, gpx_analysis) = (page(fit.clone()).await, page(packed.clone()).await);
+    assert_ne!(fit_analysis, gpx_analysis);
+    assert_eq!(gpx_analysis["splits_km"].as_array().unwrap().len(), 5);
+    for _ in 0..2 {
+        assert_eq!(page(fit.clone()).await, fit_analysis);
+        assert_eq!(page(packed.clone()).await, gpx_analysis);
+    }
 }
 
 async fn files_that_are_not_workouts_are_refused_and_nothing_is_kept(backend: Backend) {

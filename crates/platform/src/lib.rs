@@ -1,6 +1,7 @@
 //! What every Athlos context needs and no context owns.
 
 pub mod blob;
+pub mod cache;
 pub mod change_log;
 pub mod config;
 pub mod db;

@@ -49,6 +49,7 @@ pub struct Training {
     people: Arc<dyn people::People>,
     followers: Arc<dyn visibility::Followers>,
     equipment: Arc<dyn equipment::Equipment>,
+    analyses: Arc<workouts::KeptAnalyses>,
 }
 
 impl Training {
@@ -59,6 +60,7 @@ impl Training {
             people,
             followers: Arc::new(visibility::NoFollowers),
             equipment: Arc::new(equipment::NoEquipment),
+            analyses: Arc::new(workouts::KeptAnalyses::new(workouts::ANALYSES_BUDGET)),
         }
     }
 

@@ -9,6 +9,7 @@ mod health;
 pub mod json;
 pub mod metrics;
 pub mod modules;
+pub mod precompressed;
 mod problem;
 mod request_id;
 pub mod text;
@@ -93,7 +94,7 @@ pub fn app(platform: Platform, api: OpenApiRouter<Platform>, pages: Router) -> R
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .option_layer(cors(&config.cors_origins))
-        // Level 2 of 9: a fifth of the time of the default level for JSON,
+        // Level 2 of 9 (and of `precompressed`): a fifth of the time of the default level for JSON,
         // at 5–9 % more bytes (a list of 20 trainings: 1.56 against 1.46 KB).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(2)));
     // Extractors (JSON, forms) stop at max_body_bytes; upload routes lift

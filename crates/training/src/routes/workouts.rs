@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
+use platform::http::precompressed::{self, Piece};
 use platform::http::Caller;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -196,8 +197,29 @@ async fn list(
 /// private workout is not found.
 #[utoipa::path(get, path = "/api/v1/workouts/{id}", tag = "workouts", security((), ("bearer" = [])),
     responses((status = 200, body = Workout), (status = 404, body = platform::http::Problem)))]
-async fn show(State(training): State<Training>, user: Option<Caller>, Path(id): Path<String>) -> Result<Json<Workout>> {
-    Ok(Json(training.workout_for(user.as_ref().map(|u| u.id.as_str()), &id).await?))
+async fn show(
+    State(training): State<Training>,
+    user: Option<Caller>,
+    Path(id): Path<String>,
+    request: HeaderMap,
+) -> Result<Response> {
+    let (mut workout, analysis) = training.workout_page(user.as_ref().map(|u| u.id.as_str()), &id).await?;
+    let Some(analysis) = analysis else { return Ok(Json(workout).into_response()) };
+    // The analysis goes out as it was kept, plain or compressed, between
+    // the rest of the workout and its owner (the struct's last two fields,
+    // so the body is what serialising the whole would give).
+    let owner = workout.owner.take();
+    let mut head = serde_json::to_vec(&workout)?;
+    let closing = head.pop();
+    debug_assert_eq!(closing, Some(b'}'));
+    head.extend_from_slice(b",\"analysis\":");
+    let mut tail = Vec::new();
+    if let Some(owner) = owner {
+        tail.extend_from_slice(b",\"owner\":");
+        serde_json::to_writer(&mut tail, &owner)?;
+    }
+    tail.push(b'}');
+    Ok(precompressed::json(&[Piece::Plain(&head), Piece::Kept(&analysis), Piece::Plain(&tail)], &request))
 }
 
 /// Changes a workout; what is left out stays.

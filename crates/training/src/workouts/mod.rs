@@ -1,16 +1,21 @@
 //! Workouts: logged by hand or read from an activity file, changed,
 //! deleted, and seen by whom their privacy allows.
 
+mod kept_analyses;
 pub mod list;
 pub mod model;
 mod processing;
 pub(crate) mod store;
 pub use store::EquipmentUse;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use platform::db::{now_ms, rfc3339};
+use platform::http::precompressed::Precompressed;
 use platform::jobs::JobHandlers;
 
+pub use kept_analyses::{KeptAnalyses, BUDGET as ANALYSES_BUDGET};
 pub use model::{Idempotency, Measures, NewWorkout, OriginalFile, Privacy, Workout, WorkoutChanges, WorkoutState};
 pub use processing::PROCESS_JOB;
 
@@ -317,14 +322,28 @@ impl Training {
         Err(error)
     }
 
-    /// A workout as `viewer` (none: not logged in) may see it, with its analysis.
+    /// A workout as `viewer` (none: not logged in) may see it, with its
+    /// owner and its analysis.
     pub async fn workout_for(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
-        let mut conn = self.platform.db.read().await?;
-        let workout = store::get_analysed(&mut conn, id).await?;
-        drop(conn);
-        let mut workout = self.seen_by(viewer, workout).await?;
-        workout.owner = self.people.public_profile(&workout.user_id).await?;
+        let (mut workout, analysis) = self.workout_page(viewer, id).await?;
+        workout.analysis = analysis.map(|kept| serde_json::from_slice(kept.plain())).transpose()?;
         Ok(workout)
+    }
+
+    /// A workout as `viewer` may see it, with its owner, and its analysis
+    /// apart, as it was kept: plain JSON, and compressed.
+    pub async fn workout_page(&self, viewer: Option<&str>, id: &str) -> Result<(Workout, Option<Arc<Precompressed>>)> {
+        let mut conn = self.platform.db.read().await?;
+        let found = store::get_marked(&mut conn, id).await?;
+        drop(conn);
+        let (workout, analysed) = found.unzip();
+        let mut workout = self.seen_by(viewer, workout).await?;
+        let analysis = match analysed {
+            Some(true) => self.stored_analysis(&workout).await?,
+            _ => None,
+        };
+        workout.owner = self.people.public_profile(&workout.user_id).await?;
+        Ok((workout, analysis))
     }
 
     /// A workout `viewer` may see, without its analysis: for what only needs

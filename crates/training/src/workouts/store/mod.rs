@@ -224,16 +224,27 @@ pub async fn get(conn: &mut impl Reads, id: &str) -> Result<Option<Workout>> {
     row.as_ref().map(from_row).transpose()
 }
 
-/// A workout with its analysis as stored, in one read: the analysis goes
-/// out as it is, never parsed and written again.
-pub async fn get_analysed(conn: &mut impl Reads, id: &str) -> Result<Option<Workout>> {
-    let sql = format!("SELECT {COLUMNS}, analysis FROM workouts WHERE id = $1");
+/// A workout, and whether it has an analysis, without reading the
+/// analysis: it is most of the row's bytes, and a reader keeps it once read.
+pub async fn get_marked(conn: &mut impl Reads, id: &str) -> Result<Option<(Workout, bool)>> {
+    // A number rather than a truth value: SQLite has none, and sqlx's Any
+    // reads a truth value only from PostgreSQL.
+    let sql = format!(
+        "SELECT {COLUMNS}, CASE WHEN analysis IS NULL THEN 0 ELSE 1 END AS analysed FROM workouts WHERE id = $1"
+    );
     let row = conn.fetch_optional(sqlx::query(&sql).bind(id)).await?;
     let Some(row) = row else { return Ok(None) };
-    let mut workout = from_row(&row)?;
+    let analysed: i64 = row.try_get("analysed")?;
+    Ok(Some((from_row(&row)?, analysed == 1)))
+}
+
+/// A workout's analysis as stored, to go out as it is, never parsed and
+/// written again; none when it has none or is gone.
+pub async fn analysis(conn: &mut impl Reads, id: &str) -> Result<Option<Box<serde_json::value::RawValue>>> {
+    let query = sqlx::query("SELECT analysis FROM workouts WHERE id = $1").bind(id);
+    let Some(row) = conn.fetch_optional(query).await? else { return Ok(None) };
     let analysis: Option<String> = row.try_get("analysis")?;
-    workout.analysis = analysis.map(serde_json::value::RawValue::from_string).transpose()?;
-    Ok(Some(workout))
+    Ok(analysis.map(serde_json::value::RawValue::from_string).transpose()?)
 }
 
 /// The workout an earlier request with the same `Idempotency-Key` made,
