@@ -20,6 +20,9 @@ pub fn register_events(_: &Competitions, handlers: &mut EventHandlers) {
         let id = gone.user_id.as_str();
         async {
             results::store::take_turn(&mut tx, id).await?;
+            // The global boards before the competitions', as a training's
+            // handling takes them: one order, so neither waits on the other.
+            results::store::erase_user(&mut tx, id).await?;
             for (competition_id, entry) in entries::store::erase_user(&mut tx, id).await? {
                 let Some(competition) = competitions::store::get(&mut tx, &competition_id).await? else { continue };
                 competitions::store::count_entrant(&mut tx, &competition_id, -1).await?;
@@ -29,7 +32,7 @@ pub fn register_events(_: &Competitions, handlers: &mut EventHandlers) {
                 entries::move_on_board(&mut tx, &competition, entry.counted(&competition), None).await?;
                 competitions::store::touch_board(&mut tx, &competition_id).await?;
             }
-            results::store::erase_user(&mut tx, id).await
+            Ok::<(), crate::error::CompetitionError>(())
         }
         .await
         .map_err(HandlerError::new)?;

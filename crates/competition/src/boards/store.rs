@@ -51,12 +51,17 @@ pub fn band(key: f64, width: f64) -> (i64, f64) {
 
 /// Counts a row in (`change` 1) or out (-1) of the band of `key`.
 pub async fn count(conn: &mut AnyConnection, board: &str, width: f64, key: f64, change: i64) -> Result<()> {
+    count_band(conn, board, band(key, width).0, change).await
+}
+
+/// Counts `change` rows in or out of one band of a board.
+pub async fn count_band(conn: &mut AnyConnection, board: &str, bucket: i64, change: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO board_counts (board, bucket, n) VALUES ($1, $2, $3)
          ON CONFLICT (board, bucket) DO UPDATE SET n = board_counts.n + excluded.n",
     )
     .bind(board)
-    .bind(band(key, width).0)
+    .bind(bucket)
     .bind(change)
     .execute(conn)
     .await?;

@@ -376,6 +376,10 @@ impl Competitions {
     /// Removes a competition that has not started, with its entries and teams.
     pub async fn delete(&self, caller: &Caller, id: &str) -> Result<()> {
         let mut tx = self.platform.db.begin().await?;
+        // The board's turn first, as every change to it takes it: an entry,
+        // a leave or a judgement under way finishes before, or waits and
+        // finds nothing.
+        store::take_board_turn(&mut tx, id).await?;
         let stored = store::get(&mut tx, id).await?.ok_or(CompetitionError::NotFound)?;
         if !stored.runs(caller) {
             return Err(if stored.invite_only { CompetitionError::NotFound } else { CompetitionError::NotOrganiser });

@@ -148,10 +148,9 @@ pub async fn shelf(
 }
 
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM board_counts WHERE board = $1")
-        .bind(crate::boards::store::competition_board_name(id))
-        .execute(&mut *conn)
-        .await?;
+    // The board and its facets' boards, counted from no entries: none left.
+    let board = crate::boards::store::competition_board_name(id);
+    crate::boards::store::replace_counts(conn, &board, Default::default()).await?;
     for sql in [
         "DELETE FROM competition_entries WHERE competition_id = $1",
         "DELETE FROM competition_teams WHERE competition_id = $1",

@@ -85,7 +85,10 @@ impl Competitions {
         let old_sport = last.and_then(|(_, sport)| sport);
         let copy = self.copy_of(conn, event, facts).await.map_err(|e| e.to_string())?;
         store::put(conn, &copy, &event.id).await.map_err(|e| e.to_string())?;
-        for sport in old_sport.iter().chain([&copy.sport]).filter(|s| !s.is_empty()) {
+        // Sports in one order (a set's), as every board is taken in one order.
+        let sports: std::collections::BTreeSet<&String> =
+            old_sport.iter().chain([&copy.sport]).filter(|s| !s.is_empty()).collect();
+        for sport in sports {
             refresh_bests(conn, &copy.user_id, sport).await.map_err(|e| e.to_string())?;
         }
         self.refresh_entries(conn, &copy.user_id).await.map_err(|e| e.to_string())

@@ -6,7 +6,9 @@ use sqlx::{AnyConnection, Row};
 
 use super::score::Counted;
 use super::Copy;
-use crate::boards::store::{count, global_board_name, GLOBAL_WIDTH};
+use std::collections::BTreeMap;
+
+use crate::boards::store::{band, count_band, global_board_name, GLOBAL_WIDTH};
 use crate::error::Result;
 
 /// Waits for, then holds until commit, the turn of changes about this person.
@@ -119,8 +121,20 @@ pub struct Best<'a> {
     pub workout_id: &'a str,
 }
 
+/// Changes to the global boards' counts, (board, band) → rows, applied
+/// together in the order of their keys: two people's changes then take the
+/// count rows they share in one order, and neither waits on the other.
+type Changes = BTreeMap<(String, i64), i64>;
+
 /// Takes the person's bests (of one sport, or all) off the global boards.
 async fn remove_bests(conn: &mut AnyConnection, user_id: &str, sport: Option<&str>) -> Result<()> {
+    let mut changes = Changes::new();
+    take_off(conn, user_id, sport, &mut changes).await?;
+    count_in_order(conn, changes).await
+}
+
+/// Counts the person's bests out in `changes`, and deletes them.
+async fn take_off(conn: &mut AnyConnection, user_id: &str, sport: Option<&str>, changes: &mut Changes) -> Result<()> {
     let rows = sqlx::query(
         "SELECT sport, distance_m, period, seconds FROM global_bests WHERE user_id = $1 AND ($2 = '' OR sport = $2)",
     )
@@ -131,7 +145,7 @@ async fn remove_bests(conn: &mut AnyConnection, user_id: &str, sport: Option<&st
     for row in &rows {
         let (sport, period): (String, String) = (row.try_get("sport")?, row.try_get("period")?);
         let board = global_board_name(&sport, row.try_get("distance_m")?, &period);
-        count(conn, &board, GLOBAL_WIDTH, row.try_get("seconds")?, -1).await?;
+        *changes.entry((board, band(row.try_get("seconds")?, GLOBAL_WIDTH).0)).or_default() -= 1;
     }
     sqlx::query("DELETE FROM global_bests WHERE user_id = $1 AND ($2 = '' OR sport = $2)")
         .bind(user_id)
@@ -142,9 +156,11 @@ async fn remove_bests(conn: &mut AnyConnection, user_id: &str, sport: Option<&st
 }
 
 pub async fn replace_bests(conn: &mut AnyConnection, user_id: &str, sport: &str, bests: &[Best<'_>]) -> Result<()> {
-    remove_bests(conn, user_id, Some(sport)).await?;
+    let mut changes = Changes::new();
+    take_off(conn, user_id, Some(sport), &mut changes).await?;
     for b in bests {
-        count(conn, &global_board_name(b.sport, b.distance_m, &b.period), GLOBAL_WIDTH, b.seconds, 1).await?;
+        let board = global_board_name(b.sport, b.distance_m, &b.period);
+        *changes.entry((board, band(b.seconds, GLOBAL_WIDTH).0)).or_default() += 1;
         sqlx::query(
             "INSERT INTO global_bests (sport, distance_m, period, user_id, seconds, achieved_at, workout_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -158,6 +174,15 @@ pub async fn replace_bests(conn: &mut AnyConnection, user_id: &str, sport: &str,
         .bind(b.workout_id)
         .execute(&mut *conn)
         .await?;
+    }
+    count_in_order(conn, changes).await
+}
+
+async fn count_in_order(conn: &mut AnyConnection, changes: Changes) -> Result<()> {
+    for ((board, bucket), change) in changes {
+        if change != 0 {
+            count_band(conn, &board, bucket, change).await?;
+        }
     }
     Ok(())
 }

@@ -27,7 +27,8 @@ pub struct Precompressed {
 
 impl Precompressed {
     pub fn new(plain: Bytes) -> Self {
-        let deflated = deflate(&plain, false);
+        let mut deflated = deflate(&plain, false);
+        deflated.shrink_to_fit();
         let mut crc = Crc::new();
         crc.update(&plain);
         Self { plain, deflated, crc }
@@ -116,24 +117,27 @@ impl Piece<'_> {
     }
 }
 
-/// Whether `Accept-Encoding` names gzip, or only `*`, without refusing it
-/// with `q=0`.
+/// Whether `Accept-Encoding` (every line of it) names gzip, or only `*`,
+/// without refusing it with `q=0`.
 fn accepts_gzip(request: &HeaderMap) -> bool {
-    let Some(accepted) = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else { return false };
-    let codings: Vec<(&str, bool)> = accepted
-        .split(',')
+    let lines = request.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok());
+    let codings: Vec<(&str, bool)> = lines
+        .flat_map(|line| line.split(','))
         .map(|coding| {
             let mut parts = coding.split(';').map(str::trim);
             let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0)));
+            let refused = parts.any(|p| {
+                let q = p.strip_prefix("q=").or_else(|| p.strip_prefix("Q="));
+                q.is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
             (name, refused)
         })
         .collect();
-    let named = |names: &[&str]| codings.iter().find(|(name, _)| names.iter().any(|n| name.eq_ignore_ascii_case(n)));
-    match named(&["gzip", "x-gzip"]).or_else(|| named(&["*"])) {
-        Some((_, refused)) => !refused,
-        None => false,
-    }
+    let named = |names: &[&str]| {
+        let mut matching = codings.iter().filter(|(name, _)| names.iter().any(|n| name.eq_ignore_ascii_case(n)));
+        matching.clone().next().map(|_| matching.any(|(_, refused)| !refused))
+    };
+    named(&["gzip", "x-gzip"]).or_else(|| named(&["*"])).unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -175,13 +179,16 @@ mod tests {
 
     #[test]
     fn gzip_only_when_the_request_accepts_it() {
-        for accept in ["gzip", "br, gzip;q=0.5", "GZIP", "*", "deflate, x-gzip"] {
+        for accept in ["gzip", "br, gzip;q=0.5", "GZIP", "*", "deflate, x-gzip", "x-gzip;q=0, gzip"] {
             assert!(accepts_gzip(&headers(accept)), "{accept}");
         }
-        for accept in ["", "br", "identity", "gzip;q=0", "gzip; q=0.0, br", "gzipped", "gzip;q=0, *"] {
+        for accept in ["", "br", "identity", "gzip;q=0", "gzip; q=0.0, br", "gzipped", "gzip;q=0, *", "gzip;Q=0"] {
             assert!(!accepts_gzip(&headers(accept)), "{accept}");
         }
         assert!(!accepts_gzip(&HeaderMap::new()));
+        let mut two_lines = headers("br");
+        two_lines.append(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        assert!(accepts_gzip(&two_lines));
     }
 
     #[test]

@@ -36,7 +36,10 @@ impl Training {
         drop(conn);
         let plain: Box<str> = analysis.into();
         let kept = Arc::new(Precompressed::new(Bytes::from(plain.into_boxed_bytes())));
-        self.analyses.insert(&workout.id, (workout.created_at.clone(), Arc::clone(&kept)), kept.size());
+        // Its bytes, and the id (twice: map and order), the time and the
+        // entry's own bookkeeping.
+        let weight = kept.size() + 2 * workout.id.len() + workout.created_at.len() + 128;
+        self.analyses.insert(&workout.id, (workout.created_at.clone(), Arc::clone(&kept)), weight);
         Ok(Some(kept))
     }
 }
