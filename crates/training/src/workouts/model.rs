@@ -117,8 +117,8 @@ pub struct Workout {
     pub updated_at: String,
     /// Splits, best efforts, heart-rate zones, the shape for the map and the
     /// chart series; only on a single workout, and only for one read from a file.
-    /// (For the schema: the detail route sends the analysis as it was kept,
-    /// spliced in where this field would be; see `routes::workouts::show`.)
+    // The detail route sends the analysis as it was kept, spliced in where
+    // this field would be (`routes::workouts::show`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub analysis: Option<Box<serde_json::value::RawValue>>,
