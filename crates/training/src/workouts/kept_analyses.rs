@@ -9,6 +9,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use platform::cache::Bounded;
 use platform::http::precompressed::Precompressed;
+use serde_json::value::RawValue;
 
 use super::{store, Workout};
 use crate::error::Result;
@@ -26,10 +27,8 @@ pub type KeptAnalyses = Bounded<(String, Arc<Precompressed>)>;
 impl Training {
     /// The analysis of `workout`, known to have one: kept, or read and kept.
     pub(super) async fn stored_analysis(&self, workout: &Workout) -> Result<Option<Arc<Precompressed>>> {
-        if let Some((created_at, analysis)) = self.analyses.get(&workout.id) {
-            if created_at == workout.created_at {
-                return Ok(Some(analysis));
-            }
+        if let Some(analysis) = self.kept_analysis(workout) {
+            return Ok(Some(analysis));
         }
         let mut conn = self.platform.db.read().await?;
         let Some(analysis) = store::analysis(&mut conn, &workout.id).await? else { return Ok(None) };
@@ -41,5 +40,20 @@ impl Training {
         let weight = kept.size() + 2 * workout.id.len() + workout.created_at.len() + 128;
         self.analyses.insert(&workout.id, (workout.created_at.clone(), Arc::clone(&kept)), weight);
         Ok(Some(kept))
+    }
+
+    /// The analysis of `workout`, known to have one, as JSON: kept, or read
+    /// without keeping it.
+    pub(super) async fn analysis_json(&self, workout: &Workout) -> Result<Option<Box<RawValue>>> {
+        if let Some(analysis) = self.kept_analysis(workout) {
+            return Ok(Some(serde_json::from_slice(analysis.plain())?));
+        }
+        let mut conn = self.platform.db.read().await?;
+        store::analysis(&mut conn, &workout.id).await
+    }
+
+    fn kept_analysis(&self, workout: &Workout) -> Option<Arc<Precompressed>> {
+        let (created_at, analysis) = self.analyses.get(&workout.id)?;
+        (created_at == workout.created_at).then_some(analysis)
     }
 }

@@ -323,27 +323,33 @@ impl Training {
     }
 
     /// A workout as `viewer` (none: not logged in) may see it, with its
-    /// owner and its analysis.
+    /// owner and its analysis; an analysis not kept yet is read, not kept
+    /// (an export reads every workout once, and would push out what pages need).
     pub async fn workout_for(&self, viewer: Option<&str>, id: &str) -> Result<Workout> {
-        let (mut workout, analysis) = self.workout_page(viewer, id).await?;
-        workout.analysis = analysis.map(|kept| serde_json::from_slice(kept.plain())).transpose()?;
+        let (mut workout, analysed) = self.visible_marked(viewer, id).await?;
+        if analysed {
+            workout.analysis = self.analysis_json(&workout).await?;
+        }
+        workout.owner = self.people.public_profile(&workout.user_id).await?;
         Ok(workout)
     }
 
     /// A workout as `viewer` may see it, with its owner, and its analysis
-    /// apart, as it was kept: plain JSON, and compressed.
+    /// apart, as it is kept for pages: plain JSON, and compressed.
     pub async fn workout_page(&self, viewer: Option<&str>, id: &str) -> Result<(Workout, Option<Arc<Precompressed>>)> {
+        let (mut workout, analysed) = self.visible_marked(viewer, id).await?;
+        let analysis = if analysed { self.stored_analysis(&workout).await? } else { None };
+        workout.owner = self.people.public_profile(&workout.user_id).await?;
+        Ok((workout, analysis))
+    }
+
+    /// A workout `viewer` may see, and whether it has an analysis.
+    async fn visible_marked(&self, viewer: Option<&str>, id: &str) -> Result<(Workout, bool)> {
         let mut conn = self.platform.db.read().await?;
         let found = store::get_marked(&mut conn, id).await?;
         drop(conn);
         let (workout, analysed) = found.unzip();
-        let mut workout = self.seen_by(viewer, workout).await?;
-        let analysis = match analysed {
-            Some(true) => self.stored_analysis(&workout).await?,
-            _ => None,
-        };
-        workout.owner = self.people.public_profile(&workout.user_id).await?;
-        Ok((workout, analysis))
+        Ok((self.seen_by(viewer, workout).await?, analysed == Some(true)))
     }
 
     /// A workout `viewer` may see, without its analysis: for what only needs
