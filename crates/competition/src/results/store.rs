@@ -1,13 +1,13 @@
 //! Competition's copy of trainings, and the global boards' bests.
 
+use std::collections::BTreeMap;
+
 use platform::db::NullableDouble;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::score::Counted;
 use super::Copy;
-use std::collections::BTreeMap;
-
 use crate::boards::store::{band, count_band, global_board_name, GLOBAL_WIDTH};
 use crate::error::Result;
 
