@@ -28,8 +28,7 @@ impl<V: Clone> Bounded<V> {
     }
 
     pub fn get(&self, key: &str) -> Option<V> {
-        let held = self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        held.values.get(key).map(|(value, _)| value.clone())
+        self.held().values.get(key).map(|(value, _)| value.clone())
     }
 
     /// Keeps `value` under `key`, making room by letting the oldest go; a
@@ -39,7 +38,7 @@ impl<V: Clone> Bounded<V> {
         if bytes > self.budget / 8 {
             return;
         }
-        let mut held = self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut held = self.held();
         match held.values.insert(key.to_owned(), (value, bytes)) {
             Some((_, replaced)) => held.bytes -= replaced,
             None => held.arrival.push_back(key.to_owned()),
@@ -55,7 +54,13 @@ impl<V: Clone> Bounded<V> {
 
     /// The bytes held now.
     pub fn bytes(&self) -> usize {
-        self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).bytes
+        self.held().bytes
+    }
+
+    /// What is held, the lock taken as it is after a panic elsewhere, as
+    /// before: nothing here is worth failing a request for.
+    fn held(&self) -> std::sync::MutexGuard<'_, Held<V>> {
+        self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

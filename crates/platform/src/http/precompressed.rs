@@ -6,13 +6,10 @@
 //! pieces' own. The response compression layer leaves a response that is
 //! already encoded alone.
 
-use std::io::Write;
-
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use flate2::write::DeflateEncoder;
-use flate2::{Compression, Crc};
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 
 /// The level the response compression layer uses (see `http::router`).
 const LEVEL: u32 = 2;
@@ -27,7 +24,8 @@ pub struct Precompressed {
 
 impl Precompressed {
     pub fn new(plain: Bytes) -> Self {
-        let mut deflated = deflate(&plain, false);
+        let mut deflated = Vec::new();
+        deflate_into(&mut compressor(), &plain, FlushCompress::Sync, &mut deflated);
         deflated.shrink_to_fit();
         let mut crc = Crc::new();
         crc.update(&plain);
@@ -72,16 +70,19 @@ fn plain(pieces: &[Piece<'_>]) -> Vec<u8> {
 }
 
 /// A gzip member (RFC 1952) whose deflate stream is the pieces' blocks in
-/// order, the last one final.
+/// order, the last one final. One compressor serves every plain piece,
+/// reset between them: its state is the larger part of compressing a small one.
 fn gzip(pieces: &[Piece<'_>]) -> Vec<u8> {
     const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     let mut body = Vec::with_capacity(HEADER.len() + pieces.iter().map(|p| p.plain().len() / 4).sum::<usize>());
     body.extend_from_slice(&HEADER);
+    let mut compressor = compressor();
     let mut crc = Crc::new();
     for piece in pieces {
         match piece {
             Piece::Plain(bytes) => {
-                body.extend_from_slice(&deflate(bytes, false));
+                deflate_into(&mut compressor, bytes, FlushCompress::Sync, &mut body);
+                compressor.reset();
                 crc.update(bytes);
             }
             Piece::Kept(kept) => {
@@ -90,22 +91,35 @@ fn gzip(pieces: &[Piece<'_>]) -> Vec<u8> {
             }
         }
     }
-    body.extend_from_slice(&deflate(&[], true));
+    deflate_into(&mut compressor, &[], FlushCompress::Finish, &mut body);
     body.extend_from_slice(&crc.sum().to_le_bytes());
     body.extend_from_slice(&crc.amount().to_le_bytes());
     body
 }
 
-/// Raw deflate of `bytes`: ending in the final block, or flushed to a byte
-/// boundary so that more blocks may follow.
-fn deflate(bytes: &[u8], last: bool) -> Vec<u8> {
-    let mut encoder = DeflateEncoder::new(Vec::with_capacity(bytes.len() / 3 + 16), Compression::new(LEVEL));
-    encoder.write_all(bytes).expect("compressing into memory");
-    if last {
-        return encoder.finish().expect("compressing into memory");
+/// A raw deflate compressor (no zlib header) at the layer's level.
+fn compressor() -> Compress {
+    Compress::new(Compression::new(LEVEL), false)
+}
+
+/// Raw deflate of `bytes` appended to `out`: flushed to a byte boundary
+/// (`Sync`) so that more blocks may follow, or ending in the final block
+/// (`Finish`).
+fn deflate_into(compressor: &mut Compress, mut bytes: &[u8], flush: FlushCompress, out: &mut Vec<u8>) {
+    loop {
+        out.reserve(bytes.len() / 2 + 64);
+        let before = compressor.total_in();
+        let status = compressor.compress_vec(bytes, out, flush).expect("compressing into memory");
+        bytes = &bytes[(compressor.total_in() - before) as usize..];
+        // A flush is whole once the compressor stops short of the room it had.
+        let flushed = match flush {
+            FlushCompress::Finish => status == Status::StreamEnd,
+            _ => out.len() < out.capacity(),
+        };
+        if bytes.is_empty() && flushed {
+            return;
+        }
     }
-    encoder.flush().expect("compressing into memory");
-    std::mem::take(encoder.get_mut())
 }
 
 impl Piece<'_> {
@@ -166,6 +180,7 @@ mod tests {
         let cases: Vec<Vec<Piece<'_>>> = vec![
             vec![Piece::Plain(b"{\"a\":"), Piece::Kept(&kept), Piece::Plain(b"}")],
             vec![Piece::Kept(&kept), Piece::Kept(&kept)],
+            vec![Piece::Plain(&large), Piece::Kept(&kept), Piece::Plain(&large)],
             vec![Piece::Plain(b""), Piece::Kept(&empty), Piece::Plain(b"")],
             vec![],
         ];
