@@ -107,6 +107,33 @@ fn a_document_read_a_byte_at_a_time_is_the_same_document() {
     assert_eq!(trickled, whole);
 }
 
+/// Each closing tag is held to its own opening tag, whatever names the
+/// elements inside had, longer or shorter, prefixed or not.
+#[test]
+fn an_element_closes_alike_after_children_of_any_name() {
+    let document = r#"<gpx><trk><extensions><gpxtpx:TrackPointExtensionV2 a="1"/><x/></extensions><name>Ridge</name>
+        <trkseg><trkpt lat="1" lon="2"><extensions><b:c><d>e</d></b:c></extensions><ele>3</ele></trkpt></trkseg></trk></gpx>"#;
+    let track = read_bytes(document.as_bytes()).unwrap();
+    assert_eq!((track.name.as_deref(), track.point_count()), (Some("Ridge"), 1));
+    assert_eq!(track.points().next().unwrap().elevation, Some(3.0));
+    let (_, detail) = malformed(b"<gpx><trk><a:a-longer-name/></trkk></gpx>");
+    assert_eq!(detail, "</trkk> closes <trk>");
+    let (_, detail) = malformed(b"<gpx><trk><b/></tr></gpx>");
+    assert_eq!(detail, "</tr> closes <trk>");
+}
+
+/// Attributes are told apart by their names as written: a prefixed name
+/// is another attribute, and a point's position is the first attribute
+/// with the local name asked for.
+#[test]
+fn attributes_with_and_without_a_prefix_are_different_attributes() {
+    let document = r#"<gpx><trk><trkseg><trkpt x:lat="1" lat="5" lon="2"/></trkseg></trk></gpx>"#;
+    let track = read_bytes(document.as_bytes()).unwrap();
+    assert_eq!(track.points().next().unwrap().position(), Some((1.0, 2.0)));
+    let (_, detail) = malformed(br#"<gpx><trk><trkseg><trkpt x:lat="1" x:lat="1" lon="2"/></trkseg></trk></gpx>"#);
+    assert_eq!(detail, "an element has the attribute `x:lat` twice");
+}
+
 #[test]
 fn tags_that_do_not_match_are_refused_where_they_are() {
     let (at, detail) = malformed(b"<gpx><trk><trkseg></trk></trkseg></gpx>");

@@ -59,21 +59,41 @@ pub(crate) struct XmlWalk<R> {
     held: Held,
 }
 
+/// Where an open element's name lies in [`Held::path`]: as written, from
+/// where the one before it ends to `end`; its local name from `local`.
+#[derive(Clone, Copy)]
+struct Opened {
+    local: usize,
+    end: usize,
+}
+
+/// Where a kept attribute's name (as written, and its local part from
+/// `local`) and value lie.
+struct Attribute {
+    name: Range<usize>,
+    local: usize,
+    value: Range<usize>,
+}
+
 /// What the walk holds between steps.
 struct Held {
     /// The names of the open elements as written (prefix and all), one
-    /// after the other, and where each ends.
+    /// after the other, and where each lies. A closed element's name stays
+    /// past the last one until the next element opens, so that `name` can
+    /// point at it: no name is copied to be read.
     path: String,
-    path_ends: Vec<usize>,
-    /// The local name of the element that opened or closed last.
-    name: String,
+    open: Vec<Opened>,
+    /// Where the local name of the element that opened or closed last lies in `path`.
+    name: Range<usize>,
     /// The text of the open element so far, and of the element that closed last.
     text: String,
     closed_text: String,
-    /// The attributes of the element that opened last: names as written
-    /// and values one after the other in `attribute_text`.
-    attributes: Vec<(Range<usize>, Range<usize>)>,
-    attribute_text: String,
+    /// The attributes of the element that opened last: their names as
+    /// written one after the other in `attribute_names` (only ever compared
+    /// with names, never read as text), their values in `attribute_values`.
+    attributes: Vec<Attribute>,
+    attribute_names: Vec<u8>,
+    attribute_values: String,
     /// An empty element (`<a/>`) opens and closes at once.
     pending_close: bool,
     /// The element the document must start with, and whether it did.
@@ -87,12 +107,13 @@ impl<R: Read> XmlWalk<R> {
     pub fn new(source: R, root: &'static str) -> Self {
         let held = Held {
             path: String::new(),
-            path_ends: Vec::new(),
-            name: String::new(),
+            open: Vec::new(),
+            name: 0..0,
             text: String::new(),
             closed_text: String::new(),
             attributes: Vec::new(),
-            attribute_text: String::new(),
+            attribute_names: Vec::new(),
+            attribute_values: String::new(),
             pending_close: false,
             root,
             seen_root: false,
@@ -107,7 +128,7 @@ impl<R: Read> XmlWalk<R> {
 
     /// The element that opened or closed at the last step.
     pub fn name(&self) -> &str {
-        &self.held.name
+        &self.held.path[self.held.name.clone()]
     }
 
     /// The text of the element that closed at the last step, trimmed.
@@ -117,19 +138,20 @@ impl<R: Read> XmlWalk<R> {
 
     /// The first attribute named `key` (its local name) of the element that opened at the last step.
     pub fn attribute(&self, key: &str) -> Option<&str> {
-        let text = &self.held.attribute_text;
-        self.held.attributes.iter().find(|(k, _)| local(&text[k.clone()]) == key).map(|(_, v)| &text[v.clone()])
+        let held = &self.held;
+        let named = |a: &&Attribute| &held.attribute_names[a.local..a.name.end] == key.as_bytes();
+        held.attributes.iter().find(named).map(|a| &held.attribute_values[a.value.clone()])
     }
 
     /// The innermost open element: the one that opened at the last step,
     /// or, at a close, the element around the one that closed.
     pub fn parent(&self) -> Option<&str> {
-        self.held.path_names().next_back().map(local)
+        self.held.open.last().map(|name| &self.held.path[name.local..name.end])
     }
 
     /// Whether `name` is one of the open elements.
     pub fn within(&self, name: &str) -> bool {
-        self.held.path_names().any(|p| local(p) == name)
+        self.held.open.iter().any(|o| &self.held.path[o.local..o.end] == name)
     }
 
     pub fn next(&mut self) -> Result<Step, TrackError> {
@@ -189,42 +211,40 @@ impl<R: Read> XmlWalk<R> {
 }
 
 impl Held {
-    fn path_names(&self) -> impl DoubleEndedIterator<Item = &str> {
-        let ends = &self.path_ends;
-        ends.iter().enumerate().map(|(i, &end)| &self.path[if i == 0 { 0 } else { ends[i - 1] }..end])
+    /// Where the innermost open element's name, as written, lies in `path`, and the element.
+    fn innermost(&self) -> Option<(Range<usize>, Opened)> {
+        let (&innermost, outer) = self.open.split_last()?;
+        Some((outer.last().map_or(0, |o| o.end)..innermost.end, innermost))
     }
 
-    /// Where the innermost open element's name starts in `path`.
-    fn innermost_start(&self) -> Option<usize> {
-        let depth = self.path_ends.len();
-        (depth > 0).then(|| if depth == 1 { 0 } else { self.path_ends[depth - 2] })
-    }
-
+    /// The innermost element leaves the path; its name stays in `path` (see there).
     fn pop_path(&mut self) {
-        self.path_ends.pop();
-        self.path.truncate(self.path_ends.last().copied().unwrap_or(0));
+        self.open.pop();
     }
 
     /// An element opens: its name and attributes are checked and kept, and
     /// it goes on the path. `piece` is the start tag, laid out in `tag`.
     fn open(&mut self, piece: &[u8], tag: &tag::Layout, at: u64) -> Result<(), TrackError> {
         let at = Location::Byte(at);
-        if self.path_ends.len() >= MAX_DEPTH {
+        if self.open.len() >= MAX_DEPTH {
             let detail = format!("the file nests elements deeper than {MAX_DEPTH} levels");
             return Err(TrackError::BeyondLimits { at, detail });
         }
-        let start = self.path.len();
-        push_name(&piece[tag.name.clone()], "an element", &at, &mut self.path)?;
-        self.name.clear();
-        self.name.push_str(local(&self.path[start..]));
+        let start = self.open.last().map_or(0, |o| o.end);
+        self.path.truncate(start);
+        push_name(&piece[tag.name.clone()], &at, &mut self.path)?;
+        let end = self.path.len();
+        let opened = Opened { local: end - local(&self.path[start..]).len(), end };
+        self.name = opened.local..end;
         if !self.seen_root {
-            if self.name != self.root {
-                let detail = format!("the root element is <{}>, not <{}>", self.name, self.root);
+            let name = &self.path[self.name.clone()];
+            if name != self.root {
+                let detail = format!("the root element is <{name}>, not <{}>", self.root);
                 return Err(TrackError::malformed(Location::File, detail));
             }
             self.seen_root = true;
         }
-        self.path_ends.push(self.path.len());
+        self.open.push(opened);
         self.keep_attributes(piece, &tag.attributes, at)?;
         self.text.clear();
         self.pending_close = tag.empty;
@@ -238,21 +258,24 @@ impl Held {
         attributes: &[(Range<usize>, Range<usize>)],
         at: Location,
     ) -> Result<(), TrackError> {
-        let (ranges, text) = (&mut self.attributes, &mut self.attribute_text);
-        ranges.clear();
-        text.clear();
+        let (kept, names, values) = (&mut self.attributes, &mut self.attribute_names, &mut self.attribute_values);
+        kept.clear();
+        names.clear();
+        values.clear();
         for (key, value) in attributes {
-            let key_start = text.len();
-            push_name(&piece[key.clone()], "an attribute", &at, text)?;
-            let value_start = text.len();
-            if ranges.iter().any(|(k, _)| text[k.clone()] == text[key_start..value_start]) {
-                let detail = format!("an element has the attribute `{}` twice", &text[key_start..value_start]);
+            let name = &piece[key.clone()];
+            within_name_limit(name, "an attribute", &at)?;
+            if kept.iter().any(|k| &names[k.name.clone()] == name) {
+                let detail = format!("an element has the attribute `{}` twice", String::from_utf8_lossy(name));
                 return Err(TrackError::malformed(at, detail));
             }
             let value = text::attribute_value(&piece[value.clone()])
                 .map_err(|detail| TrackError::malformed(at.clone(), detail))?;
-            text.push_str(&value);
-            ranges.push((key_start..value_start, value_start..text.len()));
+            let (name_start, value_start) = (names.len(), values.len());
+            names.extend_from_slice(name);
+            values.push_str(&value);
+            let local = names.len() - tag::local_bytes(name).len();
+            kept.push(Attribute { name: name_start..names.len(), local, value: value_start..values.len() });
         }
         Ok(())
     }
@@ -261,17 +284,16 @@ impl Held {
     /// what lies between `</` and `>`, and must name it.
     fn close(&mut self, inner: &[u8], at: u64) -> Result<(), TrackError> {
         let closing = tag::end_tag(inner);
-        let Some(start) = self.innermost_start() else {
+        let Some((written, innermost)) = self.innermost() else {
             let detail = format!("</{}> closes no element", String::from_utf8_lossy(closing));
             return Err(TrackError::malformed(Location::Byte(at), detail));
         };
-        let open = &self.path[start..];
+        let open = &self.path[written];
         if open.as_bytes() != closing {
             let detail = format!("</{}> closes <{open}>", String::from_utf8_lossy(closing));
             return Err(TrackError::malformed(Location::Byte(at), detail));
         }
-        self.name.clear();
-        self.name.push_str(local(open));
+        self.name = innermost.local..innermost.end;
         self.pop_path();
         std::mem::swap(&mut self.text, &mut self.closed_text);
         self.text.clear();
@@ -299,20 +321,25 @@ impl Held {
         if !self.seen_root {
             return Err(TrackError::UnknownFormat);
         }
-        if !self.path_ends.is_empty() {
+        if !self.open.is_empty() {
             return Err(TrackError::Truncated { at: Location::Byte(at) });
         }
         Ok(Step::End)
     }
 }
 
-/// Writes a name as written (its prefix too) into `into`, refused when it
-/// is longer than any real one.
-fn push_name(name: &[u8], what: &str, at: &Location, into: &mut String) -> Result<(), TrackError> {
+/// Refuses a name longer than any real one.
+fn within_name_limit(name: &[u8], what: &str, at: &Location) -> Result<(), TrackError> {
     if name.len() > MAX_NAME {
         let detail = format!("{what} has a name longer than {MAX_NAME} bytes");
         return Err(TrackError::BeyondLimits { at: at.clone(), detail });
     }
+    Ok(())
+}
+
+/// Writes an element's name as written (its prefix too) into `into`.
+fn push_name(name: &[u8], at: &Location, into: &mut String) -> Result<(), TrackError> {
+    within_name_limit(name, "an element", at)?;
     match std::str::from_utf8(name) {
         Ok(name) => into.push_str(name),
         Err(_) => into.push_str(&String::from_utf8_lossy(name)),

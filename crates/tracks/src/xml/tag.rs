@@ -108,3 +108,12 @@ pub(super) fn local(name: &str) -> &str {
         None => name,
     }
 }
+
+/// [`local`], of a name as written.
+#[inline]
+pub(super) fn local_bytes(name: &[u8]) -> &[u8] {
+    match position_of(b':', name) {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    }
+}

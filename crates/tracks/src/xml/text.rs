@@ -13,6 +13,11 @@ pub(super) type Decode = fn(&[u8], &mut String) -> Result<(), &'static str>;
 /// A reference to an entity the document would have to declare stands for
 /// nothing: it is left out of the text.
 pub(super) fn add_text(raw: &[u8], into: &mut String) -> Result<(), &'static str> {
+    // Nearly every text in a track is a number or a time: one look tells
+    // it holds nothing to resolve or change.
+    if !raw.iter().any(|&b| b == b'&' || changes_line_end(b)) {
+        return add_utf8(raw, into);
+    }
     resolve_references(raw, into, add_run, None)
 }
 
@@ -86,6 +91,13 @@ fn resolve(name: &[u8]) -> Option<char> {
     }
 }
 
+/// Whether a byte may begin a line end that is made `\n`: only `\r`, NEL
+/// (C2 85) and LS (E2 80 A8) are, and their first bytes are rare.
+#[inline]
+fn changes_line_end(b: u8) -> bool {
+    matches!(b, b'\r' | 0xC2 | 0xE2)
+}
+
 /// A CDATA section's content: as it is, but for its line ends.
 pub(super) fn add_cdata(raw: &[u8], into: &mut String) -> Result<(), &'static str> {
     add_run(raw, into)
@@ -94,8 +106,7 @@ pub(super) fn add_cdata(raw: &[u8], into: &mut String) -> Result<(), &'static st
 /// A run of text without references, its line ends made `\n`.
 fn add_run(run: &[u8], into: &mut String) -> Result<(), &'static str> {
     let text = std::str::from_utf8(run).map_err(|_| NOT_UTF8)?;
-    // Only `\r`, NEL (C2 85) and LS (E2 80 A8) need changing, and their first bytes are rare.
-    if !run.iter().any(|&b| matches!(b, b'\r' | 0xC2 | 0xE2)) {
+    if !run.iter().any(|&b| changes_line_end(b)) {
         into.push_str(text);
         return Ok(());
     }

@@ -42,19 +42,24 @@ fn plain_decimal(text: &[u8]) -> Option<f64> {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, text),
     };
-    let (whole, fraction) = match unsigned.iter().position(|&b| b == b'.') {
-        Some(point) => (&unsigned[..point], &unsigned[point + 1..]),
-        None => (unsigned, &[][..]),
-    };
-    let digits = whole.len() + fraction.len();
-    if whole.is_empty() || (fraction.is_empty() && whole.len() < unsigned.len()) || digits > PLAIN_DIGITS {
+    if unsigned.len() > PLAIN_DIGITS + 1 {
         return None;
     }
-    let integer = whole
-        .iter()
-        .chain(fraction)
-        .try_fold(0u64, |n, &b| b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0')))?;
-    let magnitude = integer as f64 / POWERS_OF_TEN[fraction.len()];
+    // One pass: the digits as an integer, and how many follow the point.
+    let (mut integer, mut point) = (0u64, None);
+    for (at, &b) in unsigned.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => integer = integer * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() && at > 0 && at + 1 < unsigned.len() => point = Some(at),
+            _ => return None,
+        }
+    }
+    let fraction_digits = point.map_or(0, |at| unsigned.len() - at - 1);
+    let digits = unsigned.len() - usize::from(point.is_some());
+    if digits == 0 || digits > PLAIN_DIGITS {
+        return None;
+    }
+    let magnitude = integer as f64 / POWERS_OF_TEN[fraction_digits];
     Some(if negative { -magnitude } else { magnitude })
 }
 
