@@ -281,6 +281,26 @@ async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(ba
     let old = bike_now["components"].as_array().unwrap().iter().find(|c| c["id"] == json!(chain)).unwrap().clone();
     assert_eq!(old["usage"]["distance_m"], json!(12000.0), "the old chain keeps its history");
     assert_eq!(old["replaced_by"], new_chain["id"]);
+
+    // A part fitted with a date in the past, whose item has gone past its
+    // threshold since then, is announced as it is fitted.
+    let parts = format!("/api/v1/equipment/{bike}/components");
+    let cassette = json!({ "kind": "cassette", "threshold_m": 10000, "installed_at": "2026-01-01T00:00:00Z" });
+    assert_eq!(app.post_as(&token, &parts, cassette).await.status(), 201);
+    eventually("the cassette announced as fitted", PATIENCE, || async { worn_notices(&app, &token).await.len() == 5 })
+        .await;
+    // A part's threshold lowered below its distance is announced at once; the others' are not again.
+    let tyre = json!({ "kind": "tyre", "threshold_m": 100000, "installed_at": "2026-01-01T00:00:00Z" });
+    let tyre = app.post_as(&token, &parts, tyre).await;
+    assert_eq!(tyre.status(), 201);
+    assert_eq!(worn_notices(&app, &token).await.len(), 5, "the tyre is far from its threshold");
+    let tyre = tyre.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let lowered = app.patch_as(&token, &format!("{parts}/{tyre}"), json!({ "threshold_m": 15000 })).await;
+    assert_eq!(lowered.status(), 200);
+    eventually("the tyre announced", PATIENCE, || async { worn_notices(&app, &token).await.len() == 6 }).await;
+    let parts_told: Vec<Value> =
+        worn_notices(&app, &token).await.iter().map(|n| n["data"]["component_id"].clone()).collect();
+    assert_eq!(parts_told.iter().filter(|id| **id == json!(tyre)).count(), 1);
 }
 
 on_every_bus_and_database!(

@@ -124,9 +124,10 @@ impl Inventory {
         equipment::store::owned(&mut tx, user_id, equipment_id, true).await?.ok_or(InventoryError::NotFound)?;
         store::insert(&mut tx, &part).await?;
         log_change(&mut tx, &part, Operation::Created).await?;
-        self.check_alerts(&mut tx, user_id, &[equipment_id.to_string()]).await?;
+        let id = part.id.clone();
+        self.check_fitted_part(&mut tx, user_id, part).await?;
         tx.commit().await?;
-        self.component(user_id, equipment_id, &part.id).await
+        self.component(user_id, equipment_id, &id).await
     }
 
     pub async fn change_component(
@@ -146,7 +147,7 @@ impl Inventory {
         }
         store::update(&mut tx, &part).await?;
         log_change(&mut tx, &part, Operation::Updated).await?;
-        self.check_alerts(&mut tx, user_id, &[equipment_id.to_string()]).await?;
+        self.check_fitted_part(&mut tx, user_id, part).await?;
         tx.commit().await?;
         self.component(user_id, equipment_id, id).await
     }
