@@ -45,22 +45,21 @@ impl Inventory {
     }
 
     /// Announces whether one part, just fitted or just changed, reached its
-    /// threshold, in the caller's transaction. Only that part can have: the
-    /// item's distance and its other parts' did not change. (Checking all of
-    /// them again made fitting many parts cost the square of their number,
-    /// and a crowd fitting 200 parts at once waited past the pool's timeout.)
+    /// threshold, in the caller's transaction, which holds its `item`
+    /// locked. Only that part can have: the item's distance and its other
+    /// parts' did not change. (Checking all of them again made fitting many
+    /// parts cost the square of their number, and a crowd fitting 200 parts
+    /// at once waited past the pool's timeout.)
     pub(crate) async fn check_fitted_part(
         &self,
         conn: &mut AnyConnection,
-        user_id: &str,
+        item: &Stored,
         part: StoredComponent,
     ) -> Result<()> {
         if part.removed_at.is_some() {
             return Ok(());
         }
-        // Locked, as `check_alerts` locks it.
-        let Some(item) = equipment::store::owned(conn, user_id, &part.equipment_id, true).await? else { return Ok(()) };
-        self.check_part(conn, &item, part).await
+        self.check_part(conn, item, part).await
     }
 
     async fn check_part(&self, conn: &mut AnyConnection, item: &Stored, mut part: StoredComponent) -> Result<()> {

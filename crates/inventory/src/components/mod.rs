@@ -121,11 +121,12 @@ impl Inventory {
             created_at: now,
         };
         let mut tx = self.platform.db.begin().await?;
-        equipment::store::owned(&mut tx, user_id, equipment_id, true).await?.ok_or(InventoryError::NotFound)?;
+        let item =
+            equipment::store::owned(&mut tx, user_id, equipment_id, true).await?.ok_or(InventoryError::NotFound)?;
         store::insert(&mut tx, &part).await?;
         log_change(&mut tx, &part, Operation::Created).await?;
         let id = part.id.clone();
-        self.check_fitted_part(&mut tx, user_id, part).await?;
+        self.check_fitted_part(&mut tx, &item, part).await?;
         tx.commit().await?;
         self.component(user_id, equipment_id, &id).await
     }
@@ -138,7 +139,7 @@ impl Inventory {
         changes: ComponentChanges,
     ) -> Result<Component> {
         let mut tx = self.platform.db.begin().await?;
-        let mut part = owned(&mut tx, user_id, equipment_id, id).await?;
+        let (item, mut part) = owned(&mut tx, user_id, equipment_id, id).await?;
         if let Some(name) = changes.name {
             part.name = short_text("name", &name, MAX_NAME)?;
         }
@@ -147,7 +148,7 @@ impl Inventory {
         }
         store::update(&mut tx, &part).await?;
         log_change(&mut tx, &part, Operation::Updated).await?;
-        self.check_fitted_part(&mut tx, user_id, part).await?;
+        self.check_fitted_part(&mut tx, &item, part).await?;
         tx.commit().await?;
         self.component(user_id, equipment_id, id).await
     }
@@ -164,7 +165,7 @@ impl Inventory {
         let at = replacement.installed_at.as_deref().map(|t| parse_instant("installed_at", t)).transpose()?;
         let at = at.unwrap_or(now);
         let mut tx = self.platform.db.begin().await?;
-        let mut old = owned(&mut tx, user_id, equipment_id, id).await?;
+        let (_, mut old) = owned(&mut tx, user_id, equipment_id, id).await?;
         if old.removed_at.is_some() {
             return Err(InventoryError::Conflict("this part was replaced already; replace the one fitted now".into()));
         }
@@ -192,7 +193,7 @@ impl Inventory {
 
     pub async fn delete_component(&self, user_id: &str, equipment_id: &str, id: &str) -> Result<()> {
         let mut tx = self.platform.db.begin().await?;
-        let part = owned(&mut tx, user_id, equipment_id, id).await?;
+        let (_, part) = owned(&mut tx, user_id, equipment_id, id).await?;
         store::delete(&mut tx, &part).await?;
         log_change(&mut tx, &part, Operation::Deleted).await?;
         tx.commit().await?;
@@ -205,10 +206,16 @@ impl Inventory {
     }
 }
 
-/// The person's part of the person's item; anything else is not found.
-async fn owned(conn: &mut sqlx::AnyConnection, user_id: &str, equipment_id: &str, id: &str) -> Result<StoredComponent> {
-    equipment::store::owned(conn, user_id, equipment_id, true).await?.ok_or(InventoryError::NotFound)?;
-    store::owned(conn, user_id, equipment_id, id).await?.ok_or(InventoryError::NotFound)
+/// The person's item, locked, and its part `id`; anything else is not found.
+async fn owned(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    equipment_id: &str,
+    id: &str,
+) -> Result<(equipment::Stored, StoredComponent)> {
+    let item = equipment::store::owned(conn, user_id, equipment_id, true).await?.ok_or(InventoryError::NotFound)?;
+    let part = store::owned(conn, user_id, equipment_id, id).await?.ok_or(InventoryError::NotFound)?;
+    Ok((item, part))
 }
 
 async fn log_change(conn: &mut sqlx::AnyConnection, part: &StoredComponent, operation: Operation) -> Result<()> {

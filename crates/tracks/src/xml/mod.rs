@@ -234,7 +234,7 @@ impl Held {
         self.path.truncate(start);
         push_name(&piece[tag.name.clone()], &at, &mut self.path)?;
         let end = self.path.len();
-        let opened = Opened { local: end - local(&self.path[start..]).len(), end };
+        let opened = Opened { local: end - local(&self.path.as_bytes()[start..]).len(), end };
         self.name = opened.local..end;
         if !self.seen_root {
             let name = &self.path[self.name.clone()];
@@ -274,7 +274,7 @@ impl Held {
             let (name_start, value_start) = (names.len(), values.len());
             names.extend_from_slice(name);
             values.push_str(&value);
-            let local = names.len() - tag::local_bytes(name).len();
+            let local = names.len() - local(name).len();
             kept.push(Attribute { name: name_start..names.len(), local, value: value_start..values.len() });
         }
         Ok(())

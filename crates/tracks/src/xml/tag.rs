@@ -100,18 +100,9 @@ pub(super) fn end_tag(inner: &[u8]) -> &[u8] {
     &inner[..keep]
 }
 
-/// The local name of a qualified one: what follows the prefix and its `:`.
+/// The local name of a qualified one, as written: what follows the prefix and its `:`.
 #[inline]
-pub(super) fn local(name: &str) -> &str {
-    match position_of(b':', name.as_bytes()) {
-        Some(colon) => &name[colon + 1..],
-        None => name,
-    }
-}
-
-/// [`local`], of a name as written.
-#[inline]
-pub(super) fn local_bytes(name: &[u8]) -> &[u8] {
+pub(super) fn local(name: &[u8]) -> &[u8] {
     match position_of(b':', name) {
         Some(colon) => &name[colon + 1..],
         None => name,
