@@ -635,6 +635,13 @@ async fn files_no_workout_refers_to_are_swept(backend: Backend) {
     let uploaded: Value = app.upload_as(&token, "lake.gpx", corpus_file(LAKE), &[]).await.json().await.unwrap();
     let id = uploaded["id"].as_str().unwrap();
     assert_eq!(photo(&app, &token, id, striped_png(16, 16)).await.status(), 201);
+    // The thumbnail's file is written before its row names it: a sweep in
+    // between would take it, so the photo is finished before the crash begins.
+    support::eventually("the thumbnail is made", std::time::Duration::from_secs(30), || async {
+        let list: Value = app.get_as(&token, &format!("/api/v1/workouts/{id}/photos")).await.json().await.unwrap();
+        list[0]["thumbnail_ready"] == true
+    })
+    .await;
     let blobs = &app.server.platform.blobs;
     let lost_upload = format!("users/{me}/training/0190a6f0-0000-7000-8000-000000000000/original.gpx");
     let lost_photo = format!("users/{me}/training/{id}/photos/0190a6f0-0000-7000-8000-000000000001.png");

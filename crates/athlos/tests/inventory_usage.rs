@@ -219,11 +219,14 @@ async fn distance_is(app: &TestApp, token: &str, id: &str, km: f64) {
 
 async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(backend: Backend, bus: Bus) {
     let app = app_on(backend, bus).await;
-    let (token, _) = person(&app).await;
+    let (token, me) = person(&app).await;
+    // What is not announced is checked once every notice asked so far is in.
+    let settled = || support::notices_settled(&app, &token, &me);
     let shoes = item(&app, &token, json!({ "kind": "shoes", "nickname": "Blue", "threshold_m": 10000 })).await;
 
     run(&app, &token, 6.0, &[&shoes], "running").await;
     distance_is(&app, &token, &shoes, 6.0).await;
+    settled().await;
     assert!(worn_notices(&app, &token).await.is_empty(), "not yet at the threshold");
 
     let crossing = run(&app, &token, 4.0, &[&shoes], "running").await;
@@ -238,11 +241,13 @@ async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(ba
     distance_is(&app, &token, &shoes, 7.0).await;
     run(&app, &token, 5.0, &[&shoes], "running").await;
     distance_is(&app, &token, &shoes, 12.0).await;
+    settled().await;
     assert_eq!(worn_notices(&app, &token).await.len(), 1);
 
     // Raised: armed again, and announced when crossed.
     let raised = app.patch_as(&token, &format!("/api/v1/equipment/{shoes}"), json!({ "threshold_m": 15000 })).await;
     assert_eq!(raised.status(), 200);
+    settled().await;
     assert_eq!(worn_notices(&app, &token).await.len(), 1);
     run(&app, &token, 3.0, &[&shoes], "running").await;
     eventually("a second notice past the raised one", PATIENCE, || async {
@@ -255,6 +260,7 @@ async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(ba
     assert_eq!(lowered.status(), 200);
     run(&app, &token, 1.0, &[&shoes], "running").await;
     distance_is(&app, &token, &shoes, 16.0).await;
+    settled().await;
     assert_eq!(worn_notices(&app, &token).await.len(), 2, "a lowered threshold is not announced again");
 
     // A part: announced once; its replacement starts again from zero.
@@ -267,6 +273,7 @@ async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(ba
     eventually("the chain announced", PATIENCE, || async { worn_notices(&app, &token).await.len() == 3 }).await;
     run(&app, &token, 6.0, &[&bike], "cycling").await;
     distance_is(&app, &token, &bike, 12.0).await;
+    settled().await;
     assert_eq!(worn_notices(&app, &token).await.len(), 3, "the same chain is not announced twice");
     let path = format!("/api/v1/equipment/{bike}/components/{chain}/replacement");
     let new_chain = app.post_as(&token, &path, json!({ "installed_at": "2026-11-21T00:00:00Z" })).await;
@@ -293,11 +300,14 @@ async fn a_threshold_is_announced_once_and_again_only_when_raised_or_replaced(ba
     let tyre = json!({ "kind": "tyre", "threshold_m": 100000, "installed_at": "2026-01-01T00:00:00Z" });
     let tyre = app.post_as(&token, &parts, tyre).await;
     assert_eq!(tyre.status(), 201);
+    settled().await;
     assert_eq!(worn_notices(&app, &token).await.len(), 5, "the tyre is far from its threshold");
     let tyre = tyre.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
     let lowered = app.patch_as(&token, &format!("{parts}/{tyre}"), json!({ "threshold_m": 15000 })).await;
     assert_eq!(lowered.status(), 200);
     eventually("the tyre announced", PATIENCE, || async { worn_notices(&app, &token).await.len() == 6 }).await;
+    settled().await;
+    assert_eq!(worn_notices(&app, &token).await.len(), 6, "each announced once");
     let parts_told: Vec<Value> =
         worn_notices(&app, &token).await.iter().map(|n| n["data"]["component_id"].clone()).collect();
     assert_eq!(parts_told.iter().filter(|id| **id == json!(tyre)).count(), 1);

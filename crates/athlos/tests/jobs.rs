@@ -117,9 +117,10 @@ async fn a_failing_job_is_retried_with_backoff_until_it_succeeds(backend: Backen
     assert_eq!(job.last_error, None);
     let runs = runs.lock().unwrap();
     assert_eq!(runs.len(), 3);
-    // Exponential: the second wait is twice the first.
-    assert!(runs[1] - runs[0] >= Duration::from_millis(200), "{:?}", runs[1] - runs[0]);
-    assert!(runs[2] - runs[1] >= Duration::from_millis(400), "{:?}", runs[2] - runs[1]);
+    // Exponential: the second wait is twice the first. A job's next run is
+    // kept in whole milliseconds, so a wait may come out up to one short.
+    assert!(runs[1] - runs[0] >= Duration::from_millis(199), "{:?}", runs[1] - runs[0]);
+    assert!(runs[2] - runs[1] >= Duration::from_millis(399), "{:?}", runs[2] - runs[1]);
 }
 
 async fn a_job_that_keeps_failing_ends_dead_and_can_be_retried(backend: Backend) {

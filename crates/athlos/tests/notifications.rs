@@ -7,9 +7,10 @@ mod support;
 
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use platform::notify::{self, Notice};
 use serde_json::{json, Value};
+use support::socket::next_message;
 use support::{access, eventually, expect_problem, unique_email, wait_for_mail_about, Backend, TestApp};
 use tokio_tungstenite::tungstenite::Message as Frame;
 
@@ -130,20 +131,18 @@ async fn a_notice_arrives_live_with_the_unread_count(backend: Backend) {
     let issued: Value = app.post_as(&token, "/api/v1/realtime/ticket", json!({})).await.json().await.unwrap();
     let url = format!("ws://{}/api/v1/realtime?ticket={}", app.server.addr, issued["ticket"].as_str().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    assert_eq!(next_message(&mut socket).await["type"], "ready");
     socket.send(Frame::text(json!({ "type": "subscribe", "topic": format!("user:{id}") }).to_string())).await.unwrap();
-    let mut kinds = Vec::new();
+    // A subscription hears what is published after it, so the notice waits for it.
+    assert_eq!(next_message(&mut socket).await["type"], "subscribed");
     notify(&app, &id, "test_notice", 1).await;
-    while kinds.last().map(String::as_str) != Some("NotificationAdded") {
-        let frame = tokio::time::timeout(Duration::from_secs(20), socket.next()).await.unwrap().unwrap().unwrap();
-        if let Frame::Text(text) = frame {
-            let message: Value = serde_json::from_str(&text).unwrap();
-            if message["type"] == "event" {
-                assert_eq!(message["data"]["unread"], 1);
-                assert_eq!(message["data"]["notification"]["title"], "Notice 0");
-            }
-            kinds.push(message["kind"].as_str().unwrap_or(message["type"].as_str().unwrap()).to_string());
-        }
+    let mut message = next_message(&mut socket).await;
+    while message["type"] != "event" {
+        message = next_message(&mut socket).await;
     }
+    assert_eq!(message["kind"], "NotificationAdded");
+    assert_eq!(message["data"]["unread"], 1);
+    assert_eq!(message["data"]["notification"]["title"], "Notice 0");
 }
 
 on_every_database!(

@@ -11,9 +11,10 @@ use std::io::Read;
 use std::time::Duration;
 
 use futures::future::join_all;
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use serde_json::{json, Value};
 use support::bus::Bus;
+use support::socket::{next_message, Socket};
 use support::{access, eventually, expect_problem, unique_email, Backend, TestApp};
 use tokio_tungstenite::tungstenite::Message as Frame;
 
@@ -550,8 +551,6 @@ async fn unread_messages_are_mailed_once(backend: Backend) {
     assert!(support::mails_to(&app.outbox(), &cy.email).iter().all(|m| !m.contains("unread messages")));
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 async fn socket_on(app: &TestApp, addr: std::net::SocketAddr, who: &Person) -> Socket {
     let ticket: Value = app
         .client
@@ -570,16 +569,6 @@ async fn socket_on(app: &TestApp, addr: std::net::SocketAddr, who: &Person) -> S
     socket.send(Frame::text(json!({ "type": "subscribe", "topic": topic }).to_string())).await.unwrap();
     assert_eq!(next_message(&mut socket).await["type"], "subscribed");
     socket
-}
-
-async fn next_message(socket: &mut Socket) -> Value {
-    loop {
-        match tokio::time::timeout(PATIENCE, socket.next()).await.expect("a message in time").unwrap().unwrap() {
-            Frame::Text(text) => return serde_json::from_str(&text).unwrap(),
-            Frame::Close(close) => panic!("closed: {close:?}"),
-            _ => continue,
-        }
-    }
 }
 
 /// The next event of `kind`, skipping others.

@@ -284,6 +284,7 @@ async fn kudos_comments_and_mentions_tell_people(backend: Backend) {
     // Mentioned where the training is out of their sight: not told.
     let hidden = json!({ "body": "Only friends @Sam", "mentions": [sam.id] });
     assert_eq!(app.post_as(&fred.token, &format!("/api/v1/reactions/{friends}/comments"), hidden).await.status(), 201);
+    support::notices_settled(&app, &sam.token, &sam.id).await;
     let mentions = kinds_told(&app, &sam).await.iter().filter(|k| *k == "mention").count();
     assert_eq!(mentions, 1);
 

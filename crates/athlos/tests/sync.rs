@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use futures::future::join_all;
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use serde_json::{json, Value};
 use support::bus::Bus;
+use support::socket::next_message;
 use support::{access, eventually, expect_problem, unique_email, Backend, TestApp};
 use tokio_tungstenite::tungstenite::Message as Frame;
 
@@ -619,18 +620,6 @@ async fn open_devices_hear_of_changes(backend: Backend, bus: Bus) {
     phone.pull(&app).await;
     assert_eq!(phone.ids("workout").len(), 1);
     assert!(phone.cursor.unwrap().parse::<i64>().unwrap() >= hinted, "the pull reaches the hinted change");
-}
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_message(socket: &mut Socket) -> Value {
-    loop {
-        match tokio::time::timeout(PATIENCE, socket.next()).await.expect("a message in time").unwrap().unwrap() {
-            Frame::Text(text) => return serde_json::from_str(&text).unwrap(),
-            Frame::Close(close) => panic!("closed: {close:?}"),
-            _ => continue,
-        }
-    }
 }
 
 /// Sync's rows about a person go with their account.

@@ -6,6 +6,7 @@
 pub mod authenticator;
 pub mod bus;
 pub mod proxy;
+pub mod socket;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -229,6 +230,30 @@ where
         assert!(started.elapsed() < limit, "{what} did not happen within {limit:?}");
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// Waits until every notice asked for the person so far has been handled
+/// (kept, or dropped): a person's notices are handled in the order they were
+/// asked, so once a marker asked now is in their list, nothing asked before
+/// it is still on its way. Lets a test count notices, or their absence.
+pub async fn notices_settled(app: &TestApp, token: &str, user_id: &str) {
+    let marker = uuid::Uuid::now_v7().to_string();
+    let mut tx = app.server.platform.db.begin().await.unwrap();
+    let notice = platform::notify::Notice {
+        user_id,
+        kind: "test_marker",
+        subject_id: None,
+        actor_id: None,
+        title: &marker,
+        data: serde_json::json!({}),
+    };
+    platform::notify::request(&mut tx, &notice).await.unwrap();
+    tx.commit().await.unwrap();
+    eventually("the notices asked so far are handled", Duration::from_secs(60), || async {
+        let page: serde_json::Value = app.get_as(token, "/api/v1/notifications?limit=20").await.json().await.unwrap();
+        page["items"].as_array().unwrap().iter().any(|n| n["title"] == marker.as_str())
+    })
+    .await;
 }
 
 /// The mails in `folder` sent to `to`, decoded from quoted-printable.
