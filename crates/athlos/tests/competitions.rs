@@ -473,6 +473,22 @@ async fn a_board_changes_live_on_another_replica(backend: Backend) {
         }
     };
     assert_eq!(changed["data"]["top"][0], json!({ "place": 1, "user_id": ana.id, "score": 12_000.0 }));
+
+    // A change whose transaction commits long after it was stamped (a
+    // loaded database, another replica's clock) is still pushed.
+    let db = a.server.platform.db.pool();
+    sqlx::query("UPDATE competitions SET board_version = board_version + 1, board_changed = $1 WHERE id = $2")
+        .bind(now_ms() - 20_000)
+        .bind(&id)
+        .execute(db)
+        .await
+        .unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT board_version FROM competitions WHERE id = $1")
+        .bind(&id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    while next_message(&mut watcher).await["data"]["version"] != version {}
     b.stop().await.unwrap();
 }
 

@@ -21,6 +21,11 @@ use crate::{competitions, Competitions};
 pub const TOPIC: &str = "competition";
 pub const CHANGED: &str = "BoardChanged";
 const LOOK_EVERY: Duration = Duration::from_millis(250);
+/// How far back each look reaches past the last one, in ms. A change is
+/// stamped when it is made and seen when its transaction commits, which on a
+/// loaded database can be seconds later; replicas' clocks may differ too.
+/// Looking back costs a few rows per look: `seen` skips what was pushed.
+const LOOK_BACK_MS: i64 = 30_000;
 /// How many places a live message carries.
 const TOP: u32 = 20;
 
@@ -41,8 +46,6 @@ impl TopicGuard for Guard {
 
 pub async fn run(this: Competitions, shutdown: CancellationToken) {
     let mut seen: HashMap<String, i64> = HashMap::new();
-    // Changes from a little before now: a transaction that committed late
-    // still has its `board_changed` within the window looked at again.
     let mut since = now_ms();
     loop {
         tokio::select! {
@@ -50,7 +53,7 @@ pub async fn run(this: Competitions, shutdown: CancellationToken) {
             _ = tokio::time::sleep(LOOK_EVERY) => {}
         }
         let looked_at = now_ms();
-        match this.push_changed(since - 2_000, &mut seen).await {
+        match this.push_changed(since - LOOK_BACK_MS, &mut seen).await {
             Ok(()) => since = looked_at,
             Err(e) => tracing::warn!(error = %e, "live boards could not be looked at"),
         }
