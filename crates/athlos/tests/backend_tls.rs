@@ -476,9 +476,7 @@ async fn an_event_reaches_its_consumer_over_the_bus(app: &TestApp) {
     // The relay counts a batch after marking it published, which can be
     // after the consumer has handled it.
     eventually("the relay counts what it published", PATIENCE, || async {
-        let metrics = app.server.platform.metrics.render();
-        let published = metrics.lines().find(|l| l.starts_with("athlos_events_published_total ")).expect("the metric");
-        published.rsplit(' ').next().unwrap() != "0"
+        support::bus::published(&app.server.platform) > 0
     })
     .await;
 }

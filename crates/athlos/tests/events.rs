@@ -13,7 +13,7 @@ use platform::events::{Delivery, EventHandlers, HandlerError};
 use platform::outbox::{self, DomainEvent};
 use platform::Platform;
 use sqlx::Row;
-use support::bus::Bus;
+use support::bus::{published, Bus};
 use support::proxy::Proxy;
 use support::{eventually, Backend, TestEnv};
 use tokio::task::JoinHandle;
@@ -262,13 +262,6 @@ async fn two_relays_publish_each_event_once(backend: Backend, bus: Bus) {
     // its events were handled; once stopped, both counts are final.
     let (a, b) = (first.stop().await, second.stop().await);
     assert_eq!(published(&a) + published(&b), 100, "each event was published once, by one relay");
-}
-
-/// `athlos_events_published_total` of one process.
-fn published(platform: &Platform) -> u64 {
-    let text = platform.metrics.render();
-    let line = text.lines().find(|l| l.starts_with("athlos_events_published_total ")).expect("the metric");
-    line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
 on_every_bus_and_database!(

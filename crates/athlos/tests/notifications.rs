@@ -8,7 +8,7 @@ mod support;
 use std::time::Duration;
 
 use futures::SinkExt;
-use platform::notify::{self, Notice};
+use platform::notify::Notice;
 use serde_json::{json, Value};
 use support::socket::next_message;
 use support::{access, eventually, expect_problem, unique_email, wait_for_mail_about, Backend, TestApp};
@@ -24,11 +24,9 @@ async fn person(app: &TestApp) -> (String, String, String) {
 /// Asks for `n` notices of `kind` for `user_id`, as any context would.
 async fn notify(app: &TestApp, user_id: &str, kind: &str, n: usize) {
     for i in 0..n {
-        let mut tx = app.server.platform.db.begin().await.unwrap();
         let title = format!("Notice {i}");
         let notice = Notice { user_id, kind, subject_id: None, actor_id: None, title: &title, data: json!({ "n": i }) };
-        notify::request(&mut tx, &notice).await.unwrap();
-        tx.commit().await.unwrap();
+        support::ask_notice(app, &notice).await;
     }
 }
 

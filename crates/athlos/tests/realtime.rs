@@ -47,15 +47,19 @@ async fn send(socket: &mut Socket, message: Value) {
     socket.send(Frame::text(message.to_string())).await.unwrap();
 }
 
-/// Reads until the server closes; its close code.
+/// Reads until the server closes; its close code. One deadline for the
+/// close, as in `next_message`: the server's pings would renew one per frame.
 async fn close_code(socket: &mut Socket) -> u16 {
-    loop {
-        match tokio::time::timeout(PATIENCE, socket.next()).await.expect("a close in time") {
-            Some(Ok(Frame::Close(Some(close)))) => return u16::from(close.code),
-            Some(Ok(_)) => continue,
-            other => panic!("the socket ended without a close frame: {other:?}"),
+    let closed = async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Frame::Close(Some(close)))) => return u16::from(close.code),
+                Some(Ok(_)) => continue,
+                other => panic!("the socket ended without a close frame: {other:?}"),
+            }
         }
-    }
+    };
+    tokio::time::timeout(PATIENCE, closed).await.expect("a close in time")
 }
 
 async fn subscribe(socket: &mut Socket, topic: &str, after: Option<&str>) -> Value {

@@ -86,3 +86,10 @@ macro_rules! bus_tests {
         }
     };
 }
+
+/// `athlos_events_published_total` of one process: what its relay published.
+pub fn published(platform: &platform::Platform) -> u64 {
+    let text = platform.metrics.render();
+    let line = text.lines().find(|l| l.starts_with("athlos_events_published_total ")).expect("the metric");
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}

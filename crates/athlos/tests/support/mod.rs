@@ -238,7 +238,6 @@ where
 /// it is still on its way. Lets a test count notices, or their absence.
 pub async fn notices_settled(app: &TestApp, token: &str, user_id: &str) {
     let marker = uuid::Uuid::now_v7().to_string();
-    let mut tx = app.server.platform.db.begin().await.unwrap();
     let notice = platform::notify::Notice {
         user_id,
         kind: "test_marker",
@@ -247,13 +246,19 @@ pub async fn notices_settled(app: &TestApp, token: &str, user_id: &str) {
         title: &marker,
         data: serde_json::json!({}),
     };
-    platform::notify::request(&mut tx, &notice).await.unwrap();
-    tx.commit().await.unwrap();
+    ask_notice(app, &notice).await;
     eventually("the notices asked so far are handled", Duration::from_secs(60), || async {
         let page: serde_json::Value = app.get_as(token, "/api/v1/notifications?limit=20").await.json().await.unwrap();
         page["items"].as_array().unwrap().iter().any(|n| n["title"] == marker.as_str())
     })
     .await;
+}
+
+/// Asks for a notice in a transaction of its own, as any context would.
+pub async fn ask_notice(app: &TestApp, notice: &platform::notify::Notice<'_>) {
+    let mut tx = app.server.platform.db.begin().await.unwrap();
+    platform::notify::request(&mut tx, notice).await.unwrap();
+    tx.commit().await.unwrap();
 }
 
 /// The mails in `folder` sent to `to`, decoded from quoted-printable.
